@@ -1,0 +1,85 @@
+# neo2pg: load Neo4j graphs into PostgreSQL.
+#
+#   make            build ./neo2pg (release, -O2)
+#   make check      install what is missing, build (release and ASan/UBSan),
+#                   start a throwaway PostgreSQL, run every test
+#   make install    install the neo2pg binary under $(PREFIX)/bin
+#
+# The core library (src/core) never prints or exits; src/cli is the shell
+# around it.  The PostgreSQL extension will be a PGXS build of its own that
+# links the same core sources.
+
+PG_CONFIG ?= pg_config
+PREFIX ?= /usr/local
+CC ?= gcc
+BUILD ?= build
+CFLAGS ?= -O2 -g
+SANITIZE ?=
+
+PG_INCLUDEDIR := $(shell $(PG_CONFIG) --includedir 2>/dev/null)
+PG_LIBDIR := $(shell $(PG_CONFIG) --libdir 2>/dev/null)
+PG_BINDIR := $(shell $(PG_CONFIG) --bindir 2>/dev/null)
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANITIZE) \
+	-Iinclude -Isrc/cli -I$(PG_INCLUDEDIR) -DN2P_PG_BINDIR='"$(PG_BINDIR)"'
+LDLIBS = -L$(PG_LIBDIR) -lpq -ljansson -lz -lcrypto -lm
+
+CORE_SRCS := $(wildcard src/core/*.c)
+CLI_SRCS := $(wildcard src/cli/*.c)
+UNIT_SRCS := $(wildcard test/unit/test_*.c)
+
+CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+
+.PHONY: all check unit install clean asan format bench-tools
+
+all: neo2pg
+
+neo2pg: $(BUILD)/neo2pg
+	cp $< $@
+
+$(BUILD)/neo2pg: $(CLI_OBJS) $(BUILD)/libneo2pg.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libneo2pg.a: $(CORE_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/test/unit/%: test/unit/%.c $(BUILD)/libneo2pg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libneo2pg.a -lcmocka $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+bench-tools: $(BUILD)/bench/json_speed
+
+$(BUILD)/bench/json_speed: bench/json_speed.c $(BUILD)/libneo2pg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LDLIBS)
+
+# The sanitizer build lives in its own tree so both can coexist.
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+		build-asan/neo2pg unit
+
+check:
+	test/check.sh
+
+install: neo2pg
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 neo2pg $(DESTDIR)$(PREFIX)/bin/neo2pg
+
+format:
+	clang-format -i $(CORE_SRCS) $(CLI_SRCS) include/neo2pg/*.h src/cli/*.h
+
+clean:
+	rm -rf build build-asan neo2pg test/regress/results test/regress/regression.*
+
+-include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

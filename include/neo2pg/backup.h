@@ -1,0 +1,31 @@
+/*-------------------------------------------------------------------------
+ *
+ * backup.h
+ *	  The neo4j-backup directory format as a stream source.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  include/neo2pg/backup.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef NEO2PG_BACKUP_H
+#define NEO2PG_BACKUP_H
+
+#include "neo2pg/stream.h"
+
+/*
+ * Open a backup directory.  Metadata files are read at once; chunk files
+ * are streamed, nodes first, each kind in the numeric order of the
+ * counter in its file name.  Row values come out with literal strings
+ * turned into temporal/spatial values and hash_props resolved (digests
+ * checked).
+ */
+N2pSource  *n2p_backup_open(const char *dir, const N2pAllocator *alloc,
+							N2pError *err);
+
+/* The literal prefix a digest-replaced string must have been checked for. */
+bool		n2p_sha256_hex_matches(const char *data, size_t len, N2pStr hex);
+
+#endif							/* NEO2PG_BACKUP_H */

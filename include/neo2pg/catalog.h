@@ -1,0 +1,44 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.h
+ *	  What a stream holds, counted as it passes: labels, relationship types,
+ *	  and for each of them every property key with its Neo4j types.
+ *
+ * Used by "neo2pg inspect" and to choose the column types of the typed
+ * views and tables.  Memory grows with the schema of the graph (distinct
+ * label/key/type combinations), never with the number of rows.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  include/neo2pg/catalog.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef NEO2PG_CATALOG_H
+#define NEO2PG_CATALOG_H
+
+#include "neo2pg/stream.h"
+
+typedef struct N2pCatalogEntry
+{
+	N2pRecKind	kind;			/* node label or relationship type */
+	char	   *scope;			/* the label ("" for unlabeled nodes) or type */
+	char	   *key;			/* NULL for the scope's own row count */
+	char	   *type;			/* Neo4j type name, "list<date>", NULL for scope */
+	uint64_t	count;
+} N2pCatalogEntry;
+
+typedef struct N2pCatalog N2pCatalog;
+
+N2pCatalog *n2p_catalog_new(const N2pAllocator *alloc);
+bool		n2p_catalog_add(N2pCatalog *cat, const N2pRecord *rec, N2pError *err);
+
+/* Entries sorted by kind, scope, key (scope row first), type. */
+const N2pCatalogEntry *n2p_catalog_entries(N2pCatalog *cat, size_t *n);
+void		n2p_catalog_free(N2pCatalog *cat);
+
+/* Neo4j type name of a property value, lists as "list<elem>" ("list" if empty). */
+void		n2p_value_type_name(const N2pValue *v, char *buf, size_t len);
+
+#endif							/* NEO2PG_CATALOG_H */

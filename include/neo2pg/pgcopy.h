@@ -1,0 +1,61 @@
+/*-------------------------------------------------------------------------
+ *
+ * pgcopy.h
+ *	  Encoding the stream for PostgreSQL: property maps as the JSON text of
+ *	  the props/prop_types jsonb columns, and rows in binary COPY format.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  include/neo2pg/pgcopy.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef NEO2PG_PGCOPY_H
+#define NEO2PG_PGCOPY_H
+
+#include "neo2pg/stream.h"
+
+typedef struct N2pPgEncodeOpts
+{
+	/*
+	 * PostgreSQL text and jsonb cannot hold U+0000.  NULL makes a NUL byte
+	 * an error naming the key; otherwise it is replaced by this UTF-8 text
+	 * and counted in nul_replaced.
+	 */
+	const char *nul_replacement;
+	uint64_t	nul_replaced;
+} N2pPgEncodeOpts;
+
+/*
+ * Append the JSON text of a property map to out (what goes into props)
+ * and, to types, the JSON object mapping each key whose value is not plain
+ * JSON to its Neo4j type; types is left empty when no key needs one.
+ * See docs/design.md, "Values in props".
+ */
+bool		n2p_pg_props_json(const N2pValue *props, N2pBuf *out, N2pBuf *types,
+							  N2pPgEncodeOpts *opts, N2pError *err);
+
+/* Append s as a JSON string literal (quotes included). */
+bool		n2p_json_append_string(N2pBuf *out, const char *s, size_t len,
+								   N2pPgEncodeOpts *opts, N2pError *err);
+
+/* Binary COPY primitives (PostgreSQL's documented file format). */
+bool		n2p_copy_header(N2pBuf *out);
+bool		n2p_copy_trailer(N2pBuf *out);
+bool		n2p_copy_tuple(N2pBuf *out, int16_t nfields);
+bool		n2p_copy_null(N2pBuf *out);
+bool		n2p_copy_int8(N2pBuf *out, int64_t v);
+bool		n2p_copy_text(N2pBuf *out, const char *s, size_t len, N2pError *err);
+bool		n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *err);
+
+/*
+ * The rows of the neo2pg base layout:
+ *	 nodes(id, labels, props, prop_types)
+ *	 relationships(id, type, start_id, end_id, props, prop_types)
+ * types is scratch space owned by the caller.
+ */
+bool		n2p_copy_record(N2pBuf *out, const N2pRecord *rec, N2pBuf *types,
+							N2pPgEncodeOpts *opts, N2pError *err);
+
+#endif							/* NEO2PG_PGCOPY_H */

@@ -1,0 +1,82 @@
+/*-------------------------------------------------------------------------
+ *
+ * cli.h
+ *	  Declarations shared by the neo2pg command-line program.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/cli/cli.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef NEO2PG_CLI_H
+#define NEO2PG_CLI_H
+
+#include "neo2pg/stream.h"
+
+#include <stdio.h>
+
+/* Exit codes, documented in --help. */
+#define EXIT_USAGE	2
+#define EXIT_DATA	1
+
+/* in log.c */
+extern int	cli_verbosity;		/* -1 quiet, 0 normal, 1+ verbose */
+extern const char *cli_progname;
+
+void		log_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+void		log_info(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+void		log_verbose(const char *fmt,...) __attribute__((format(printf, 1, 2)));
+void		log_n2p_error(const N2pError *err);
+double		now_seconds(void);
+
+/* One line of the summary table, as pgloader prints it. */
+typedef struct PhaseStat
+{
+	const char *name;
+	uint64_t	rows;
+	uint64_t	bytes;
+	uint64_t	rejected;
+	double		seconds;
+} PhaseStat;
+
+typedef struct Progress
+{
+	bool		tty;
+	double		phase_start;
+	double		last_draw;
+	N2pRecKind	phase;
+	uint64_t	total_bytes[2];
+	PhaseStat	stats[3];		/* nodes, relationships, indexes */
+	int			nstats;
+} Progress;
+
+void		progress_init(Progress *p, const N2pGraphMeta *meta);
+void		progress_update(void *ctx, N2pRecKind phase, uint64_t rows, uint64_t bytes);
+void		progress_phase_done(Progress *p, int idx);
+void		progress_step(Progress *p, const char *what);
+void		progress_summary(const Progress *p);
+
+/* in pg_sink.c */
+typedef struct PgSinkOptions
+{
+	const char *conninfo;
+	const char *schema;
+	bool		replace;
+	bool		skip_dangling;
+	const char *nul_replacement;
+	Progress   *progress;
+} PgSinkOptions;
+
+N2pSink    *pg_sink_open(const PgSinkOptions *opts, N2pError *err);
+uint64_t	pg_sink_rejected(N2pSink *sink);
+
+/* in local_pg.c: start (initialising if needed) the user's own cluster */
+char	   *local_pg_conninfo(void);
+
+/* in cmd_*.c */
+int			cmd_copy(int argc, char **argv);
+int			cmd_inspect(int argc, char **argv);
+
+#endif							/* NEO2PG_CLI_H */

@@ -1,0 +1,179 @@
+/*-------------------------------------------------------------------------
+ *
+ * cmd_copy.c
+ *	  neo2pg copy SOURCE [TARGET]: pair any source with any sink.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/cli/cmd_copy.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cli.h"
+#include "neo2pg/backup.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void
+copy_usage(FILE *out)
+{
+	fprintf(out,
+			"Usage:\n"
+			"  neo2pg copy [OPTION]... SOURCE [TARGET]\n\n"
+			"Load SOURCE into TARGET in one transaction: on any error nothing is changed.\n\n"
+			"SOURCE:\n"
+			"  DIR                    a directory written by neo4j-backup\n"
+			"TARGET:\n"
+			"  postgresql://...       a PostgreSQL URI, or a conninfo string (\"host=... dbname=...\");\n"
+			"                         PG* environment variables and ~/.pgpass apply\n"
+			"  (none)                 a local PostgreSQL that neo2pg initialises and starts\n"
+			"                         under $XDG_DATA_HOME/neo2pg (or ~/.local/share/neo2pg)\n\n"
+			"Options:\n"
+			"  -s, --schema=NAME      target schema (default \"neo4j\")\n"
+			"      --replace          replace a graph already loaded in the schema\n"
+			"      --skip-dangling    load relationships whose end nodes exist, report the rest\n"
+			"      --replace-nul[=TEXT]  replace U+0000 in strings by TEXT (default U+FFFD)\n"
+			"                         instead of failing\n"
+			"  -q, --quiet            print errors only\n"
+			"  -v, --verbose          print every SQL statement\n"
+			"  -h, --help             print this help and exit\n");
+}
+
+/* A source spec names a backup directory (other sources come later). */
+static N2pSource *
+open_source(const char *spec, N2pError *err)
+{
+	struct stat st;
+
+	if (stat(spec, &st) == 0 && S_ISDIR(st.st_mode))
+		return n2p_backup_open(spec, &n2p_libc_allocator, err);
+	n2p_error_set(err, N2P_ERR_USAGE, "source \"%s\" is not a neo4j-backup directory", spec);
+	return NULL;
+}
+
+static bool
+is_pg_target(const char *spec)
+{
+	return strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0 ||
+		strchr(spec, '=') != NULL;
+}
+
+static int
+run_copy(const char *source, PgSinkOptions *pgopts)
+{
+	N2pError	err;
+	N2pSource  *src;
+	N2pSink    *sink;
+	Progress	progress;
+	bool		ok;
+
+	n2p_error_init(&err);
+	if ((src = open_source(source, &err)) == NULL)
+	{
+		log_n2p_error(&err);
+		return err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
+	}
+	progress_init(&progress, &src->meta);
+	pgopts->progress = &progress;
+	sink = pg_sink_open(pgopts, &err);
+	ok = sink && n2p_stream_copy(src, sink, progress_update, &progress, &err);
+	if (!ok)
+	{
+		if (progress.tty)
+			fputc('\n', stderr);
+		log_n2p_error(&err);
+		log_error("nothing was loaded: the target is unchanged");
+	}
+	else
+	{
+		progress_summary(&progress);
+		log_info("loaded %llu nodes and %llu relationships into schema \"%s\"",
+				 (unsigned long long) progress.stats[N2P_REC_NODE].rows,
+				 (unsigned long long) (progress.stats[N2P_REC_REL].rows - pg_sink_rejected(sink)),
+				 pgopts->schema);
+	}
+	if (sink)
+		sink->ops->close(sink);
+	src->ops->close(src);
+	return ok ? 0 : EXIT_DATA;
+}
+
+int
+cmd_copy(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"schema", required_argument, NULL, 's'},
+		{"replace", no_argument, NULL, 'R'},
+		{"skip-dangling", no_argument, NULL, 'D'},
+		{"replace-nul", optional_argument, NULL, 'N'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	PgSinkOptions pgopts = {.schema = "neo4j"};
+	char	   *local = NULL;
+	int			c,
+				rc;
+
+	while ((c = getopt_long(argc, argv, "s:qvh", opts, NULL)) != -1)
+	{
+		switch (c)
+		{
+			case 's':
+				pgopts.schema = optarg;
+				break;
+			case 'R':
+				pgopts.replace = true;
+				break;
+			case 'D':
+				pgopts.skip_dangling = true;
+				break;
+			case 'N':
+				pgopts.nul_replacement = optarg ? optarg : "\xEF\xBF\xBD";
+				break;
+			case 'q':
+				cli_verbosity = -1;
+				break;
+			case 'v':
+				cli_verbosity++;
+				break;
+			case 'h':
+				copy_usage(stdout);
+				return 0;
+			default:
+				copy_usage(stderr);
+				return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 1 || argc - optind > 2)
+	{
+		log_error("copy needs a SOURCE and at most one TARGET");
+		copy_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (pgopts.schema[0] == '\0')
+	{
+		log_error("the schema name must not be empty");
+		return EXIT_USAGE;
+	}
+	if (argc - optind == 2)
+	{
+		if (!is_pg_target(argv[optind + 1]))
+		{
+			log_error("target \"%s\" is not a PostgreSQL URI or conninfo string", argv[optind + 1]);
+			return EXIT_USAGE;
+		}
+		pgopts.conninfo = argv[optind + 1];
+	}
+	else if ((pgopts.conninfo = local = local_pg_conninfo()) == NULL)
+		return EXIT_DATA;
+	rc = run_copy(argv[optind], &pgopts);
+	if (rc == 0 && local)
+		printf("Connect with:\n  psql \"%s\"\n", local);
+	free(local);
+	return rc;
+}

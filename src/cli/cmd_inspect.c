@@ -1,0 +1,255 @@
+/*-------------------------------------------------------------------------
+ *
+ * cmd_inspect.c
+ *	  neo2pg inspect SOURCE: read a whole source and describe it (counts,
+ *	  labels, types, keys with their Neo4j types, constraints, problems)
+ *	  without loading anything.
+ *
+ * Row-level problems (a bad literal, a wrong digest, U+0000, a duplicate
+ * id, a dangling relationship) are collected and the scan goes on, so one
+ * run lists them all; a broken file (bad gzip, invalid JSON) ends it.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/cli/cmd_inspect.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cli.h"
+#include "neo2pg/backup.h"
+#include "neo2pg/catalog.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LISTED_PROBLEMS 20
+/* Node ids are checked with a bitmap of at most this many bits (32 MB). */
+#define MAX_ID_BITS (1ull << 28)
+
+typedef struct Inspect
+{
+	N2pCatalog *cat;
+	uint64_t	count[2];
+	uint64_t	problems;
+	uint8_t    *seen;			/* node id bitmap */
+	uint64_t	seen_bits;
+	uint64_t	unchecked_ids;	/* ids beyond the bitmap */
+} Inspect;
+
+static void
+problem(Inspect *in, const N2pError *err)
+{
+	if (in->problems++ < MAX_LISTED_PROBLEMS)
+		log_n2p_error(err);
+}
+
+static bool
+strings_have_nul(const N2pValue *v)
+{
+	size_t		i;
+
+	if (v->type == N2P_STRING)
+		return memchr(v->u.str.ptr, '\0', v->u.str.len) != NULL;
+	if (v->type == N2P_LIST)
+		for (i = 0; i < v->u.list.n; i++)
+			if (strings_have_nul(&v->u.list.items[i]))
+				return true;
+	return false;
+}
+
+static void
+row_problem(Inspect *in, const N2pRecord *rec, const char *key, const char *msg)
+{
+	N2pError	err;
+
+	n2p_error_init(&err);
+	snprintf(err.file, sizeof(err.file), "%s", rec->origin ? rec->origin : "");
+	err.row_kind = rec->kind == N2P_REC_NODE ? "node" : "relationship";
+	err.row_id = rec->id;
+	if (key)
+		snprintf(err.key, sizeof(err.key), "%s", key);
+	n2p_error_set(&err, N2P_ERR_DATA, "%s", msg);
+	problem(in, &err);
+}
+
+/* Returns -1 when the id is outside the bitmap, else whether it was set. */
+static int
+id_test(Inspect *in, int64_t id, bool set)
+{
+	uint64_t	u = (uint64_t) id;
+
+	if (id < 0 || u >= MAX_ID_BITS)
+		return -1;
+	if (u >= in->seen_bits)
+	{
+		uint64_t	bits = in->seen_bits ? in->seen_bits : 1 << 16;
+		uint8_t    *p;
+
+		while (bits <= u)
+			bits *= 2;
+		if (!set || (p = realloc(in->seen, bits / 8)) == NULL)
+			return 0;
+		memset(p + in->seen_bits / 8, 0, (bits - in->seen_bits) / 8);
+		in->seen = p;
+		in->seen_bits = bits;
+	}
+	if (in->seen[u / 8] & (1 << (u % 8)))
+		return 1;
+	if (set)
+		in->seen[u / 8] |= (uint8_t) (1 << (u % 8));
+	return 0;
+}
+
+static void
+check_record(Inspect *in, const N2pRecord *rec)
+{
+	char		msg[128];
+	size_t		i;
+
+	for (i = 0; i < rec->props.u.map.n; i++)
+		if (strings_have_nul(&rec->props.u.map.vals[i]))
+		{
+			char		key[128];
+
+			snprintf(key, sizeof(key), "%.*s", (int) rec->props.u.map.keys[i].len,
+					 rec->props.u.map.keys[i].ptr);
+			row_problem(in, rec, key, "string contains U+0000, which PostgreSQL cannot store");
+		}
+	if (rec->kind == N2P_REC_NODE)
+	{
+		int			r = id_test(in, rec->id, true);
+
+		if (r == 1)
+			row_problem(in, rec, NULL, "duplicate node id");
+		in->unchecked_ids += r < 0;
+		return;
+	}
+	if (id_test(in, rec->start_id, false) == 0)
+	{
+		snprintf(msg, sizeof(msg), "start node %lld is not in the source", (long long) rec->start_id);
+		row_problem(in, rec, NULL, msg);
+	}
+	if (id_test(in, rec->end_id, false) == 0)
+	{
+		snprintf(msg, sizeof(msg), "end node %lld is not in the source", (long long) rec->end_id);
+		row_problem(in, rec, NULL, msg);
+	}
+}
+
+static void
+print_meta(const N2pGraphMeta *m, const Inspect *in)
+{
+	size_t		i;
+
+	printf("Source:         %s\n", m->source);
+	printf("Database id:    %s\n", m->db_id ? m->db_id : "(unknown)");
+	printf("Nodes:          %llu (%llu bytes on disk)\n", (unsigned long long) in->count[0],
+		   (unsigned long long) m->node_bytes);
+	printf("Relationships:  %llu (%llu bytes on disk)\n", (unsigned long long) in->count[1],
+		   (unsigned long long) m->rel_bytes);
+	printf("\nUniqueness constraints:%s\n", m->nconstraints ? "" : " none");
+	for (i = 0; i < m->nconstraints; i++)
+		printf("  %s: (:%s).%s is unique\n", m->constraints[i].name ? m->constraints[i].name : "",
+			   m->constraints[i].label, m->constraints[i].prop);
+}
+
+static void
+print_catalog(Inspect *in)
+{
+	size_t		n,
+				i;
+	const N2pCatalogEntry *e = n2p_catalog_entries(in->cat, &n);
+	const char *scope_kind = NULL;
+
+	for (i = 0; i < n; i++)
+	{
+		const char *k = e[i].kind == N2P_REC_NODE ? "label" : "relationship type";
+
+		if (scope_kind != k)
+		{
+			printf("\n%-24s %-24s %-16s %10s\n", e[i].kind == N2P_REC_NODE ? "Label" : "Type",
+				   "Key", "Neo4j type", "Count");
+			scope_kind = k;
+		}
+		if (e[i].key == NULL)
+			printf("%-24s %-24s %-16s %10llu\n", e[i].scope[0] ? e[i].scope : "(no label)",
+				   "", "", (unsigned long long) e[i].count);
+		else
+			printf("%-24s %-24s %-16s %10llu\n", "", e[i].key, e[i].type,
+				   (unsigned long long) e[i].count);
+	}
+}
+
+static int
+inspect_source(N2pSource *src, Inspect *in)
+{
+	N2pRecord	rec;
+	N2pError	err;
+	int			rc;
+
+	for (;;)
+	{
+		n2p_error_init(&err);
+		rc = src->ops->next(src, &rec, &err);
+		if (rc == 0)
+			return 0;
+		if (rc < 0)
+		{
+			problem(in, &err);
+			/* a row-level error leaves the reader at the next row */
+			if (err.row_kind && err.code == N2P_ERR_DATA)
+				continue;
+			return -1;
+		}
+		in->count[rec.kind]++;
+		check_record(in, &rec);
+		if (!n2p_catalog_add(in->cat, &rec, &err))
+			return (problem(in, &err), -1);
+	}
+}
+
+int
+cmd_inspect(int argc, char **argv)
+{
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	Inspect		in = {0};
+	N2pError	err;
+	N2pSource  *src;
+	int			c,
+				rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	{
+		printf("Usage:\n  neo2pg inspect SOURCE\n\n"
+			   "Read SOURCE (a neo4j-backup directory) and print its counts, labels,\n"
+			   "relationship types, keys with their Neo4j types, constraints and the\n"
+			   "problems that would stop a load.  Exit status 1 when problems are found.\n");
+		return c == 'h' ? 0 : EXIT_USAGE;
+	}
+	if (argc - optind != 1)
+	{
+		log_error("inspect needs exactly one SOURCE");
+		return EXIT_USAGE;
+	}
+	n2p_error_init(&err);
+	if ((src = n2p_backup_open(argv[optind], &n2p_libc_allocator, &err)) == NULL)
+	{
+		log_n2p_error(&err);
+		return EXIT_DATA;
+	}
+	in.cat = n2p_catalog_new(&n2p_libc_allocator);
+	rc = inspect_source(src, &in);
+	print_meta(&src->meta, &in);
+	print_catalog(&in);
+	printf("\nProblems: %llu%s\n", (unsigned long long) in.problems,
+		   rc < 0 ? " (the scan stopped at a broken file)" : "");
+	if (in.unchecked_ids)
+		printf("  (%llu node ids were too large to check for duplicates and dangling ends)\n",
+			   (unsigned long long) in.unchecked_ids);
+	n2p_catalog_free(in.cat);
+	free(in.seen);
+	src->ops->close(src);
+	return in.problems || rc < 0 ? EXIT_DATA : 0;
+}

@@ -1,0 +1,619 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_sink.c
+ *	  The PostgreSQL sink: the neo2pg base layout, filled by binary COPY.
+ *
+ * Everything happens in one transaction, so a failed load leaves the
+ * target schema exactly as it was.  Tables are created without keys and
+ * filled with COPY ... FREEZE (allowed because they are created in the
+ * same transaction); keys, foreign keys and indexes are built afterwards,
+ * which is much faster than maintaining them row by row.  Each of those
+ * steps runs under a savepoint so that, when it fails, a second query can
+ * say which rows are at fault before the whole load is rolled back.
+ *
+ * Labels, types and keys are never pasted into SQL: identifiers are quoted
+ * with PQescapeIdentifier, and the DDL that must embed a label or key (the
+ * partial unique indexes) is built by the server's format() from bound
+ * parameters.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/cli/pg_sink.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cli.h"
+#include "neo2pg/pgcopy.h"
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Send COPY data in pieces of about this size (psql uses 8 kB and up). */
+#define COPY_FLUSH_BYTES (256 * 1024)
+#define SAMPLE_IDS 10
+
+typedef struct PgSink
+{
+	N2pSink		base;
+	PgSinkOptions opts;
+	PGconn	   *conn;
+	char	   *qschema;		/* quoted schema name */
+	int			copying;		/* N2pRecKind being copied, or -1 */
+	N2pBuf		buf;
+	N2pBuf		types;
+	N2pPgEncodeOpts enc;
+	const N2pGraphMeta *meta;
+	uint64_t	rows[2];
+	uint64_t	rejected;
+	json_t	   *dangling_sample;
+} PgSink;
+
+/* ------------------------------------------------------------- helpers */
+
+static bool
+pg_fail(PgSink *s, N2pError *err, const char *what, const PGresult *res)
+{
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(s->conn);
+	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	size_t		len = strlen(msg);
+
+	while (len > 0 && msg[len - 1] == '\n')
+		len--;
+	return n2p_error_set(err, N2P_ERR_IO, "%s: %.*s%s%s", what, (int) len, msg,
+						 detail ? " " : "", detail ? detail : "");
+}
+
+/*
+ * Run a command built from a format with the quoted schema name as its
+ * only %s (so no label, key or value is ever pasted), with parameters.
+ */
+static bool
+build_sql(PgSink *s, const char *fmt, char *sql, size_t len)
+{
+	int			n = snprintf(sql, len, fmt, s->qschema, s->qschema, s->qschema, s->qschema);
+
+	return n >= 0 && (size_t) n < len;
+}
+
+/* Send finished SQL; server-built statements come here, never to a format. */
+static PGresult *
+run_sql(PgSink *s, const char *sql, int nparams, const char *const *params)
+{
+	log_verbose("sql: %s", sql);
+	return PQexecParams(s->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+}
+
+static PGresult *
+run(PgSink *s, const char *fmt, int nparams, const char *const *params)
+{
+	char		sql[2048];
+
+	if (!build_sql(s, fmt, sql, sizeof(sql)))
+		return NULL;
+	return run_sql(s, sql, nparams, params);
+}
+
+static bool
+run_ok(PgSink *s, const char *fmt, N2pError *err)
+{
+	PGresult   *res = run(s, fmt, 0, NULL);
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	bool		ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+
+	if (!ok)
+		pg_fail(s, err, "PostgreSQL", res);
+	PQclear(res);
+	return ok;
+}
+
+/* SQLSTATE of a failed result, "" if none. */
+static const char *
+sqlstate(const PGresult *res)
+{
+	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	return st ? st : "";
+}
+
+/* --------------------------------------------------------------- COPY */
+
+static bool
+flush_copy(PgSink *s, N2pError *err)
+{
+	if (s->buf.len == 0)
+		return true;
+	if (PQputCopyData(s->conn, s->buf.data, (int) s->buf.len) != 1)
+		return pg_fail(s, err, "COPY", NULL);
+	n2p_buf_reset(&s->buf);
+	return true;
+}
+
+static bool
+start_copy(PgSink *s, N2pRecKind kind, N2pError *err)
+{
+	static const char *const sql[2] = {
+		"COPY %s.nodes (id, labels, props, prop_types) FROM STDIN (FORMAT binary, FREEZE)",
+		"COPY %s.relationships (id, type, start_id, end_id, props, prop_types) "
+		"FROM STDIN (FORMAT binary, FREEZE)"};
+	PGresult   *res = run(s, sql[kind], 0, NULL);
+	bool		ok = res && PQresultStatus(res) == PGRES_COPY_IN;
+
+	if (!ok)
+		pg_fail(s, err, "COPY", res);
+	PQclear(res);
+	if (!ok)
+		return false;
+	s->copying = (int) kind;
+	n2p_buf_reset(&s->buf);
+	return n2p_copy_header(&s->buf) ||
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+/* psql's handleCopyIn discipline: end, then drain every result. */
+static bool
+end_copy(PgSink *s, const char *abort_reason, N2pError *err)
+{
+	PGresult   *res;
+	bool		ok = true;
+
+	if (s->copying < 0)
+		return true;
+	s->copying = -1;
+	if (!abort_reason && (!n2p_copy_trailer(&s->buf) || !flush_copy(s, err)))
+		abort_reason = "client error";
+	if (PQputCopyEnd(s->conn, abort_reason) != 1)
+		return pg_fail(s, err, "COPY", NULL);
+	while ((res = PQgetResult(s->conn)) != NULL)
+	{
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && ok && !abort_reason)
+			ok = pg_fail(s, err, "COPY", res);
+		PQclear(res);
+	}
+	return ok && !abort_reason;
+}
+
+/* --------------------------------------------------------------- begin */
+
+static bool
+connect_target(PgSink *s, N2pError *err)
+{
+	const char *keys[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
+	const char *vals[] = {s->opts.conninfo, "neo2pg", "UTF8", NULL};
+
+	s->conn = PQconnectdbParams(keys, vals, 1);
+	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
+		return pg_fail(s, err, "could not connect to PostgreSQL", NULL);
+	s->qschema = PQescapeIdentifier(s->conn, s->opts.schema, strlen(s->opts.schema));
+	if (s->qschema == NULL)
+		return pg_fail(s, err, "schema name", NULL);
+	log_verbose("connected to database \"%s\" on %s", PQdb(s->conn), PQhost(s->conn));
+	return true;
+}
+
+/* Does table exist in the schema, and does it hold rows? */
+static int
+table_state(PgSink *s, const char *table, N2pError *err)
+{
+	const char *params[2] = {s->opts.schema, table};
+	PGresult   *res;
+	int			state = 0;
+
+	res = PQexecParams(s->conn,
+					   "SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n "
+					   "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
+					   2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		state = (pg_fail(s, err, "PostgreSQL", res), -1);
+	else if (PQntuples(res) == 1)
+	{
+		char		sql[600];
+		PGresult   *r2;
+
+		/* regclass output is already a safely quoted name */
+		snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s)", PQgetvalue(res, 0, 0));
+		r2 = PQexec(s->conn, sql);
+		if (PQresultStatus(r2) != PGRES_TUPLES_OK)
+			state = (pg_fail(s, err, "PostgreSQL", r2), -1);
+		else
+			state = strcmp(PQgetvalue(r2, 0, 0), "t") == 0 ? 2 : 1;
+		PQclear(r2);
+	}
+	PQclear(res);
+	return state;
+}
+
+static bool
+prepare_schema(PgSink *s, N2pError *err)
+{
+	static const char *const tables[] = {"nodes", "relationships", "load_info"};
+	bool		exists = false;
+	int			i;
+
+	for (i = 0; i < 3; i++)
+	{
+		int			st = table_state(s, tables[i], err);
+
+		if (st < 0)
+			return false;
+		if (st == 2 && !s->opts.replace)
+			return n2p_error_set(err, N2P_ERR_USAGE,
+								 "schema \"%s\" already holds a loaded graph (table %s has rows); "
+								 "use --replace to replace it", s->opts.schema, tables[i]);
+		exists |= st > 0;
+	}
+	if (exists && !run_ok(s, "DROP TABLE IF EXISTS %s.relationships, %s.nodes, %s.load_info CASCADE", err))
+		return false;
+	return run_ok(s, "CREATE SCHEMA IF NOT EXISTS %s", err) &&
+		run_ok(s, "CREATE TABLE %s.nodes (id bigint NOT NULL, labels text[] NOT NULL, "
+			   "props jsonb NOT NULL, prop_types jsonb)", err) &&
+		run_ok(s, "CREATE TABLE %s.relationships (id bigint NOT NULL, type text NOT NULL, "
+			   "start_id bigint NOT NULL, end_id bigint NOT NULL, props jsonb NOT NULL, "
+			   "prop_types jsonb)", err) &&
+		run_ok(s, "CREATE TABLE %s.load_info (key text PRIMARY KEY, value jsonb NOT NULL)", err);
+}
+
+static bool
+pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
+{
+	PgSink	   *s = (PgSink *) sink;
+
+	s->meta = meta;
+	return connect_target(s, err) &&
+		run_ok(s, "BEGIN", err) &&
+		run_ok(s, "SET LOCAL synchronous_commit = off", err) &&
+		prepare_schema(s, err) &&
+		start_copy(s, N2P_REC_NODE, err);
+}
+
+/* --------------------------------------------------------------- write */
+
+static bool
+pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
+{
+	PgSink	   *s = (PgSink *) sink;
+
+	if ((int) rec->kind != s->copying)
+	{
+		if (!end_copy(s, NULL, err) || !start_copy(s, rec->kind, err))
+			return false;
+	}
+	if (!n2p_copy_record(&s->buf, rec, &s->types, &s->enc, err))
+	{
+		err->row_id = rec->id;
+		err->row_kind = rec->kind == N2P_REC_NODE ? "node" : "relationship";
+		if (rec->origin && !err->file[0])
+			snprintf(err->file, sizeof(err->file), "%s", rec->origin);
+		return false;
+	}
+	s->rows[rec->kind]++;
+	return s->buf.len < COPY_FLUSH_BYTES || flush_copy(s, err);
+}
+
+/* ------------------------------------------------- keys and constraints */
+
+/*
+ * Run one constraint-building statement (final SQL) under a savepoint.  Returns 1 on
+ * success, 0 when it failed with the SQLSTATE `expect` (the savepoint is
+ * rolled back so the caller can diagnose), -1 on any other failure.
+ */
+static int
+guarded_step(PgSink *s, const char *sql, const char *expect, N2pError *err)
+{
+	PGresult   *res;
+	int			rc;
+
+	if (!run_ok(s, "SAVEPOINT neo2pg_step", err))
+		return -1;
+	res = run_sql(s, sql, 0, NULL);
+	if (res && PQresultStatus(res) == PGRES_COMMAND_OK)
+		rc = 1;
+	else if (strcmp(sqlstate(res), expect) == 0)
+		rc = 0;
+	else
+		rc = (pg_fail(s, err, "PostgreSQL", res), -1);
+	PQclear(res);
+	if (rc == 0 && !run_ok(s, "ROLLBACK TO SAVEPOINT neo2pg_step", err))
+		return -1;
+	return rc == 1 && !run_ok(s, "RELEASE SAVEPOINT neo2pg_step", err) ? -1 : rc;
+}
+
+/* Run a diagnostic query returning (count, sample text); -1 on error. */
+static long long
+diagnose(PgSink *s, const char *fmt, int nparams, const char *const *params,
+		 char *sample, size_t len, N2pError *err)
+{
+	PGresult   *res = run(s, fmt, nparams, params);
+	long long	n = -1;
+
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+	{
+		n = atoll(PQgetvalue(res, 0, 0));
+		snprintf(sample, len, "%s", PQgetvalue(res, 0, 1));
+	}
+	else
+		pg_fail(s, err, "PostgreSQL", res);
+	PQclear(res);
+	return n;
+}
+
+static bool
+add_primary_key(PgSink *s, const char *table, const char *what, N2pError *err)
+{
+	char		fmt[256],
+				ddl[512],
+				diag[512],
+				sample[512];
+	long long	n;
+	int			rc;
+
+	snprintf(fmt, sizeof(fmt), "ALTER TABLE %%s.%s ADD PRIMARY KEY (id)", table);
+	build_sql(s, fmt, ddl, sizeof(ddl));
+	progress_step(s->opts.progress, ddl + 12);
+	if ((rc = guarded_step(s, ddl, "23505", err)) != 0)
+		return rc > 0;
+	snprintf(diag, sizeof(diag),
+			 "SELECT count(*), coalesce(array_to_string((array_agg(id ORDER BY id))[1:%d], ', '), '') "
+			 "FROM (SELECT id FROM %%s.%s GROUP BY id HAVING count(*) > 1) d", SAMPLE_IDS, table);
+	if ((n = diagnose(s, diag, 0, NULL, sample, sizeof(sample), err)) < 0)
+		return false;
+	return n2p_error_set(err, N2P_ERR_DATA, "duplicate %s id: %lld id%s appear more than once (%s)",
+						 what, n, n == 1 ? "" : "s", sample);
+}
+
+#define DANGLING_WHERE \
+	"WHERE NOT EXISTS (SELECT 1 FROM %s.nodes n WHERE n.id = r.start_id) " \
+	"OR NOT EXISTS (SELECT 1 FROM %s.nodes n WHERE n.id = r.end_id)"
+
+/*
+ * The foreign keys are tried first: with clean data that is the only
+ * scan.  Only when they fail do we look for the dangling relationships.
+ */
+static bool
+add_foreign_keys(PgSink *s, N2pError *err)
+{
+	char		ddl[1024],
+				sample[512];
+	long long	n;
+	int			rc;
+
+	build_sql(s, "ALTER TABLE %s.relationships "
+			  "ADD FOREIGN KEY (start_id) REFERENCES %s.nodes, "
+			  "ADD FOREIGN KEY (end_id) REFERENCES %s.nodes", ddl, sizeof(ddl));
+	progress_step(s->opts.progress, "foreign keys");
+	if ((rc = guarded_step(s, ddl, "23503", err)) != 0)
+		return rc > 0;
+	n = diagnose(s, "SELECT count(*), coalesce(array_to_string((array_agg(r.id ORDER BY r.id))[1:10], ', '), '') "
+				 "FROM %s.relationships r " DANGLING_WHERE, 0, NULL, sample, sizeof(sample), err);
+	if (n < 0)
+		return false;
+	if (!s->opts.skip_dangling)
+		return n2p_error_set(err, N2P_ERR_DATA,
+							 "%lld relationship%s point%s to nodes that are not in the source "
+							 "(relationship ids %s%s); use --skip-dangling to load the rest",
+							 n, n == 1 ? "" : "s", n == 1 ? "s" : "", sample, n > 10 ? ", ..." : "");
+	log_info("skipping %lld dangling relationship%s (ids %s%s)", n, n == 1 ? "" : "s",
+			 sample, n > 10 ? ", ..." : "");
+	s->rejected = (uint64_t) n;
+	s->dangling_sample = json_string(sample);
+	return run_ok(s, "DELETE FROM %s.relationships r " DANGLING_WHERE, err) &&
+		guarded_step(s, ddl, "", err) > 0;
+}
+
+static bool
+add_unique_index(PgSink *s, const N2pConstraint *c, N2pError *err)
+{
+	char		name[200],
+				sample[512];
+	const char *params[4];
+	PGresult   *res;
+	long long	n;
+	int			rc;
+	bool		ok;
+
+	snprintf(name, sizeof(name), "%s", c->name ? c->name : c->label);
+	params[0] = name;
+	params[1] = s->opts.schema;
+	params[2] = c->prop;
+	params[3] = c->label;
+	/* the server quotes every part (%I, %L); we only pass parameters */
+	res = PQexecParams(s->conn,
+					   "SELECT format('CREATE UNIQUE INDEX %I ON %I.nodes ((props->>%L)) "
+					   "WHERE labels @> ARRAY[%L]::text[]', $1::text, $2::text, $3::text, $4::text)",
+					   4, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return (pg_fail(s, err, "PostgreSQL", res), PQclear(res), false);
+	rc = guarded_step(s, PQgetvalue(res, 0, 0), "23505", err);
+	PQclear(res);
+	if (rc != 0)
+		return rc > 0;
+	params[0] = c->prop;
+	params[1] = c->label;
+	n = diagnose(s, "SELECT count(*), coalesce(string_agg(ids::text, ' ') FILTER (WHERE rn <= 5), '') FROM "
+				 "(SELECT array_agg(id ORDER BY id) ids, row_number() OVER () rn FROM %s.nodes "
+				 "WHERE labels @> ARRAY[$2::text] AND props ? $1 GROUP BY props->>$1 "
+				 "HAVING count(*) > 1) d", 2, params, sample, sizeof(sample), err);
+	ok = n >= 0;
+	if (ok)
+		n2p_error_set(err, N2P_ERR_DATA,
+					  "uniqueness constraint %s (:%s).%s does not hold: %lld value%s shared by "
+					  "several nodes (node ids %s)", c->name ? c->name : "", c->label, c->prop,
+					  n, n == 1 ? " is" : "s are", sample);
+	return false;
+}
+
+static bool
+build_indexes(PgSink *s, N2pError *err)
+{
+	static const char *const ddl[] = {
+		"CREATE INDEX ON %s.nodes USING gin (labels)",
+		"CREATE INDEX ON %s.relationships (start_id)",
+		"CREATE INDEX ON %s.relationships (end_id)",
+		"CREATE INDEX ON %s.relationships (type)"};
+	size_t		i;
+
+	for (i = 0; i < sizeof(ddl) / sizeof(ddl[0]); i++)
+	{
+		progress_step(s->opts.progress, ddl[i] + 13);
+		if (!run_ok(s, ddl[i], err))
+			return false;
+	}
+	for (i = 0; i < s->meta->nconstraints; i++)
+		if (!add_unique_index(s, &s->meta->constraints[i], err))
+			return false;
+	return true;
+}
+
+/* ------------------------------------------------------------ load_info */
+
+static json_t *
+string_list(char **items, size_t n)
+{
+	json_t	   *a = json_array();
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(items[i]));
+	return a;
+}
+
+static json_t *
+constraints_json(const N2pGraphMeta *m)
+{
+	json_t	   *a = json_array();
+	size_t		i;
+
+	for (i = 0; i < m->nconstraints; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s?}", "node_label",
+										   m->constraints[i].label, "node_prop",
+										   m->constraints[i].prop, "constraint_name",
+										   m->constraints[i].name));
+	return a;
+}
+
+static bool
+write_load_info(PgSink *s, N2pError *err)
+{
+	const N2pGraphMeta *m = s->meta;
+	json_t	   *info = json_pack("{s:s, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}",
+								 "neo2pg_version", N2P_VERSION,
+								 "source", m->source,
+								 "db_id", m->db_id,
+								 "unique_prop_key", m->unique_prop_key,
+								 "uniqueness_constraints", constraints_json(m),
+								 "property_keys", string_list(m->property_keys, m->nproperty_keys),
+								 "node_labels", string_list(m->label_sets, m->nlabel_sets),
+								 "rel_types", string_list(m->rel_types, m->nrel_types),
+								 "node_count", (json_int_t) s->rows[N2P_REC_NODE],
+								 "relationship_count", (json_int_t) (s->rows[N2P_REC_REL] - s->rejected),
+								 "rejected_relationships", (json_int_t) s->rejected,
+								 "nul_replaced", (json_int_t) s->enc.nul_replaced);
+	const char *key;
+	json_t	   *val;
+	bool		ok = info != NULL;
+
+	if (ok && s->dangling_sample)
+		json_object_set(info, "dangling_sample", s->dangling_sample);
+	json_object_foreach(info, key, val)
+	{
+		char	   *text = json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
+		const char *params[2] = {key, text};
+		PGresult   *res = run(s, "INSERT INTO %s.load_info VALUES ($1, $2::jsonb)", 2, params);
+
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			ok = ok && pg_fail(s, err, "PostgreSQL", res);
+		PQclear(res);
+		free(text);
+	}
+	json_decref(info);
+	return ok && run_ok(s, "INSERT INTO %s.load_info VALUES "
+						"('started_at', to_jsonb(now())), ('finished_at', to_jsonb(clock_timestamp()))",
+						err);
+}
+
+/* -------------------------------------------------------------- finish */
+
+static bool
+pg_finish(N2pSink *sink, N2pError *err)
+{
+	PgSink	   *s = (PgSink *) sink;
+	Progress   *p = s->opts.progress;
+	bool		ok;
+
+	if (!end_copy(s, NULL, err))
+		return false;
+	/* the pump reports a phase when it ends only if the next one starts */
+	progress_phase_done(p, (int) p->phase);
+	if (p->phase == N2P_REC_NODE)
+		progress_phase_done(p, N2P_REC_REL);
+	ok = add_primary_key(s, "nodes", "node", err) &&
+		add_primary_key(s, "relationships", "relationship", err) &&
+		add_foreign_keys(s, err) &&
+		build_indexes(s, err) &&
+		write_load_info(s, err);
+	p->stats[N2P_REC_REL].rejected = s->rejected;
+	if (!ok)
+		return false;
+	progress_step(p, "commit");
+	if (!run_ok(s, "COMMIT", err))
+		return false;
+	progress_phase_done(p, 2);
+	return true;
+}
+
+static void
+pg_abort(N2pSink *sink)
+{
+	PgSink	   *s = (PgSink *) sink;
+	N2pError	ignore;
+
+	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
+		return;
+	n2p_error_init(&ignore);
+	end_copy(s, "neo2pg: load aborted", &ignore);
+	PQclear(PQexec(s->conn, "ROLLBACK"));
+}
+
+static void
+pg_close(N2pSink *sink)
+{
+	PgSink	   *s = (PgSink *) sink;
+
+	if (s->qschema)
+		PQfreemem(s->qschema);
+	if (s->conn)
+		PQfinish(s->conn);
+	json_decref(s->dangling_sample);
+	n2p_buf_free(&s->buf);
+	n2p_buf_free(&s->types);
+	free(s);
+}
+
+static const N2pSinkOps pg_sink_ops = {pg_begin, pg_write, pg_finish, pg_abort, pg_close};
+
+N2pSink *
+pg_sink_open(const PgSinkOptions *opts, N2pError *err)
+{
+	PgSink	   *s = calloc(1, sizeof(PgSink));
+
+	if (s == NULL)
+	{
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	s->base.ops = &pg_sink_ops;
+	s->opts = *opts;
+	s->copying = -1;
+	s->enc.nul_replacement = opts->nul_replacement;
+	n2p_buf_init(&s->buf, &n2p_libc_allocator);
+	n2p_buf_init(&s->types, &n2p_libc_allocator);
+	return &s->base;
+}
+
+uint64_t
+pg_sink_rejected(N2pSink *sink)
+{
+	return ((PgSink *) sink)->rejected;
+}

@@ -1,0 +1,773 @@
+/*-------------------------------------------------------------------------
+ *
+ * backup_reader.c
+ *	  Stream a neo4j-backup directory: metadata, then node chunks, then
+ *	  relationship chunks, one row at a time.
+ *
+ * Each row is parsed by the streaming JSON reader into a per-row arena,
+ * checked, and turned into an N2pRecord in place: literal strings become
+ * temporal/spatial values, hashed strings get their original text back.
+ * Memory is bounded by the largest row, whatever the size of a chunk.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/core/backup_reader.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "neo2pg/backup.h"
+#include "neo2pg/json.h"
+#include "neo2pg/literal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/sha.h>
+
+typedef struct ChunkFile
+{
+	char	   *name;			/* "data/nodes_8185.json.gz" */
+	uint64_t	counter;
+	uint64_t	size;
+	bool		gzip;
+} ChunkFile;
+
+typedef struct ChunkList
+{
+	ChunkFile  *files;
+	size_t		n;
+	size_t		cap;
+} ChunkList;
+
+typedef struct BackupSource
+{
+	N2pSource	base;
+	const N2pAllocator *alloc;
+	char	   *dir;
+	ChunkList	chunks[2];		/* indexed by N2pRecKind */
+	N2pRecKind	phase;
+	size_t		next_file;		/* index in chunks[phase] */
+	const ChunkFile *cur;		/* open file, or NULL */
+	N2pInput   *in;
+	N2pJsonReader *reader;
+	uint64_t	done_bytes;		/* on-disk bytes of finished files */
+	N2pArena	row_arena;
+	N2pArena	meta_arena;
+} BackupSource;
+
+static const N2pSourceOps backup_ops;
+
+/* ------------------------------------------------------------ file list */
+
+static char *
+path_join(const N2pAllocator *alloc, const char *a, const char *b)
+{
+	size_t		la = strlen(a),
+				lb = strlen(b);
+	char	   *p = n2p_alloc(alloc, la + lb + 2);
+
+	if (p)
+	{
+		memcpy(p, a, la);
+		p[la] = '/';
+		memcpy(p + la + 1, b, lb + 1);
+	}
+	return p;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t		ls = strlen(s),
+				lx = strlen(suffix);
+
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+/*
+ * The counter is the run of digits after the last '_' of the stem; a name
+ * without one sorts first, which is what a single unnumbered chunk needs.
+ */
+static uint64_t
+chunk_counter(const char *stem, size_t len)
+{
+	size_t		i = len;
+	uint64_t	v = 0;
+
+	while (i > 0 && stem[i - 1] >= '0' && stem[i - 1] <= '9')
+		i--;
+	for (; i < len; i++)
+		v = v * 10 + (uint64_t) (stem[i] - '0');
+	return v;
+}
+
+static bool
+chunk_list_add(BackupSource *bs, ChunkList *list, const char *name,
+			   size_t stem_len, bool gzip, N2pError *err)
+{
+	ChunkFile  *f;
+	char	   *full;
+	struct stat st;
+
+	if (list->n == list->cap)
+	{
+		size_t		cap = list->cap ? list->cap * 2 : 16;
+		ChunkFile  *nf = n2p_realloc(bs->alloc, list->files,
+								list->cap * sizeof(ChunkFile), cap * sizeof(ChunkFile));
+
+		if (nf == NULL)
+			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		list->files = nf;
+		list->cap = cap;
+	}
+	f = &list->files[list->n];
+	f->name = path_join(bs->alloc, "data", name);
+	if (f->name == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	list->n++;
+	f->counter = chunk_counter(name, stem_len);
+	f->gzip = gzip;
+	f->size = 0;
+	full = path_join(bs->alloc, bs->dir, f->name);
+	if (full && stat(full, &st) == 0)
+		f->size = (uint64_t) st.st_size;
+	n2p_free(bs->alloc, full);
+	return true;
+}
+
+static int
+chunk_cmp(const void *a, const void *b)
+{
+	const ChunkFile *x = a,
+			   *y = b;
+
+	if (x->counter != y->counter)
+		return x->counter < y->counter ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static bool
+classify_entry(BackupSource *bs, const char *name, N2pError *err)
+{
+	size_t		len = strlen(name);
+	bool		gzip = ends_with(name, ".json.gz");
+	size_t		stem_len;
+	char		stem[1024];
+
+	if (!gzip && !ends_with(name, ".json"))
+		return true;
+	stem_len = len - (gzip ? 8 : 5);
+	if (stem_len >= sizeof(stem))
+		return true;
+	memcpy(stem, name, stem_len);
+	stem[stem_len] = '\0';
+	/* the Python importer goes by substring; so do we */
+	if (strstr(stem, "relationship"))
+		return chunk_list_add(bs, &bs->chunks[N2P_REC_REL], name, stem_len, gzip, err);
+	if (strstr(stem, "node"))
+		return chunk_list_add(bs, &bs->chunks[N2P_REC_NODE], name, stem_len, gzip, err);
+	return true;
+}
+
+static bool
+list_chunks(BackupSource *bs, N2pError *err)
+{
+	char	   *data_dir = path_join(bs->alloc, bs->dir, "data");
+	DIR		   *d;
+	struct dirent *de;
+	bool		ok = true;
+	int			k;
+
+	if (data_dir == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	d = opendir(data_dir);
+	if (d == NULL)
+	{
+		n2p_error_set(err, N2P_ERR_IO, "not a neo4j-backup directory: cannot open \"%s\": %s",
+					  data_dir, strerror(errno));
+		n2p_free(bs->alloc, data_dir);
+		return false;
+	}
+	while (ok && (de = readdir(d)) != NULL)
+		ok = classify_entry(bs, de->d_name, err);
+	closedir(d);
+	n2p_free(bs->alloc, data_dir);
+	for (k = 0; k < 2; k++)
+	{
+		size_t		i;
+
+		qsort(bs->chunks[k].files, bs->chunks[k].n, sizeof(ChunkFile), chunk_cmp);
+		for (i = 0; i < bs->chunks[k].n; i++)
+			*(k == N2P_REC_NODE ? &bs->base.meta.node_bytes : &bs->base.meta.rel_bytes) +=
+				bs->chunks[k].files[i].size;
+	}
+	return ok;
+}
+
+/* ------------------------------------------------------------- metadata */
+
+/*
+ * Read one metadata file into the metadata arena.  A missing file gives
+ * N2P_NULL: the Python tool always writes them, but a user may have
+ * pruned a backup by hand and the data is still loadable.
+ */
+static bool
+read_meta_file(BackupSource *bs, const char *name, N2pValue *out, N2pError *err)
+{
+	char	   *path = path_join(bs->alloc, bs->dir, name);
+	N2pInput   *in;
+	N2pJsonReader *r = NULL;
+	bool		ok = false;
+
+	out->type = N2P_NULL;
+	if (path == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	if (access(path, F_OK) != 0)
+	{
+		n2p_free(bs->alloc, path);
+		return true;
+	}
+	in = n2p_input_open(path, false, bs->alloc, err);
+	if (in)
+		r = n2p_json_reader_new(in, bs->alloc, err);
+	if (r)
+		ok = n2p_json_parse_document(r, &bs->meta_arena, out, err) == 1;
+	if (!ok && err->file[0] == '\0')
+		snprintf(err->file, sizeof(err->file), "%s", name);
+	if (r)
+		n2p_json_reader_free(r);
+	if (in)
+		n2p_input_close(in);
+	n2p_free(bs->alloc, path);
+	return ok;
+}
+
+static char *
+meta_strdup(BackupSource *bs, N2pStr s)
+{
+	char	   *p = n2p_arena_alloc(&bs->meta_arena, s.len + 1);
+
+	if (p)
+	{
+		memcpy(p, s.ptr, s.len);
+		p[s.len] = '\0';
+	}
+	return p;
+}
+
+static bool
+meta_string_list(BackupSource *bs, const char *file, char ***out, size_t *n,
+				 N2pError *err)
+{
+	N2pValue	v;
+	size_t		i;
+
+	*out = NULL;
+	*n = 0;
+	if (!read_meta_file(bs, file, &v, err))
+		return false;
+	if (v.type == N2P_NULL)
+		return true;
+	if (v.type != N2P_LIST)
+		goto bad;
+	*out = n2p_arena_alloc(&bs->meta_arena, (v.u.list.n + 1) * sizeof(char *));
+	if (*out == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	for (i = 0; i < v.u.list.n; i++)
+	{
+		if (v.u.list.items[i].type != N2P_STRING)
+			goto bad;
+		if (((*out)[i] = meta_strdup(bs, v.u.list.items[i].u.str)) == NULL)
+			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	}
+	*n = v.u.list.n;
+	return true;
+
+bad:
+	snprintf(err->file, sizeof(err->file), "%s", file);
+	return n2p_error_set(err, N2P_ERR_DATA, "expected a JSON list of strings");
+}
+
+static bool
+meta_string(BackupSource *bs, const char *file, const char **out, N2pError *err)
+{
+	N2pValue	v;
+
+	*out = NULL;
+	if (!read_meta_file(bs, file, &v, err))
+		return false;
+	if (v.type == N2P_STRING)
+		*out = meta_strdup(bs, v.u.str);
+	else if (v.type != N2P_NULL)
+	{
+		snprintf(err->file, sizeof(err->file), "%s", file);
+		return n2p_error_set(err, N2P_ERR_DATA, "expected a JSON string");
+	}
+	return true;
+}
+
+static char *
+constraint_field(BackupSource *bs, const N2pValue *obj, const char *key)
+{
+	const N2pValue *v = n2p_map_get(obj, key, strlen(key));
+
+	return (v && v->type == N2P_STRING) ? meta_strdup(bs, v->u.str) : NULL;
+}
+
+static bool
+meta_constraints(BackupSource *bs, N2pError *err)
+{
+	const char *file = "uniqueness_constraints.json";
+	N2pGraphMeta *m = &bs->base.meta;
+	N2pValue	v;
+	size_t		i;
+
+	if (!read_meta_file(bs, file, &v, err))
+		return false;
+	if (v.type == N2P_NULL)
+		return true;
+	if (v.type != N2P_LIST)
+		goto bad;
+	m->constraints = n2p_arena_alloc(&bs->meta_arena,
+									 (v.u.list.n + 1) * sizeof(N2pConstraint));
+	if (m->constraints == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	for (i = 0; i < v.u.list.n; i++)
+	{
+		const N2pValue *c = &v.u.list.items[i];
+		N2pConstraint *out = &m->constraints[i];
+
+		if (c->type != N2P_MAP)
+			goto bad;
+		out->label = constraint_field(bs, c, "node_label");
+		out->prop = constraint_field(bs, c, "node_prop");
+		out->name = constraint_field(bs, c, "constraint_name");
+		if (!out->label || !out->prop)
+			goto bad;
+	}
+	m->nconstraints = v.u.list.n;
+	return true;
+
+bad:
+	snprintf(err->file, sizeof(err->file), "%s", file);
+	return n2p_error_set(err, N2P_ERR_DATA,
+						 "expected a list of {\"node_label\", \"node_prop\", \"constraint_name\"} objects");
+}
+
+static bool
+read_metadata(BackupSource *bs, N2pError *err)
+{
+	N2pGraphMeta *m = &bs->base.meta;
+
+	m->source = bs->dir;
+	return meta_string(bs, "db_id.json", &m->db_id, err) &&
+		meta_string(bs, "unique_prop_key.json", &m->unique_prop_key, err) &&
+		meta_constraints(bs, err) &&
+		meta_string_list(bs, "property_keys.json", &m->property_keys,
+						 &m->nproperty_keys, err) &&
+		meta_string_list(bs, "node_labels.json", &m->label_sets,
+						 &m->nlabel_sets, err) &&
+		meta_string_list(bs, "rel_types.json", &m->rel_types, &m->nrel_types, err);
+}
+
+/* ------------------------------------------------------- row conversion */
+
+bool
+n2p_sha256_hex_matches(const char *data, size_t len, N2pStr hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	int			i;
+
+	if (hex.len != 2 * SHA256_DIGEST_LENGTH)
+		return false;
+	SHA256((const unsigned char *) data, len, md);
+	for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
+		if (hex.ptr[2 * i] != digits[md[i] >> 4] ||
+			hex.ptr[2 * i + 1] != digits[md[i] & 15])
+			return false;
+	return true;
+}
+
+/*
+ * A list is a list of literals only when every element parses as one (the
+ * Python tool never hashes list elements, so a list is ambiguous; this is
+ * the reading the format document prescribes).  Parsing goes into a
+ * scratch array so a failed attempt leaves the strings untouched.
+ */
+static bool
+convert_list(BackupSource *bs, N2pValue *list, N2pError *err)
+{
+	size_t		n = list->u.list.n,
+				i;
+	N2pValue   *parsed;
+	N2pError	ignore;
+
+	for (i = 0; i < n; i++)
+	{
+		const N2pValue *e = &list->u.list.items[i];
+
+		if (e->type != N2P_STRING || !n2p_literal_has_prefix(e->u.str.ptr, e->u.str.len))
+			return true;
+	}
+	if (n == 0)
+		return true;
+	parsed = n2p_arena_alloc(&bs->row_arena, n * sizeof(N2pValue));
+	if (parsed == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+	{
+		const N2pStr s = list->u.list.items[i].u.str;
+
+		n2p_error_init(&ignore);
+		if (!n2p_literal_parse(s.ptr, s.len, &parsed[i], &bs->row_arena, &ignore))
+			return ignore.code == N2P_ERR_NOMEM ?
+				n2p_error_set(err, N2P_ERR_NOMEM, "out of memory") : true;
+	}
+	list->u.list.items = parsed;
+	return true;
+}
+
+static bool
+check_list_items(const N2pValue *list, N2pError *err)
+{
+	size_t		i;
+
+	for (i = 0; i < list->u.list.n; i++)
+	{
+		N2pType		t = list->u.list.items[i].type;
+
+		if (t == N2P_NULL || t == N2P_LIST || t == N2P_MAP)
+			return n2p_error_set(err, N2P_ERR_DATA,
+								 "a list property holds a %s element; Neo4j lists hold only scalars",
+								 n2p_type_name(t));
+	}
+	return true;
+}
+
+static bool
+convert_value(BackupSource *bs, N2pStr key, N2pValue *v, const N2pValue *hash,
+			  N2pError *err)
+{
+	const N2pValue *orig = hash ? n2p_map_get(hash, key.ptr, key.len) : NULL;
+
+	if (orig)
+	{
+		if (v->type != N2P_STRING || orig->type != N2P_STRING)
+			return n2p_error_set(err, N2P_ERR_DATA, "hash_props entry for a non-string value");
+		if (!n2p_sha256_hex_matches(orig->u.str.ptr, orig->u.str.len, v->u.str))
+			return n2p_error_set(err, N2P_ERR_DATA,
+								 "hash_props digest does not match: the value is not the SHA-256 of the original string");
+		*v = *orig;
+		return true;
+	}
+	switch (v->type)
+	{
+		case N2P_STRING:
+			if (n2p_literal_has_prefix(v->u.str.ptr, v->u.str.len))
+				return n2p_literal_parse(v->u.str.ptr, v->u.str.len, v, &bs->row_arena, err);
+			return true;
+		case N2P_LIST:
+			return check_list_items(v, err) && convert_list(bs, v, err);
+		case N2P_NULL:
+			return n2p_error_set(err, N2P_ERR_DATA, "null property value (Neo4j never stores null)");
+		case N2P_MAP:
+			return n2p_error_set(err, N2P_ERR_DATA, "map property value (Neo4j has no map properties)");
+		default:
+			return true;
+	}
+}
+
+static bool
+convert_props(BackupSource *bs, N2pValue *props, const N2pValue *hash, N2pError *err)
+{
+	size_t		i;
+
+	if (hash)
+	{
+		for (i = 0; i < hash->u.map.n; i++)
+		{
+			N2pStr		k = hash->u.map.keys[i];
+
+			if (n2p_map_get(props, k.ptr, k.len) == NULL)
+			{
+				n2p_error_set_key(err, k.ptr, k.len);
+				return n2p_error_set(err, N2P_ERR_DATA, "hash_props names a key that is not in the properties");
+			}
+		}
+	}
+	for (i = 0; i < props->u.map.n; i++)
+	{
+		if (!convert_value(bs, props->u.map.keys[i], &props->u.map.vals[i], hash, err))
+		{
+			n2p_error_set_key(err, props->u.map.keys[i].ptr, props->u.map.keys[i].len);
+			return false;
+		}
+	}
+	return true;
+}
+
+static const N2pValue *
+row_field(const N2pValue *row, const char *name, N2pType type, bool optional,
+		  N2pError *err)
+{
+	const N2pValue *v = n2p_map_get(row, name, strlen(name));
+
+	if (v == NULL && optional)
+		return NULL;
+	if (v == NULL || v->type != type)
+	{
+		n2p_error_set(err, N2P_ERR_DATA, "row field \"%s\" is %s, expected %s", name,
+					  v ? n2p_type_name(v->type) : "missing", n2p_type_name(type));
+		return NULL;
+	}
+	return v;
+}
+
+static bool
+split_labels(BackupSource *bs, N2pStr s, N2pRecord *rec, N2pError *err)
+{
+	size_t		n = 1,
+				i,
+				start = 0,
+				k = 0;
+
+	rec->nlabels = 0;
+	rec->labels = NULL;
+	if (s.len == 0)
+		return true;
+	for (i = 0; i < s.len; i++)
+		n += s.ptr[i] == ':';
+	rec->labels = n2p_arena_alloc(&bs->row_arena, n * sizeof(N2pStr));
+	if (rec->labels == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	for (i = 0; i <= s.len; i++)
+	{
+		if (i == s.len || s.ptr[i] == ':')
+		{
+			rec->labels[k].ptr = s.ptr + start;
+			rec->labels[k++].len = i - start;
+			start = i + 1;
+		}
+	}
+	rec->nlabels = n;
+	return true;
+}
+
+static bool
+convert_node(BackupSource *bs, const N2pValue *row, N2pRecord *rec, N2pError *err)
+{
+	const N2pValue *id,
+			   *labels,
+			   *props,
+			   *hash;
+
+	if ((id = row_field(row, "node_id", N2P_INT, false, err)) == NULL)
+		return false;
+	rec->id = id->u.i;
+	err->row_id = rec->id;
+	if ((labels = row_field(row, "node_labels", N2P_STRING, false, err)) == NULL ||
+		(props = row_field(row, "node_props", N2P_MAP, false, err)) == NULL)
+		return false;
+	hash = row_field(row, "hash_props", N2P_MAP, true, err);
+	if (err->code != N2P_OK || !split_labels(bs, labels->u.str, rec, err))
+		return false;
+	rec->props = *props;
+	return convert_props(bs, &rec->props, hash, err);
+}
+
+static bool
+convert_rel(BackupSource *bs, const N2pValue *row, N2pRecord *rec, N2pError *err)
+{
+	const N2pValue *id,
+			   *start,
+			   *end,
+			   *type,
+			   *props,
+			   *hash;
+
+	if ((id = row_field(row, "rel_id", N2P_INT, false, err)) == NULL)
+		return false;
+	rec->id = id->u.i;
+	err->row_id = rec->id;
+	if ((start = row_field(row, "start_node_id", N2P_INT, false, err)) == NULL ||
+		(end = row_field(row, "end_node_id", N2P_INT, false, err)) == NULL ||
+		(type = row_field(row, "rel_type", N2P_STRING, false, err)) == NULL ||
+		(props = row_field(row, "rel_props", N2P_MAP, false, err)) == NULL)
+		return false;
+	hash = row_field(row, "hash_props", N2P_MAP, true, err);
+	if (err->code != N2P_OK)
+		return false;
+	rec->start_id = start->u.i;
+	rec->end_id = end->u.i;
+	rec->type = type->u.str;
+	rec->props = *props;
+	return convert_props(bs, &rec->props, hash, err);
+}
+
+/* ------------------------------------------------------------ iteration */
+
+static void
+close_current(BackupSource *bs)
+{
+	if (bs->reader)
+		n2p_json_reader_free(bs->reader);
+	if (bs->in)
+		n2p_input_close(bs->in);
+	if (bs->cur)
+		bs->done_bytes += bs->cur->size;
+	bs->reader = NULL;
+	bs->in = NULL;
+	bs->cur = NULL;
+}
+
+static bool
+open_next_file(BackupSource *bs, N2pError *err)
+{
+	const ChunkFile *f = &bs->chunks[bs->phase].files[bs->next_file++];
+	char	   *path = path_join(bs->alloc, bs->dir, f->name);
+
+	if (path == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	bs->cur = f;
+	bs->in = n2p_input_open(path, f->gzip, bs->alloc, err);
+	n2p_free(bs->alloc, path);
+	if (bs->in)
+		bs->reader = n2p_json_reader_new(bs->in, bs->alloc, err);
+	return bs->reader != NULL;
+}
+
+/*
+ * Advance to the next file that still has rows.  Returns 1 with a file
+ * open, 0 at the end of the stream.
+ */
+static int
+ensure_file(BackupSource *bs, N2pError *err)
+{
+	while (bs->cur == NULL)
+	{
+		if (bs->next_file >= bs->chunks[bs->phase].n)
+		{
+			if (bs->phase == N2P_REC_REL)
+				return 0;
+			bs->phase = N2P_REC_REL;
+			bs->next_file = 0;
+			bs->done_bytes = 0;
+			continue;
+		}
+		if (!open_next_file(bs, err))
+			return -1;
+	}
+	return 1;
+}
+
+static int
+backup_next(N2pSource *src, N2pRecord *rec, N2pError *err)
+{
+	BackupSource *bs = (BackupSource *) src;
+	N2pValue	row;
+	int			rc;
+
+	n2p_arena_reset(&bs->row_arena);
+	for (;;)
+	{
+		if ((rc = ensure_file(bs, err)) <= 0)
+			return rc;
+		rc = n2p_json_next(bs->reader, &bs->row_arena, &row, err);
+		if (rc == 1)
+			break;
+		if (rc < 0)
+			goto fail;
+		close_current(bs);
+	}
+	memset(rec, 0, sizeof(*rec));
+	rec->kind = bs->phase;
+	rec->origin = bs->cur->name;
+	err->row_kind = bs->phase == N2P_REC_NODE ? "node" : "relationship";
+	if (row.type != N2P_MAP)
+		n2p_error_set(err, N2P_ERR_DATA, "a chunk row is %s, expected an object",
+					  n2p_type_name(row.type));
+	else if (bs->phase == N2P_REC_NODE ? convert_node(bs, &row, rec, err)
+			 : convert_rel(bs, &row, rec, err))
+	{
+		err->row_kind = NULL;
+		err->row_id = -1;
+		return 1;
+	}
+fail:
+	snprintf(err->file, sizeof(err->file), "%s", bs->cur->name);
+	if (err->offset < 0)
+		err->offset = (int64_t) n2p_json_offset(bs->reader);
+	return -1;
+}
+
+static uint64_t
+backup_bytes_done(N2pSource *src)
+{
+	BackupSource *bs = (BackupSource *) src;
+
+	return bs->done_bytes + (bs->in ? n2p_input_raw_bytes(bs->in) : 0);
+}
+
+static void
+backup_close(N2pSource *src)
+{
+	BackupSource *bs = (BackupSource *) src;
+	int			k;
+	size_t		i;
+
+	close_current(bs);
+	for (k = 0; k < 2; k++)
+	{
+		for (i = 0; i < bs->chunks[k].n; i++)
+			n2p_free(bs->alloc, bs->chunks[k].files[i].name);
+		n2p_free(bs->alloc, bs->chunks[k].files);
+	}
+	n2p_arena_destroy(&bs->row_arena);
+	n2p_arena_destroy(&bs->meta_arena);
+	n2p_free(bs->alloc, bs->dir);
+	n2p_free(bs->alloc, bs);
+}
+
+static const N2pSourceOps backup_ops = {backup_next, backup_bytes_done, backup_close};
+
+N2pSource *
+n2p_backup_open(const char *dir, const N2pAllocator *alloc, N2pError *err)
+{
+	BackupSource *bs = n2p_alloc(alloc, sizeof(BackupSource));
+	size_t		len = strlen(dir);
+
+	if (bs == NULL)
+	{
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	memset(bs, 0, sizeof(*bs));
+	bs->base.ops = &backup_ops;
+	bs->alloc = alloc;
+	n2p_arena_init(&bs->row_arena, alloc, 0);
+	n2p_arena_init(&bs->meta_arena, alloc, 0);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	bs->dir = n2p_alloc(alloc, len + 1);
+	if (bs->dir == NULL)
+	{
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		backup_close(&bs->base);
+		return NULL;
+	}
+	memcpy(bs->dir, dir, len);
+	bs->dir[len] = '\0';
+	if (!list_chunks(bs, err) || !read_metadata(bs, err))
+	{
+		backup_close(&bs->base);
+		return NULL;
+	}
+	return &bs->base;
+}

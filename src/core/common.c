@@ -1,0 +1,313 @@
+/*-------------------------------------------------------------------------
+ *
+ * common.c
+ *	  Allocator hooks, errors, arenas and byte buffers.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/core/common.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "neo2pg/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *
+libc_malloc(size_t size, void *ctx)
+{
+	(void) ctx;
+	return malloc(size);
+}
+
+static void *
+libc_realloc(void *ptr, size_t old_size, size_t new_size, void *ctx)
+{
+	(void) ctx;
+	(void) old_size;
+	return realloc(ptr, new_size);
+}
+
+static void
+libc_free(void *ptr, void *ctx)
+{
+	(void) ctx;
+	free(ptr);
+}
+
+const N2pAllocator n2p_libc_allocator = {libc_malloc, libc_realloc, libc_free, NULL};
+
+void *
+n2p_alloc(const N2pAllocator *a, size_t size)
+{
+	return a->malloc(size ? size : 1, a->ctx);
+}
+
+void *
+n2p_realloc(const N2pAllocator *a, void *ptr, size_t old_size, size_t new_size)
+{
+	void	   *p;
+
+	if (a->realloc)
+		return a->realloc(ptr, old_size, new_size, a->ctx);
+	p = a->malloc(new_size, a->ctx);
+	if (p && ptr)
+	{
+		memcpy(p, ptr, old_size < new_size ? old_size : new_size);
+		a->free(ptr, a->ctx);
+	}
+	return p;
+}
+
+void
+n2p_free(const N2pAllocator *a, void *ptr)
+{
+	if (ptr)
+		a->free(ptr, a->ctx);
+}
+
+void
+n2p_error_init(N2pError *err)
+{
+	memset(err, 0, sizeof(*err));
+	err->row_id = -1;
+	err->offset = -1;
+}
+
+/*
+ * Only the first error is kept: the innermost failure is the one that
+ * names the real cause, outer layers add location fields instead.
+ */
+bool
+n2p_error_set(N2pError *err, N2pErrCode code, const char *fmt,...)
+{
+	va_list		ap;
+
+	if (err == NULL || err->code != N2P_OK)
+		return false;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+void
+n2p_error_set_key(N2pError *err, const char *key, size_t len)
+{
+	if (err == NULL || err->key[0] != '\0')
+		return;
+	if (len >= sizeof(err->key))
+		len = sizeof(err->key) - 1;
+	memcpy(err->key, key, len);
+	err->key[len] = '\0';
+}
+
+/* ---------------------------------------------------------------- arena */
+
+struct N2pArenaBlock
+{
+	N2pArenaBlock *next;
+	size_t		size;
+	size_t		used;
+	/* data follows, max_align_t aligned */
+	max_align_t data[];
+};
+
+#define ARENA_MIN_BLOCK (64 * 1024)
+#define ARENA_ALIGN (sizeof(max_align_t))
+
+void
+n2p_arena_init(N2pArena *arena, const N2pAllocator *alloc, size_t limit)
+{
+	arena->alloc = alloc;
+	arena->head = NULL;
+	arena->block_size = ARENA_MIN_BLOCK;
+	arena->total = 0;
+	arena->limit = limit;
+}
+
+static N2pArenaBlock *
+arena_new_block(N2pArena *arena, size_t need)
+{
+	size_t		size = arena->block_size;
+	N2pArenaBlock *b;
+
+	while (size < need)
+		size *= 2;
+	if (arena->limit && arena->total + size > arena->limit)
+		return NULL;
+	b = n2p_alloc(arena->alloc, sizeof(N2pArenaBlock) + size);
+	if (b == NULL)
+		return NULL;
+	b->size = size;
+	b->used = 0;
+	b->next = arena->head;
+	arena->head = b;
+	arena->total += size;
+	return b;
+}
+
+void *
+n2p_arena_alloc(N2pArena *arena, size_t size)
+{
+	N2pArenaBlock *b = arena->head;
+	void	   *p;
+
+	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (b == NULL || b->size - b->used < size)
+	{
+		b = arena_new_block(arena, size);
+		if (b == NULL)
+			return NULL;
+	}
+	p = (char *) b->data + b->used;
+	b->used += size;
+	return p;
+}
+
+/*
+ * Keep only the largest block: rows are similar in size, so after the
+ * first few rows a reset leaves one block that fits a whole row.
+ */
+void
+n2p_arena_reset(N2pArena *arena)
+{
+	N2pArenaBlock *b = arena->head,
+			   *keep = NULL;
+
+	while (b)
+	{
+		N2pArenaBlock *next = b->next;
+
+		if (keep == NULL || b->size > keep->size)
+		{
+			if (keep)
+				n2p_free(arena->alloc, keep);
+			keep = b;
+		}
+		else
+			n2p_free(arena->alloc, b);
+		b = next;
+	}
+	arena->head = keep;
+	arena->total = 0;
+	if (keep)
+	{
+		keep->next = NULL;
+		keep->used = 0;
+		arena->total = keep->size;
+		arena->block_size = keep->size;
+	}
+}
+
+void
+n2p_arena_destroy(N2pArena *arena)
+{
+	N2pArenaBlock *b = arena->head;
+
+	while (b)
+	{
+		N2pArenaBlock *next = b->next;
+
+		n2p_free(arena->alloc, b);
+		b = next;
+	}
+	arena->head = NULL;
+	arena->total = 0;
+}
+
+/* ---------------------------------------------------------------- buffer */
+
+void
+n2p_buf_init(N2pBuf *buf, const N2pAllocator *alloc)
+{
+	buf->alloc = alloc;
+	buf->data = NULL;
+	buf->len = 0;
+	buf->cap = 0;
+	buf->oom = false;
+}
+
+bool
+n2p_buf_reserve(N2pBuf *buf, size_t extra)
+{
+	size_t		want = buf->len + extra + 1;
+	size_t		cap;
+	char	   *p;
+
+	if (buf->oom)
+		return false;
+	if (want <= buf->cap)
+		return true;
+	cap = buf->cap ? buf->cap : 256;
+	while (cap < want)
+		cap *= 2;
+	p = n2p_realloc(buf->alloc, buf->data, buf->cap, cap);
+	if (p == NULL)
+	{
+		buf->oom = true;
+		return false;
+	}
+	buf->data = p;
+	buf->cap = cap;
+	return true;
+}
+
+bool
+n2p_buf_append(N2pBuf *buf, const void *data, size_t len)
+{
+	if (!n2p_buf_reserve(buf, len))
+		return false;
+	memcpy(buf->data + buf->len, data, len);
+	buf->len += len;
+	buf->data[buf->len] = '\0';
+	return true;
+}
+
+bool
+n2p_buf_putc(N2pBuf *buf, char c)
+{
+	if (!n2p_buf_reserve(buf, 1))
+		return false;
+	buf->data[buf->len++] = c;
+	buf->data[buf->len] = '\0';
+	return true;
+}
+
+bool
+n2p_buf_printf(N2pBuf *buf, const char *fmt,...)
+{
+	va_list		ap;
+	int			n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !n2p_buf_reserve(buf, (size_t) n))
+		return false;
+	va_start(ap, fmt);
+	vsnprintf(buf->data + buf->len, (size_t) n + 1, fmt, ap);
+	va_end(ap);
+	buf->len += (size_t) n;
+	return true;
+}
+
+void
+n2p_buf_reset(N2pBuf *buf)
+{
+	buf->len = 0;
+	if (buf->data)
+		buf->data[0] = '\0';
+}
+
+void
+n2p_buf_free(N2pBuf *buf)
+{
+	n2p_free(buf->alloc, buf->data);
+	buf->data = NULL;
+	buf->len = buf->cap = 0;
+}

@@ -1,0 +1,454 @@
+/*-------------------------------------------------------------------------
+ *
+ * pgcopy.c
+ *	  JSON text for the props/prop_types columns and binary COPY rows.
+ *
+ * The value rules (docs/design.md has the full table):
+ *	- booleans, integers, strings and lists of them stay plain JSON;
+ *	- a finite float whose Python repr has no positive exponent stays a JSON
+ *	  number: jsonb keeps it as a decimal with a '.', which reads back as
+ *	  the same double and as a float;
+ *	- every other float (-0.0, NaN, +-Infinity, 1e+20, ...) becomes a JSON
+ *	  string PostgreSQL's float8 input accepts, marked "float" in
+ *	  prop_types, because jsonb would drop the sign of -0.0 and print 1e+20
+ *	  as an integer;
+ *	- temporal values become canonical ISO 8601 strings, points objects
+ *	  {"srid", "x", "y"[, "z"]}, byte arrays "\x..." hex strings; each is
+ *	  marked with its Neo4j type, lists as "list<type>".
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/core/pgcopy.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "neo2pg/pgcopy.h"
+#include "neo2pg/literal.h"
+
+#include <math.h>
+#include <string.h>
+
+#define TEXTOID 25
+
+/* ------------------------------------------------------------ JSON text */
+
+static bool
+append_int(N2pBuf *out, int64_t v)
+{
+	char		tmp[24];
+	char	   *p = tmp + sizeof(tmp);
+	uint64_t	u = v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v;
+
+	do
+	{
+		*--p = (char) ('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return n2p_buf_append(out, p, (size_t) (tmp + sizeof(tmp) - p));
+}
+
+static bool escape_run(N2pBuf *out, const char *s, size_t len,
+					   N2pPgEncodeOpts *opts, N2pError *err);
+
+static bool
+append_escape(N2pBuf *out, unsigned char c, N2pPgEncodeOpts *opts, N2pError *err)
+{
+	static const char hex[] = "0123456789abcdef";
+	char		esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+	switch (c)
+	{
+		case '"':
+			return n2p_buf_append(out, "\\\"", 2);
+		case '\\':
+			return n2p_buf_append(out, "\\\\", 2);
+		case '\n':
+			return n2p_buf_append(out, "\\n", 2);
+		case '\r':
+			return n2p_buf_append(out, "\\r", 2);
+		case '\t':
+			return n2p_buf_append(out, "\\t", 2);
+		case '\0':
+			if (opts == NULL || opts->nul_replacement == NULL)
+				return n2p_error_set(err, N2P_ERR_DATA,
+									 "string contains U+0000, which PostgreSQL cannot store (--replace-nul replaces it)");
+			opts->nul_replaced++;
+			/* the replacement is a C string, so it cannot recurse here */
+			return escape_run(out, opts->nul_replacement, strlen(opts->nul_replacement),
+							  NULL, err);
+		default:
+			return n2p_buf_append(out, esc, 6);
+	}
+}
+
+/* Hot path: most strings need no escaping, so copy runs of plain bytes. */
+static bool
+escape_run(N2pBuf *out, const char *s, size_t len, N2pPgEncodeOpts *opts,
+		   N2pError *err)
+{
+	size_t		i = 0,
+				run = 0;
+
+	while (i < len)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+		{
+			i++;
+			continue;
+		}
+		if (!n2p_buf_append(out, s + run, i - run))
+			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		if (!append_escape(out, c, opts, err))
+			return err->code ? false : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		run = ++i;
+	}
+	return n2p_buf_append(out, s + run, i - run) ||
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+bool
+n2p_json_append_string(N2pBuf *out, const char *s, size_t len,
+					   N2pPgEncodeOpts *opts, N2pError *err)
+{
+	if (!n2p_buf_reserve(out, len + 2) || !n2p_buf_putc(out, '"'))
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	if (!escape_run(out, s, len, opts, err))
+		return false;
+	return n2p_buf_putc(out, '"') || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+/*
+ * Write a float; returns through *marked whether the value had to become a
+ * string (and so needs a "float" mark).
+ */
+static bool
+append_float(N2pBuf *out, double d, bool *marked)
+{
+	char		tmp[N2P_DOUBLE_BUFSZ];
+	size_t		n;
+
+	*marked = true;
+	if (isnan(d))
+		return n2p_buf_append(out, "\"NaN\"", 5);
+	if (isinf(d))
+		return d > 0 ? n2p_buf_append(out, "\"Infinity\"", 10)
+			: n2p_buf_append(out, "\"-Infinity\"", 11);
+	n = n2p_format_double(d, tmp);
+	if ((d == 0 && signbit(d)) || memchr(tmp, '+', n))
+		return n2p_buf_putc(out, '"') && n2p_buf_append(out, tmp, n) &&
+			n2p_buf_putc(out, '"');
+	*marked = false;
+	return n2p_buf_append(out, tmp, n);
+}
+
+static bool
+append_point(N2pBuf *out, const N2pValue *v)
+{
+	bool		m;
+
+	return n2p_buf_append(out, "{\"srid\": ", 9) && append_int(out, v->u.point.srid) &&
+		n2p_buf_append(out, ", \"x\": ", 7) && append_float(out, v->u.point.x, &m) &&
+		n2p_buf_append(out, ", \"y\": ", 7) && append_float(out, v->u.point.y, &m) &&
+		(!n2p_srid_is_3d(v->u.point.srid) ||
+		 (n2p_buf_append(out, ", \"z\": ", 7) && append_float(out, v->u.point.z, &m))) &&
+		n2p_buf_putc(out, '}');
+}
+
+static bool
+append_bytes(N2pBuf *out, N2pStr s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		i;
+
+	if (!n2p_buf_reserve(out, 2 * s.len + 5))
+		return false;
+	n2p_buf_append(out, "\"\\\\x", 4);
+	for (i = 0; i < s.len; i++)
+	{
+		out->data[out->len++] = hex[(unsigned char) s.ptr[i] >> 4];
+		out->data[out->len++] = hex[(unsigned char) s.ptr[i] & 15];
+	}
+	return n2p_buf_putc(out, '"');
+}
+
+static bool append_value(N2pBuf *out, const N2pValue *v, const char **mark,
+						 N2pPgEncodeOpts *opts, N2pError *err);
+
+/* A list is marked after its first marked element: lists are homogeneous. */
+static bool
+append_list(N2pBuf *out, const N2pValue *v, const char **mark,
+			N2pPgEncodeOpts *opts, N2pError *err)
+{
+	size_t		i;
+
+	*mark = NULL;
+	if (!n2p_buf_putc(out, '['))
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	for (i = 0; i < v->u.list.n; i++)
+	{
+		const char *m = NULL;
+
+		if (i > 0 && !n2p_buf_append(out, ", ", 2))
+			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		if (!append_value(out, &v->u.list.items[i], &m, opts, err))
+			return false;
+		if (m && *mark == NULL)
+			*mark = m;
+	}
+	return n2p_buf_putc(out, ']') || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+static bool
+append_temporal(N2pBuf *out, const N2pValue *v)
+{
+	return n2p_buf_putc(out, '"') && n2p_temporal_format_iso(v, out) &&
+		n2p_buf_putc(out, '"');
+}
+
+/*
+ * *mark is set to the Neo4j type name when the value is not plain JSON,
+ * left NULL otherwise.
+ */
+static bool
+append_value(N2pBuf *out, const N2pValue *v, const char **mark,
+			 N2pPgEncodeOpts *opts, N2pError *err)
+{
+	bool		ok,
+				m = false;
+
+	*mark = NULL;
+	switch (v->type)
+	{
+		case N2P_BOOL:
+			ok = v->u.b ? n2p_buf_append(out, "true", 4) : n2p_buf_append(out, "false", 5);
+			break;
+		case N2P_INT:
+			ok = append_int(out, v->u.i);
+			break;
+		case N2P_FLOAT:
+			ok = append_float(out, v->u.f, &m);
+			if (m)
+				*mark = "float";
+			break;
+		case N2P_STRING:
+			return n2p_json_append_string(out, v->u.str.ptr, v->u.str.len, opts, err);
+		case N2P_LIST:
+			return append_list(out, v, mark, opts, err);
+		case N2P_BYTES:
+			*mark = "bytes";
+			ok = append_bytes(out, v->u.str);
+			break;
+		case N2P_POINT:
+			*mark = "point";
+			ok = append_point(out, v);
+			break;
+		case N2P_DATE:
+		case N2P_TIME:
+		case N2P_LOCALTIME:
+		case N2P_DATETIME:
+		case N2P_LOCALDATETIME:
+		case N2P_DURATION:
+			*mark = n2p_type_name(v->type);
+			ok = append_temporal(out, v);
+			break;
+		default:
+			return n2p_error_set(err, N2P_ERR_DATA, "a %s cannot be a property value",
+								 n2p_type_name(v->type));
+	}
+	return ok || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+static bool
+append_mark(N2pBuf *types, N2pStr key, const N2pValue *v, const char *mark,
+			N2pError *err)
+{
+	bool		ok;
+
+	ok = n2p_buf_append(types, types->len ? ", " : "{", types->len ? 2 : 1);
+	if (ok && !n2p_json_append_string(types, key.ptr, key.len, NULL, err))
+		return false;
+	ok = ok && n2p_buf_append(types, ": \"", 3);
+	if (v->type == N2P_LIST)
+		ok = ok && n2p_buf_append(types, "list<", 5) &&
+			n2p_buf_append(types, mark, strlen(mark)) && n2p_buf_putc(types, '>');
+	else
+		ok = ok && n2p_buf_append(types, mark, strlen(mark));
+	return (ok && n2p_buf_putc(types, '"')) || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+bool
+n2p_pg_props_json(const N2pValue *props, N2pBuf *out, N2pBuf *types,
+				  N2pPgEncodeOpts *opts, N2pError *err)
+{
+	size_t		i;
+
+	n2p_buf_reset(types);
+	if (!n2p_buf_putc(out, '{'))
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	for (i = 0; i < props->u.map.n; i++)
+	{
+		N2pStr		key = props->u.map.keys[i];
+		const char *mark = NULL;
+
+		if ((i > 0 && !n2p_buf_append(out, ", ", 2)) ||
+			!n2p_json_append_string(out, key.ptr, key.len, opts, err) ||
+			!n2p_buf_append(out, ": ", 2) ||
+			!append_value(out, &props->u.map.vals[i], &mark, opts, err) ||
+			(mark && !append_mark(types, key, &props->u.map.vals[i], mark, err)))
+		{
+			n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+			n2p_error_set_key(err, key.ptr, key.len);
+			return false;
+		}
+	}
+	if (types->len && !n2p_buf_putc(types, '}'))
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	return n2p_buf_putc(out, '}') || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+/* ---------------------------------------------------------- binary COPY */
+
+static bool
+put_be16(N2pBuf *out, uint16_t v)
+{
+	char		b[2] = {(char) (v >> 8), (char) v};
+
+	return n2p_buf_append(out, b, 2);
+}
+
+static bool
+put_be32(N2pBuf *out, uint32_t v)
+{
+	char		b[4] = {(char) (v >> 24), (char) (v >> 16), (char) (v >> 8), (char) v};
+
+	return n2p_buf_append(out, b, 4);
+}
+
+static void
+patch_be32(N2pBuf *out, size_t pos, uint32_t v)
+{
+	out->data[pos] = (char) (v >> 24);
+	out->data[pos + 1] = (char) (v >> 16);
+	out->data[pos + 2] = (char) (v >> 8);
+	out->data[pos + 3] = (char) v;
+}
+
+bool
+n2p_copy_header(N2pBuf *out)
+{
+	static const char sig[11] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0'};
+
+	return n2p_buf_append(out, sig, 11) && put_be32(out, 0) && put_be32(out, 0);
+}
+
+bool
+n2p_copy_trailer(N2pBuf *out)
+{
+	return put_be16(out, 0xFFFF);
+}
+
+bool
+n2p_copy_tuple(N2pBuf *out, int16_t nfields)
+{
+	return put_be16(out, (uint16_t) nfields);
+}
+
+bool
+n2p_copy_null(N2pBuf *out)
+{
+	return put_be32(out, 0xFFFFFFFFu);
+}
+
+bool
+n2p_copy_int8(N2pBuf *out, int64_t v)
+{
+	uint64_t	u = (uint64_t) v;
+
+	return put_be32(out, 8) && put_be32(out, (uint32_t) (u >> 32)) &&
+		put_be32(out, (uint32_t) u);
+}
+
+static bool
+check_text(const char *s, size_t len, N2pError *err)
+{
+	if (memchr(s, '\0', len))
+		return n2p_error_set(err, N2P_ERR_DATA,
+							 "a label or type contains U+0000, which PostgreSQL cannot store");
+	return true;
+}
+
+bool
+n2p_copy_text(N2pBuf *out, const char *s, size_t len, N2pError *err)
+{
+	if (!check_text(s, len, err))
+		return false;
+	return (put_be32(out, (uint32_t) len) && n2p_buf_append(out, s, len)) ||
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+/* One-dimensional text[] in array_send's format, lower bound 1. */
+bool
+n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *err)
+{
+	size_t		pos = out->len,
+				i;
+	bool		ok;
+
+	ok = put_be32(out, 0) && put_be32(out, n ? 1 : 0) && put_be32(out, 0) &&
+		put_be32(out, TEXTOID);
+	if (n)
+		ok = ok && put_be32(out, (uint32_t) n) && put_be32(out, 1);
+	for (i = 0; ok && i < n; i++)
+	{
+		if (!check_text(items[i].ptr, items[i].len, err))
+			return false;
+		ok = put_be32(out, (uint32_t) items[i].len) &&
+			n2p_buf_append(out, items[i].ptr, items[i].len);
+	}
+	if (!ok)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
+	return true;
+}
+
+/* jsonb's binary input is a version byte (1) followed by the JSON text. */
+static bool
+copy_props(N2pBuf *out, const N2pValue *props, N2pBuf *types,
+		   N2pPgEncodeOpts *opts, N2pError *err)
+{
+	size_t		pos = out->len;
+
+	if (!put_be32(out, 0) || !n2p_buf_putc(out, 1))
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	if (!n2p_pg_props_json(props, out, types, opts, err))
+		return false;
+	patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
+	if (types->len == 0)
+		return n2p_copy_null(out);
+	return (put_be32(out, (uint32_t) types->len + 1) && n2p_buf_putc(out, 1) &&
+			n2p_buf_append(out, types->data, types->len)) ||
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+bool
+n2p_copy_record(N2pBuf *out, const N2pRecord *rec, N2pBuf *types,
+				N2pPgEncodeOpts *opts, N2pError *err)
+{
+	bool		ok;
+
+	if (rec->kind == N2P_REC_NODE)
+		ok = n2p_copy_tuple(out, 4) && n2p_copy_int8(out, rec->id) &&
+			n2p_copy_text_array(out, rec->labels, rec->nlabels, err);
+	else
+		ok = n2p_copy_tuple(out, 6) && n2p_copy_int8(out, rec->id) &&
+			n2p_copy_text(out, rec->type.ptr, rec->type.len, err) &&
+			n2p_copy_int8(out, rec->start_id) && n2p_copy_int8(out, rec->end_id);
+	if (!ok)
+		return err->code ? false : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	return copy_props(out, &rec->props, types, opts, err);
+}
