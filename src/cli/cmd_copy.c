@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 static void
@@ -62,6 +63,16 @@ is_pg_target(const char *spec)
 		strchr(spec, '=') != NULL;
 }
 
+/* The memory bound is a promise; -v shows it is kept. */
+static void
+log_peak_memory(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		log_verbose("peak memory: %ld kB", ru.ru_maxrss);
+}
+
 static int
 run_copy(const char *source, PgSinkOptions *pgopts)
 {
@@ -99,6 +110,7 @@ run_copy(const char *source, PgSinkOptions *pgopts)
 	if (sink)
 		sink->ops->close(sink);
 	src->ops->close(src);
+	log_peak_memory();
 	return ok ? 0 : EXIT_DATA;
 }
 

@@ -200,7 +200,12 @@ inspect_source(N2pSource *src, Inspect *in)
 			problem(in, &err);
 			/* a row-level error leaves the reader at the next row */
 			if (err.row_kind && err.code == N2P_ERR_DATA)
+			{
+				/* a bad node still exists: its edges are not dangling */
+				if (err.row_id >= 0 && strcmp(err.row_kind, "node") == 0)
+					id_test(in, err.row_id, true);
 				continue;
+			}
 			return -1;
 		}
 		in->count[rec.kind]++;

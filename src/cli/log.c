@@ -92,9 +92,6 @@ log_n2p_error(const N2pError *err)
 	if (err->row_kind && err->row_id >= 0)
 		n += (size_t) snprintf(where + n, sizeof(where) - n, "%s %lld: ", err->row_kind,
 							   (long long) err->row_id);
-	else if (err->offset >= 0 && err->file[0])
-		n += (size_t) snprintf(where + n, sizeof(where) - n, "byte %lld: ",
-							   (long long) err->offset);
 	if (err->key[0] && n < sizeof(where))
 		snprintf(where + n, sizeof(where) - n, "key \"%s\": ", err->key);
 	log_error("%s%s", where, err->msg);

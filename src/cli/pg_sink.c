@@ -359,8 +359,11 @@ add_primary_key(PgSink *s, const char *table, const char *what, N2pError *err)
 			 "FROM (SELECT id FROM %%s.%s GROUP BY id HAVING count(*) > 1) d", SAMPLE_IDS, table);
 	if ((n = diagnose(s, diag, 0, NULL, sample, sizeof(sample), err)) < 0)
 		return false;
-	return n2p_error_set(err, N2P_ERR_DATA, "duplicate %s id: %lld id%s appear more than once (%s)",
-						 what, n, n == 1 ? "" : "s", sample);
+	if (n == 1)
+		return n2p_error_set(err, N2P_ERR_DATA, "%s id %s appears more than once in the source",
+							 what, sample);
+	return n2p_error_set(err, N2P_ERR_DATA, "%lld %s ids appear more than once in the source: %s%s",
+						 n, what, sample, n > SAMPLE_IDS ? ", ..." : "");
 }
 
 #define DANGLING_WHERE \

@@ -57,6 +57,7 @@ typedef struct BackupSource
 	N2pInput   *in;
 	N2pJsonReader *reader;
 	uint64_t	done_bytes;		/* on-disk bytes of finished files */
+	int64_t		last_id;		/* id of the last good row in this file, or -1 */
 	N2pArena	row_arena;
 	N2pArena	meta_arena;
 } BackupSource;
@@ -636,6 +637,7 @@ open_next_file(BackupSource *bs, N2pError *err)
 	if (path == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	bs->cur = f;
+	bs->last_id = -1;
 	bs->in = n2p_input_open(path, f->gzip, bs->alloc, err);
 	n2p_free(bs->alloc, path);
 	if (bs->in)
@@ -698,10 +700,19 @@ backup_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 	{
 		err->row_kind = NULL;
 		err->row_id = -1;
+		bs->last_id = rec->id;
 		return 1;
 	}
 fail:
 	snprintf(err->file, sizeof(err->file), "%s", bs->cur->name);
+	/* a row that does not even parse has no id: name its predecessor */
+	if (err->row_id < 0 && bs->last_id >= 0)
+	{
+		size_t		len = strlen(err->msg);
+
+		snprintf(err->msg + len, sizeof(err->msg) - len, " (in the row after %s %lld)",
+				 bs->phase == N2P_REC_NODE ? "node" : "relationship", (long long) bs->last_id);
+	}
 	if (err->offset < 0)
 		err->offset = (int64_t) n2p_json_offset(bs->reader);
 	return -1;

@@ -347,31 +347,56 @@ put_utf8(N2pJsonReader *r, uint32_t cp)
 	return n2p_buf_append(&r->scratch, b, n) || nomem(r);
 }
 
-/* Four hex digits of a \u escape; off is where the escape began. */
+static inline int
+hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Four hex digits of a \u escape; off is where the escape began.  With
+ * ensure_ascii every non-ASCII character is such an escape, so the common
+ * case of four digits inside the piece is decoded without next_byte.
+ */
 static bool
 read_hex4(N2pJsonReader *r, uint64_t off, uint32_t *cp)
 {
 	int			i;
 
+	if (r->end - r->cur >= 4)
+	{
+		const unsigned char *p = (const unsigned char *) r->cur;
+		int			a = hex_value(p[0]),
+					b = hex_value(p[1]),
+					c = hex_value(p[2]),
+					d = hex_value(p[3]);
+
+		if ((a | b | c | d) >= 0)
+		{
+			*cp = (uint32_t) ((a << 12) | (b << 8) | (c << 4) | d);
+			r->cur += 4;
+			return true;
+		}
+	}
 	*cp = 0;
 	for (i = 0; i < 4; i++)
 	{
 		int			c = next_byte(r);
-		uint32_t	d;
+		int			d = hex_value(c);
 
-		if (c >= '0' && c <= '9')
-			d = (uint32_t) (c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (uint32_t) (c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (uint32_t) (c - 'A' + 10);
-		else if (c == CH_ERR)
+		if (c == CH_ERR)
 			return false;
-		else if (c == CH_EOF)
+		if (c == CH_EOF)
 			return unexpected_end(r);
-		else
+		if (d < 0)
 			return syntax_error(r, off, "invalid \\u escape");
-		*cp = (*cp << 4) | d;
+		*cp = (*cp << 4) | (uint32_t) d;
 	}
 	return true;
 }
@@ -810,7 +835,8 @@ parse_scalar(N2pJsonReader *r, int c, N2pValue *out)
 		return expected(r, c, "a value");
 	if (!read_token(r, &tok, &len))
 		return false;
-	if ((c >= '0' && c <= '9') || (c == '-' && !token_is(tok, len, "-Infinity", 9)))
+	if ((c >= '0' && c <= '9') || c == '.' || c == '+' ||
+		(c == '-' && !token_is(tok, len, "-Infinity", 9)))
 		return parse_number(r, tok, len, off, out);
 	if (token_is(tok, len, "true", 4) || token_is(tok, len, "false", 5))
 	{

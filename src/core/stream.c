@@ -30,8 +30,9 @@ n2p_stream_copy(N2pSource *src, N2pSink *sink, N2pProgressFn progress,
 	{
 		if (rec.kind != phase)
 		{
+			/* the source has moved on to the next phase's files already */
 			if (progress)
-				progress(progress_ctx, phase, rows, src->ops->bytes_done(src));
+				progress(progress_ctx, phase, rows, src->meta.node_bytes);
 			phase = rec.kind;
 			rows = 0;
 			if (progress)

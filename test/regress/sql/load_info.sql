@@ -1,0 +1,68 @@
+--
+-- load_info: metadata about the load; never print timestamps or paths
+--
+SET search_path = neo4j, public;
+
+SELECT key, jsonb_typeof(value) AS json_type
+  FROM load_info ORDER BY key COLLATE "C";
+
+SELECT key, value FROM load_info
+ WHERE key IN ('db_id', 'unique_prop_key', 'uniqueness_constraints',
+               'node_count', 'relationship_count',
+               'nul_replaced', 'rejected_relationships')
+ ORDER BY key COLLATE "C";
+
+-- counts agree with the tables
+SELECT (SELECT (value)::bigint FROM load_info WHERE key = 'node_count')
+         = (SELECT count(*) FROM nodes) AS node_count_ok,
+       (SELECT (value)::bigint FROM load_info WHERE key = 'relationship_count')
+         = (SELECT count(*) FROM relationships) AS relationship_count_ok;
+
+-- timestamps: castable and ordered; values are not printed
+SELECT (s.value->>0)::timestamptz <= (f.value->>0)::timestamptz AS finished_after_start,
+       (f.value->>0)::timestamptz <= now() AS finished_in_past,
+       (f.value->>0)::timestamptz - (s.value->>0)::timestamptz < interval '1 hour' AS quick
+  FROM load_info s, load_info f
+ WHERE s.key = 'started_at' AND f.key = 'finished_at';
+
+SELECT value->>0 ~ '^\d+\.\d+\.\d+' AS version_like
+  FROM load_info WHERE key = 'neo2pg_version';
+SELECT length(value->>0) > 0 AS has_source FROM load_info WHERE key = 'source';
+
+-- the metadata lists match the data
+SELECT value FROM load_info WHERE key = 'rel_types';
+SELECT value = (SELECT jsonb_agg(type ORDER BY type COLLATE "C")
+                  FROM (SELECT DISTINCT type FROM relationships) t) AS rel_types_match
+  FROM load_info WHERE key = 'rel_types';
+SELECT value FROM load_info WHERE key = 'node_labels';
+SELECT l AS label_without_nodes
+  FROM load_info, jsonb_array_elements_text(value) AS l
+ WHERE key = 'node_labels'
+   AND NOT EXISTS (SELECT 1 FROM nodes
+                    WHERE labels = string_to_array(l, ':')
+                       OR (l = '' AND labels = '{}')
+                       OR labels @> ARRAY[l])
+ ORDER BY l COLLATE "C";
+SELECT jsonb_array_length(value) AS property_key_count,
+       value = (SELECT jsonb_agg(k ORDER BY k COLLATE "C") FROM (
+                  SELECT jsonb_object_keys(props) AS k FROM nodes
+                  UNION
+                  SELECT jsonb_object_keys(props) FROM relationships) ks)
+         AS property_keys_match
+  FROM load_info WHERE key = 'property_keys';
+
+-- each uniqueness constraint has its partial unique index
+SELECT c->>'constraint_name' AS constraint_name, c->>'node_label' AS label,
+       c->>'node_prop' AS prop, i.indexdef
+  FROM load_info,
+       jsonb_array_elements(value) AS c
+  LEFT JOIN pg_indexes i
+    ON i.schemaname = 'neo4j' AND i.indexname = c->>'constraint_name'
+ WHERE key = 'uniqueness_constraints'
+ ORDER BY 1;
+-- and the data satisfies it
+SELECT props->>'uid' AS uid, count(*)
+  FROM nodes WHERE labels @> ARRAY['Person']
+ GROUP BY 1 HAVING count(*) > 1;
+SELECT count(*) AS persons_without_uid
+  FROM nodes WHERE labels @> ARRAY['Person'] AND NOT props ? 'uid';
