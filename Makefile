@@ -3,6 +3,7 @@
 #   make            build ./neo2pg (release, -O2)
 #   make check      install what is missing, build (release and ASan/UBSan),
 #                   start a throwaway PostgreSQL, run every test
+#   make example    load examples/backup into a local PostgreSQL, query it
 #   make install    install the neo2pg binary under $(PREFIX)/bin
 #
 # The core library (src/core) never prints or exits; src/cli is the shell
@@ -33,7 +34,7 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all check unit install clean asan format bench-tools
+.PHONY: all check example unit install clean asan format bench-tools
 
 all: neo2pg
 
@@ -71,6 +72,9 @@ asan:
 
 check:
 	test/check.sh
+
+example:
+	tools/example.sh
 
 install: neo2pg
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -3,6 +3,11 @@
 -- hold; everything here is rolled back
 --
 SET search_path = neo4j, public;
+-- output settings fixed so results do not depend on the server's defaults
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET IntervalStyle = 'postgres';
+SET extra_float_digits = 1;
 \set VERBOSITY terse
 
 -- a second Person with uid 10 violates constraint_person_uid
@@ -12,7 +17,8 @@ ROLLBACK;
 BEGIN;
 INSERT INTO nodes (id, labels, props) VALUES (1000, '{Actor,Person}', '{"uid": 10}');
 ROLLBACK;
--- the index is on the text form: "10" collides with 10
+-- the index is on the text form (props->>'uid'): the string "10" collides
+-- with the integer 10, which Neo4j would treat as different values
 BEGIN;
 INSERT INTO nodes (id, labels, props) VALUES (1000, '{Person}', '{"uid": "10"}');
 ROLLBACK;
@@ -51,8 +57,12 @@ INSERT INTO relationships (id, type, start_id, end_id, props)
 VALUES (1000, 'KNOWS', 999999, 10, '{}');
 ROLLBACK;
 -- a node with relationships cannot be deleted on its own
+-- (node 23 only starts relationships, node 12 only ends them)
 BEGIN;
-DELETE FROM nodes WHERE id = 10;
+DELETE FROM nodes WHERE id = 23;
+ROLLBACK;
+BEGIN;
+DELETE FROM nodes WHERE id = 12;
 ROLLBACK;
 -- but it can together with its relationships
 BEGIN;

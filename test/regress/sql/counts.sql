@@ -2,6 +2,11 @@
 -- counts: nodes per label, relationships per type
 --
 SET search_path = neo4j, public;
+-- output settings fixed so results do not depend on the server's defaults
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET IntervalStyle = 'postgres';
+SET extra_float_digits = 1;
 
 SELECT (SELECT count(*) FROM nodes) AS nodes,
        (SELECT count(*) FROM relationships) AS relationships;
@@ -41,7 +46,7 @@ SELECT r.type, s.labels AS start_labels, e.labels AS end_labels, count(*)
   JOIN nodes e ON e.id = r.end_id
  WHERE r.type = 'ACTED_IN'
  GROUP BY 1, 2, 3
- ORDER BY 1, 2::text COLLATE "C", 3::text COLLATE "C";
+ ORDER BY r.type, s.labels::text COLLATE "C", e.labels::text COLLATE "C";
 
 -- rows without properties
 SELECT (SELECT count(*) FROM nodes WHERE props = '{}') AS nodes_without_props,

@@ -3,11 +3,17 @@
 -- prop_types 'float'; (props->>k)::float8 reads every float back
 --
 SET search_path = neo4j, public;
+-- output settings fixed so results do not depend on the server's defaults
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET IntervalStyle = 'postgres';
 SET extra_float_digits = 1;
 
 SELECT key, jsonb_typeof(props->key) AS json_type,
        prop_types->>key AS neo4j_type,
-       props->>key AS text_value,
+       CASE WHEN length(props->>key) <= 25 THEN props->>key
+            ELSE left(props->>key, 8) || '...' || right(props->>key, 8)
+                 || ' (' || length(props->>key) || ' chars)' END AS text_value,
        (props->>key)::float8 AS value
   FROM nodes, jsonb_object_keys(props) AS key
  WHERE id = 6 AND key LIKE 'float\_%'
@@ -59,7 +65,10 @@ SELECT round(avg((props->>'ratio')::float8)::numeric, 4) AS avg_ratio,
   FROM relationships WHERE props ? 'ratio';
 
 -- list<float>
-SELECT ord, jsonb_typeof(v) AS json_type, v #>> '{}' AS text_value,
+SELECT ord, jsonb_typeof(v) AS json_type,
+       CASE WHEN length(v #>> '{}') <= 25 THEN v #>> '{}'
+            ELSE left(v #>> '{}', 8) || '...' || right(v #>> '{}', 8)
+                 || ' (' || length(v #>> '{}') || ' chars)' END AS text_value,
        (v #>> '{}')::float8 AS value
   FROM nodes, jsonb_array_elements(props->'floats') WITH ORDINALITY AS e(v, ord)
  WHERE id = 8 ORDER BY ord;

@@ -2,6 +2,11 @@
 -- graph: traversals through relationships
 --
 SET search_path = neo4j, public;
+-- output settings fixed so results do not depend on the server's defaults
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET IntervalStyle = 'postgres';
+SET extra_float_digits = 1;
 
 -- neighbours of Ann (uid 10), both directions
 SELECT 'out' AS dir, r.id AS rel, r.type, m.id AS other, m.labels, r.props
@@ -90,7 +95,7 @@ SELECT DISTINCT ON (id) id, depth, path
   FROM walk
  ORDER BY id, depth, path;
 
--- PostgreSQL 14+ CYCLE clause on the full graph, undirected
+-- connected component of node 0, ignoring direction
 WITH RECURSIVE und(a, b) AS (
     SELECT start_id, end_id FROM relationships
     UNION SELECT end_id, start_id FROM relationships

@@ -2,6 +2,11 @@
 -- load_info: metadata about the load; never print timestamps or paths
 --
 SET search_path = neo4j, public;
+-- output settings fixed so results do not depend on the server's defaults
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET IntervalStyle = 'postgres';
+SET extra_float_digits = 1;
 
 SELECT key, jsonb_typeof(value) AS json_type
   FROM load_info ORDER BY key COLLATE "C";

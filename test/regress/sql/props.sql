@@ -2,6 +2,11 @@
 -- props: jsonb access with ->, ->>, ?, @>, prop_types and jsonb_typeof
 --
 SET search_path = neo4j, public;
+-- output settings fixed so results do not depend on the server's defaults
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET IntervalStyle = 'postgres';
+SET extra_float_digits = 1;
 
 -- Person names and uids (uid is a JSON integer)
 SELECT id, labels, (props->>'uid')::int AS uid, props->>'name' AS name,
@@ -51,8 +56,9 @@ SELECT props = (SELECT props FROM nodes WHERE id = 2) AS same_as_node_2
 SELECT key, props->key AS json, length(props->>key) AS chars,
        octet_length(props->>key) AS bytes
   FROM nodes, jsonb_object_keys(props) AS key
- WHERE id = 3
+ WHERE id = 3 AND key <> 'controls'
  ORDER BY key COLLATE "C";
+-- "bell\u0007 unit\u001f del\u007f ls\u2028 ps\u2029" as UTF-8 bytes
 SELECT encode(convert_to(props->>'controls', 'UTF8'), 'hex') AS controls_hex,
        props->>'ws' = E'line1\nline2\r\n\ttabbed' AS ws_ok,
        props->>'backslash' = 'C:\path\to\file \u0041' AS backslash_ok,

@@ -2,6 +2,11 @@
 -- spatial: points are {"srid", "x", "y"[, "z"]} objects
 --
 SET search_path = neo4j, public;
+-- output settings fixed so results do not depend on the server's defaults
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET IntervalStyle = 'postgres';
+SET extra_float_digits = 1;
 
 CREATE TEMP VIEW point_props AS
 SELECT 'node'::text AS kind, n.id, p.key, p.value AS pt

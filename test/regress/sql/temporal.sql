@@ -3,9 +3,11 @@
 -- timestamptz and interval
 --
 SET search_path = neo4j, public;
+-- output settings fixed so results do not depend on the server's defaults
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 SET IntervalStyle = 'postgres';
+SET extra_float_digits = 1;
 
 -- one cast per Neo4j type, driven by prop_types
 CREATE TEMP VIEW temporal_props AS
