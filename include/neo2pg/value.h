@@ -67,6 +67,18 @@ struct N2pValue
 		bool		b;
 		int64_t		i;
 		double		f;
+		/*
+		 * FLOAT as read from text: fnum.f is the same storage as f, and
+		 * text/len keep the source token ("0.334") so that a sink can
+		 * reuse Python's shortest repr instead of formatting it again.
+		 * text is NULL for floats that did not come from text.
+		 */
+		struct
+		{
+			double		f;
+			const char *text;
+			size_t		len;
+		}			fnum;
 		N2pStr		str;		/* STRING (UTF-8) and BYTES */
 		struct
 		{

@@ -203,7 +203,8 @@ list_chunks(BackupSource *bs, N2pError *err)
 	{
 		size_t		i;
 
-		qsort(bs->chunks[k].files, bs->chunks[k].n, sizeof(ChunkFile), chunk_cmp);
+		if (bs->chunks[k].n > 1)	/* qsort(NULL, 0, ...) is undefined */
+			qsort(bs->chunks[k].files, bs->chunks[k].n, sizeof(ChunkFile), chunk_cmp);
 		for (i = 0; i < bs->chunks[k].n; i++)
 			*(k == N2P_REC_NODE ? &bs->base.meta.node_bytes : &bs->base.meta.rel_bytes) +=
 				bs->chunks[k].files[i].size;

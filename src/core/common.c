@@ -278,20 +278,29 @@ n2p_buf_putc(N2pBuf *buf, char c)
 	return true;
 }
 
+/* Format straight into the spare capacity; measure first only on overflow. */
 bool
 n2p_buf_printf(N2pBuf *buf, const char *fmt,...)
 {
 	va_list		ap;
+	size_t		room = buf->cap > buf->len ? buf->cap - buf->len : 0;
 	int			n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !n2p_buf_reserve(buf, (size_t) n))
+	if (buf->oom)
 		return false;
 	va_start(ap, fmt);
-	vsnprintf(buf->data + buf->len, (size_t) n + 1, fmt, ap);
+	n = vsnprintf(room ? buf->data + buf->len : NULL, room, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return false;
+	if ((size_t) n >= room)
+	{
+		if (!n2p_buf_reserve(buf, (size_t) n))
+			return false;
+		va_start(ap, fmt);
+		vsnprintf(buf->data + buf->len, (size_t) n + 1, fmt, ap);
+		va_end(ap);
+	}
 	buf->len += (size_t) n;
 	return true;
 }

@@ -743,9 +743,24 @@ scan_digits(const char *p, const char *end, uint64_t *mant, int *ndig,
 	return p;
 }
 
+/* Copy a float's token into the arena (see N2pValue.u.fnum). */
 static bool
-parse_number(N2pJsonReader *r, const char *tok, size_t len, uint64_t off,
-			 N2pValue *out)
+keep_float_text(N2pJsonReader *r, N2pArena *arena, const char *tok, size_t len,
+				N2pValue *out)
+{
+	char	   *p = arena_alloc(r, arena, len);
+
+	if (p == NULL)
+		return false;
+	memcpy(p, tok, len);
+	out->u.fnum.text = p;
+	out->u.fnum.len = len;
+	return true;
+}
+
+static bool
+parse_number(N2pJsonReader *r, N2pArena *arena, const char *tok, size_t len,
+			 uint64_t off, N2pValue *out)
 {
 	const char *p = tok;
 	const char *end = tok + len;
@@ -801,7 +816,11 @@ parse_number(N2pJsonReader *r, const char *tok, size_t len, uint64_t off,
 	if (is_float)
 	{
 		out->type = N2P_FLOAT;
-		return convert_float(r, tok, len, mant, dropped == 0, exp10, neg, &out->u.f);
+		out->u.fnum.text = NULL;
+		out->u.fnum.len = 0;
+		if (!convert_float(r, tok, len, mant, dropped == 0, exp10, neg, &out->u.fnum.f))
+			return false;
+		return keep_float_text(r, arena, tok, len, out);
 	}
 	if (dropped > 0 || mant > (uint64_t) INT64_MAX + (neg ? 1 : 0))
 	{
@@ -825,7 +844,7 @@ token_is(const char *tok, size_t len, const char *lit, size_t litlen)
 
 /* A number or one of the bare words true, false, null, NaN, Infinity. */
 static bool
-parse_scalar(N2pJsonReader *r, int c, N2pValue *out)
+parse_scalar(N2pJsonReader *r, N2pArena *arena, int c, N2pValue *out)
 {
 	uint64_t	off = offset_at(r, r->cur);
 	const char *tok = NULL;
@@ -837,7 +856,7 @@ parse_scalar(N2pJsonReader *r, int c, N2pValue *out)
 		return false;
 	if ((c >= '0' && c <= '9') || c == '.' || c == '+' ||
 		(c == '-' && !token_is(tok, len, "-Infinity", 9)))
-		return parse_number(r, tok, len, off, out);
+		return parse_number(r, arena, tok, len, off, out);
 	if (token_is(tok, len, "true", 4) || token_is(tok, len, "false", 5))
 	{
 		out->type = N2P_BOOL;
@@ -848,12 +867,14 @@ parse_scalar(N2pJsonReader *r, int c, N2pValue *out)
 	else if (token_is(tok, len, "NaN", 3))
 	{
 		out->type = N2P_FLOAT;
-		out->u.f = NAN;
+		out->u.fnum.f = NAN;
+		out->u.fnum.text = NULL;
 	}
 	else if (token_is(tok, len, "Infinity", 8) || token_is(tok, len, "-Infinity", 9))
 	{
 		out->type = N2P_FLOAT;
-		out->u.f = (c == '-') ? -INFINITY : INFINITY;
+		out->u.fnum.f = (c == '-') ? -INFINITY : INFINITY;
+		out->u.fnum.text = NULL;
 	}
 	else
 		return syntax_error(r, off, "invalid literal");
@@ -1010,7 +1031,7 @@ parse_value(N2pJsonReader *r, N2pArena *arena, int depth, N2pValue *out)
 		case '[':
 			return parse_list(r, arena, depth, out);
 		default:
-			return parse_scalar(r, c, out);
+			return parse_scalar(r, arena, c, out);
 	}
 }
 

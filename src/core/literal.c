@@ -20,6 +20,7 @@
 #include "neo2pg/literal.h"
 
 #include <inttypes.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -861,14 +862,35 @@ n2p_temporal_parse_iso(N2pType type, const char *s, size_t len,
 
 /* ---------------------------------------------------------------- formatting */
 
+/*
+ * Two-digit fields are written by hand: these run for every temporal value
+ * of a load, and snprintf was a measurable share of the client's time.
+ */
+static inline void
+two_digits(char *out, int v)
+{
+	out[0] = (char) ('0' + v / 10);
+	out[1] = (char) ('0' + v % 10);
+}
+
 static bool
 put_date(N2pBuf *buf, int64_t days)
 {
 	int64_t		y;
 	int			m,
 				d;
+	char		md[6] = {'-', 0, 0, '-', 0, 0};
 
 	n2p_civil_from_days(days, &y, &m, &d);
+	two_digits(md + 1, m);
+	two_digits(md + 4, d);
+	if (y >= 1000 && y <= 9999)
+	{
+		char		yd[4] = {(char) ('0' + y / 1000), (char) ('0' + y / 100 % 10),
+		(char) ('0' + y / 10 % 10), (char) ('0' + y % 10)};
+
+		return n2p_buf_append(buf, yd, 4) && n2p_buf_append(buf, md, 6);
+	}
 	if (y < 0)
 		return n2p_buf_printf(buf, "-%04" PRIu64 "-%02d-%02d",
 							  (uint64_t) 0 - (uint64_t) y, m, d);
@@ -884,7 +906,8 @@ put_fraction(N2pBuf *buf, int32_t nanos, bool nine)
 
 	if (nanos == 0 && !nine)
 		return true;
-	snprintf(digits, sizeof(digits), "%09d", (int) nanos);
+	for (n = MAX_FRAC_DIGITS; n > 0; n--, nanos /= 10)
+		digits[n - 1] = (char) ('0' + nanos % 10);
 	n = MAX_FRAC_DIGITS;
 	while (!nine && n > 1 && digits[n - 1] == '0')
 		n--;
@@ -895,9 +918,13 @@ static bool
 put_time(N2pBuf *buf, int64_t nanos, bool nine)
 {
 	int64_t		secs = nanos / NANOS_PER_SEC;
+	char		hms[8] = {0, 0, ':', 0, 0, ':', 0, 0};
 
-	return n2p_buf_printf(buf, "%02d:%02d:%02d", (int) (secs / 3600),
-						  (int) (secs / 60 % 60), (int) (secs % 60)) &&
+	/* hours are 0..24 here: a time of day, 24:00 included */
+	two_digits(hms, (int) (secs / 3600));
+	two_digits(hms + 3, (int) (secs / 60 % 60));
+	two_digits(hms + 6, (int) (secs % 60));
+	return n2p_buf_append(buf, hms, 8) &&
 		put_fraction(buf, (int32_t) (nanos % NANOS_PER_SEC), nine);
 }
 
@@ -907,11 +934,12 @@ put_offset(N2pBuf *buf, int32_t offset)
 	char		sign = offset < 0 ? '-' : '+';
 	int32_t		a = offset < 0 ? -offset : offset;
 
-	if (a % 60 != 0)
-		return n2p_buf_printf(buf, "%c%02d:%02d:%02d", sign, (int) (a / 3600),
-							  (int) (a / 60 % 60), (int) (a % 60));
-	return n2p_buf_printf(buf, "%c%02d:%02d", sign, (int) (a / 3600),
-						  (int) (a / 60 % 60));
+	char		o[9] = {sign, 0, 0, ':', 0, 0, ':', 0, 0};
+
+	two_digits(o + 1, (int) (a / 3600));
+	two_digits(o + 4, (int) (a / 60 % 60));
+	two_digits(o + 7, (int) (a % 60));
+	return n2p_buf_append(buf, o, a % 60 != 0 ? 9 : 6);
 }
 
 static bool
@@ -1097,6 +1125,11 @@ n2p_literal_format(const N2pValue *v, N2pBuf *buf)
 /*
  * Shortest decimal digits that read back as d: the correctly rounded
  * %.*e output is tried with growing precision, 17 digits always suffice.
+ * For normal doubles the search starts at 15 digits (DBL_DIG): any decimal
+ * of at most 15 digits survives decimal -> double -> 15 digits unchanged,
+ * so when the shortest form is shorter, the 15-digit output is that form
+ * padded with zeros.  This keeps the hot path to one or two snprintf
+ * calls; subnormals lack that guarantee and search from 1.
  * Returns the digits (no sign, no trailing zeros) and the decimal exponent
  * of the first digit.
  */
@@ -1107,7 +1140,7 @@ shortest_digits(double d, char *digits, int *exp10)
 	int			n = 0;
 	char	   *e;
 
-	for (int prec = 1; prec <= 17; prec++)
+	for (int prec = fpclassify(d) == FP_SUBNORMAL ? 1 : DBL_DIG; prec <= 17; prec++)
 	{
 		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
 		if (strtod(tmp, NULL) == d)

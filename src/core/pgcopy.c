@@ -123,6 +123,27 @@ n2p_json_append_string(N2pBuf *out, const char *s, size_t len,
 }
 
 /*
+ * Can the float's source token go into jsonb as it is?  Only a finite,
+ * non-negative-zero float whose token has a '.' and no positive exponent:
+ * jsonb then keeps a '.' and the digits, which read back as the same
+ * double and as a float.
+ */
+static bool
+token_is_plain(const N2pValue *v)
+{
+	const char *e;
+
+	if (v->u.fnum.text == NULL || (v->u.fnum.f == 0 && signbit(v->u.fnum.f)))
+		return false;
+	e = memchr(v->u.fnum.text, 'e', v->u.fnum.len);
+	if (e == NULL)
+		e = memchr(v->u.fnum.text, 'E', v->u.fnum.len);
+	if (e)
+		return e + 1 < v->u.fnum.text + v->u.fnum.len && e[1] == '-';
+	return memchr(v->u.fnum.text, '.', v->u.fnum.len) != NULL;
+}
+
+/*
  * Write a float; returns through *marked whether the value had to become a
  * string (and so needs a "float" mark).
  */
@@ -144,6 +165,18 @@ append_float(N2pBuf *out, double d, bool *marked)
 			n2p_buf_putc(out, '"');
 	*marked = false;
 	return n2p_buf_append(out, tmp, n);
+}
+
+/* The token fast path: most floats of a backup are Python reprs already. */
+static bool
+append_float_value(N2pBuf *out, const N2pValue *v, bool *marked)
+{
+	if (token_is_plain(v))
+	{
+		*marked = false;
+		return n2p_buf_append(out, v->u.fnum.text, v->u.fnum.len);
+	}
+	return append_float(out, v->u.f, marked);
 }
 
 static bool
@@ -231,7 +264,7 @@ append_value(N2pBuf *out, const N2pValue *v, const char **mark,
 			ok = append_int(out, v->u.i);
 			break;
 		case N2P_FLOAT:
-			ok = append_float(out, v->u.f, &m);
+			ok = append_float_value(out, v, &m);
 			if (m)
 				*mark = "float";
 			break;
@@ -265,12 +298,14 @@ append_value(N2pBuf *out, const N2pValue *v, const char **mark,
 
 static bool
 append_mark(N2pBuf *types, N2pStr key, const N2pValue *v, const char *mark,
-			N2pError *err)
+			const N2pPgEncodeOpts *opts, N2pError *err)
 {
+	/* the key's NULs were already counted when it went into props */
+	N2pPgEncodeOpts keyopts = {opts ? opts->nul_replacement : NULL, 0};
 	bool		ok;
 
 	ok = n2p_buf_append(types, types->len ? ", " : "{", types->len ? 2 : 1);
-	if (ok && !n2p_json_append_string(types, key.ptr, key.len, NULL, err))
+	if (ok && !n2p_json_append_string(types, key.ptr, key.len, &keyopts, err))
 		return false;
 	ok = ok && n2p_buf_append(types, ": \"", 3);
 	if (v->type == N2P_LIST)
@@ -299,7 +334,7 @@ n2p_pg_props_json(const N2pValue *props, N2pBuf *out, N2pBuf *types,
 			!n2p_json_append_string(out, key.ptr, key.len, opts, err) ||
 			!n2p_buf_append(out, ": ", 2) ||
 			!append_value(out, &props->u.map.vals[i], &mark, opts, err) ||
-			(mark && !append_mark(types, key, &props->u.map.vals[i], mark, err)))
+			(mark && !append_mark(types, key, &props->u.map.vals[i], mark, opts, err)))
 		{
 			n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 			n2p_error_set_key(err, key.ptr, key.len);
@@ -429,7 +464,7 @@ copy_props(N2pBuf *out, const N2pValue *props, N2pBuf *types,
 		return false;
 	patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
 	if (types->len == 0)
-		return n2p_copy_null(out);
+		return n2p_copy_null(out) || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	return (put_be32(out, (uint32_t) types->len + 1) && n2p_buf_putc(out, 1) &&
 			n2p_buf_append(out, types->data, types->len)) ||
 		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
