@@ -50,11 +50,14 @@ typedef struct Progress
 	uint64_t	total_bytes[2];
 	PhaseStat	stats[3];		/* nodes, relationships, indexes */
 	int			nstats;
+	int			step;			/* index phase: steps done and planned */
+	int			nsteps;
 } Progress;
 
 void		progress_init(Progress *p, const N2pGraphMeta *meta);
 void		progress_update(void *ctx, N2pRecKind phase, uint64_t rows, uint64_t bytes);
 void		progress_phase_done(Progress *p, int idx);
+void		progress_plan_steps(Progress *p, int nsteps);
 void		progress_step(Progress *p, const char *what);
 void		progress_summary(const Progress *p);
 

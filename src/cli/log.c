@@ -125,15 +125,9 @@ fmt_bytes(char *buf, size_t len, uint64_t b)
 }
 
 static void
-draw_bar(Progress *p, int idx, double now)
+draw_bar_line(const char *name, double frac, const char *rest)
 {
-	const PhaseStat *s = &p->stats[idx];
-	double		el = now - p->phase_start;
-	uint64_t	total = idx < 2 ? p->total_bytes[idx] : 0;
-	double		frac = total ? (double) s->bytes / (double) total : 0;
-	char		bar[21],
-				bytes[32],
-				eta[32] = "";
+	char		bar[21];
 	int			i;
 
 	if (frac > 1)
@@ -141,13 +135,35 @@ draw_bar(Progress *p, int idx, double now)
 	for (i = 0; i < 20; i++)
 		bar[i] = i < (int) (frac * 20) ? '#' : ' ';
 	bar[20] = '\0';
-	fmt_bytes(bytes, sizeof(bytes), s->bytes);
-	if (frac > 0.01 && frac < 1)
-		snprintf(eta, sizeof(eta), "  ETA %.0fs", el / frac - el);
-	fprintf(stderr, "\r%-13s [%s] %3.0f%%  %llu rows  %s  %.0f rows/s%s\033[K",
-			s->name, bar, frac * 100, (unsigned long long) s->rows, bytes,
-			el > 0 ? (double) s->rows / el : 0.0, eta);
+	fprintf(stderr, "\r%-13s [%s] %3.0f%%  %s\033[K", name, bar, frac * 100, rest);
 	fflush(stderr);
+}
+
+static void
+draw_bar(Progress *p, int idx, double now, const char *what)
+{
+	const PhaseStat *s = &p->stats[idx];
+	double		el = now - p->phase_start;
+	uint64_t	total = idx < 2 ? p->total_bytes[idx] : 0;
+	double		frac;
+	char		bytes[32],
+				rest[200];
+
+	if (idx == 2)
+	{
+		frac = p->nsteps ? (double) p->step / p->nsteps : 0;
+		snprintf(rest, sizeof(rest), "step %d/%d  %.0fs  %.60s", p->step, p->nsteps, el,
+				 what ? what : "");
+		draw_bar_line(s->name, frac, rest);
+		return;
+	}
+	frac = total ? (double) s->bytes / (double) total : 0;
+	fmt_bytes(bytes, sizeof(bytes), s->bytes);
+	snprintf(rest, sizeof(rest), "%llu rows  %s  %.0f rows/s", (unsigned long long) s->rows,
+			 bytes, el > 0 ? (double) s->rows / el : 0.0);
+	if (frac > 0.01 && frac < 1)
+		snprintf(rest + strlen(rest), sizeof(rest) - strlen(rest), "  ETA %.0fs", el / frac - el);
+	draw_bar_line(s->name, frac, rest);
 }
 
 void
@@ -165,7 +181,7 @@ progress_update(void *ctx, N2pRecKind phase, uint64_t rows, uint64_t bytes)
 	p->stats[phase].bytes = bytes;
 	if (p->tty && now - p->last_draw >= 0.1)
 	{
-		draw_bar(p, (int) phase, now);
+		draw_bar(p, (int) phase, now, NULL);
 		p->last_draw = now;
 	}
 }
@@ -179,29 +195,40 @@ progress_phase_done(Progress *p, int idx)
 	char		bytes[32];
 
 	s->seconds = now - p->phase_start;
-	p->phase_start = now;
 	if (idx == 2 && p->nstats < 3)
 		p->nstats = 3;
 	if (p->tty)
 	{
-		draw_bar(p, idx, now);
+		draw_bar(p, idx, now, idx == 2 ? "done" : NULL);
 		fputc('\n', stderr);
 	}
 	else if (cli_verbosity >= 0)
 	{
 		fmt_bytes(bytes, sizeof(bytes), s->bytes);
-		log_info("%s: %llu rows, %s in %.2f s", s->name, (unsigned long long) s->rows,
-				 bytes, s->seconds);
+		if (idx == 2)
+			log_info("%s: %d steps in %.2f s", s->name, p->nsteps, s->seconds);
+		else
+			log_info("%s: %llu rows, %s in %.2f s", s->name, (unsigned long long) s->rows,
+					 bytes, s->seconds);
 	}
+	p->phase_start = now;
 }
 
+void
+progress_plan_steps(Progress *p, int nsteps)
+{
+	p->step = 0;
+	p->nsteps = nsteps;
+}
+
+/* One step of the index phase begins: keys, indexes, commit. */
 void
 progress_step(Progress *p, const char *what)
 {
 	if (p->tty)
-		fprintf(stderr, "\r%-13s %s\033[K", "indexes", what);
-	else
-		log_verbose("%s", what);
+		draw_bar(p, 2, now_seconds(), what);
+	log_verbose("%s", what);
+	p->step++;
 }
 
 void

@@ -182,6 +182,18 @@ end_copy(PgSink *s, const char *abort_reason, N2pError *err)
 
 /* --------------------------------------------------------------- begin */
 
+/* Server notices ("schema already exists") are chatter: -v shows them. */
+static void
+notice_to_log(void *arg, const char *message)
+{
+	size_t		len = strlen(message);
+
+	(void) arg;
+	while (len > 0 && message[len - 1] == '\n')
+		len--;
+	log_verbose("server: %.*s", (int) len, message);
+}
+
 static bool
 connect_target(PgSink *s, N2pError *err)
 {
@@ -191,6 +203,7 @@ connect_target(PgSink *s, N2pError *err)
 	s->conn = PQconnectdbParams(keys, vals, 1);
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
 		return pg_fail(s, err, "could not connect to PostgreSQL", NULL);
+	PQsetNoticeProcessor(s->conn, notice_to_log, NULL);
 	s->qschema = PQescapeIdentifier(s->conn, s->opts.schema, strlen(s->opts.schema));
 	if (s->qschema == NULL)
 		return pg_fail(s, err, "schema name", NULL);
@@ -356,7 +369,7 @@ add_primary_key(PgSink *s, const char *table, const char *what, N2pError *err)
 
 	snprintf(fmt, sizeof(fmt), "ALTER TABLE %%s.%s ADD PRIMARY KEY (id)", table);
 	build_sql(s, fmt, ddl, sizeof(ddl));
-	progress_step(s->opts.progress, ddl + 12);
+	progress_step(s->opts.progress, ddl);
 	if ((rc = guarded_step(s, ddl, "23505", err)) != 0)
 		return rc > 0;
 	snprintf(diag, sizeof(diag),
@@ -464,13 +477,20 @@ build_indexes(PgSink *s, N2pError *err)
 
 	for (i = 0; i < sizeof(ddl) / sizeof(ddl[0]); i++)
 	{
-		progress_step(s->opts.progress, ddl[i] + 16);
+		char		sql[512];
+
+		build_sql(s, ddl[i], sql, sizeof(sql));
+		progress_step(s->opts.progress, sql);
 		if (!run_ok(s, ddl[i], err))
 			return false;
 	}
 	for (i = 0; i < s->meta->nconstraints; i++)
+	{
+		progress_step(s->opts.progress, s->meta->constraints[i].name ?
+					  s->meta->constraints[i].name : "uniqueness constraint");
 		if (!add_unique_index(s, &s->meta->constraints[i], err))
 			return false;
+	}
 	return true;
 }
 
@@ -556,6 +576,8 @@ pg_finish(N2pSink *sink, N2pError *err)
 	progress_phase_done(p, (int) p->phase);
 	if (p->phase == N2P_REC_NODE)
 		progress_phase_done(p, N2P_REC_REL);
+	/* 2 primary keys, foreign keys, 4 indexes, the constraints, commit */
+	progress_plan_steps(p, 8 + (int) s->meta->nconstraints);
 	ok = add_primary_key(s, "nodes", "node", err) &&
 		add_primary_key(s, "relationships", "relationship", err) &&
 		add_foreign_keys(s, err) &&
