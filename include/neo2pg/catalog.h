@@ -25,8 +25,10 @@ typedef struct N2pCatalogEntry
 	N2pRecKind	kind;			/* node label or relationship type */
 	char	   *scope;			/* the label ("" for unlabeled nodes) or type */
 	char	   *key;			/* NULL for the scope's own row count */
-	char	   *type;			/* Neo4j type name, "list<date>", NULL for scope */
+	char	   *type;			/* Neo4j type name, "list<date>", "point(4326)";
+								 * NULL for the scope's row */
 	uint64_t	count;
+	uint64_t	not_castable;	/* values PostgreSQL's native type cannot hold */
 } N2pCatalogEntry;
 
 typedef struct N2pCatalog N2pCatalog;
@@ -38,7 +40,10 @@ bool		n2p_catalog_add(N2pCatalog *cat, const N2pRecord *rec, N2pError *err);
 const N2pCatalogEntry *n2p_catalog_entries(N2pCatalog *cat, size_t *n);
 void		n2p_catalog_free(N2pCatalog *cat);
 
-/* Neo4j type name of a property value, lists as "list<elem>" ("list" if empty). */
+/*
+ * Neo4j type name of a property value, lists as "list<elem>" ("list" if
+ * empty), points with their SRID: "point(4326)".
+ */
 void		n2p_value_type_name(const N2pValue *v, char *buf, size_t len);
 
 #endif							/* NEO2PG_CATALOG_H */

@@ -62,6 +62,13 @@ void		progress_step(Progress *p, const char *what);
 void		progress_summary(const Progress *p);
 
 /* in pg_sink.c */
+typedef enum TypedMode
+{
+	TYPED_NONE,
+	TYPED_VIEWS,
+	TYPED_TABLES
+} TypedMode;
+
 typedef struct PgSinkOptions
 {
 	const char *conninfo;
@@ -69,6 +76,7 @@ typedef struct PgSinkOptions
 	bool		replace;
 	bool		skip_dangling;
 	const char *nul_replacement;
+	TypedMode	typed;
 	Progress   *progress;
 } PgSinkOptions;
 

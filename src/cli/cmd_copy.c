@@ -39,6 +39,8 @@ copy_usage(FILE *out)
 			"      --skip-dangling    load relationships whose end nodes exist, report the rest\n"
 			"      --replace-nul[=TEXT]  replace U+0000 in strings by TEXT (default U+FFFD)\n"
 			"                         instead of failing\n"
+			"      --typed=views|none  create a typed view per label and relationship type,\n"
+			"                         and the catalog table (default views)\n"
 			"  -q, --quiet            print errors only\n"
 			"  -v, --verbose          print every SQL statement\n"
 			"  -h, --help             print this help and exit\n");
@@ -122,11 +124,12 @@ cmd_copy(int argc, char **argv)
 		{"replace", no_argument, NULL, 'R'},
 		{"skip-dangling", no_argument, NULL, 'D'},
 		{"replace-nul", optional_argument, NULL, 'N'},
+		{"typed", required_argument, NULL, 'T'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	PgSinkOptions pgopts = {.schema = "neo4j"};
+	PgSinkOptions pgopts = {.schema = "neo4j", .typed = TYPED_VIEWS};
 	char	   *local = NULL;
 	int			c,
 				rc;
@@ -146,6 +149,17 @@ cmd_copy(int argc, char **argv)
 				break;
 			case 'N':
 				pgopts.nul_replacement = optarg ? optarg : "\xEF\xBF\xBD";
+				break;
+			case 'T':
+				if (strcmp(optarg, "views") == 0)
+					pgopts.typed = TYPED_VIEWS;
+				else if (strcmp(optarg, "none") == 0)
+					pgopts.typed = TYPED_NONE;
+				else
+				{
+					log_error("--typed takes \"views\" or \"none\"");
+					return EXIT_USAGE;
+				}
 				break;
 			case 'q':
 				cli_verbosity = -1;

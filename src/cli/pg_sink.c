@@ -24,7 +24,9 @@
  *-------------------------------------------------------------------------
  */
 #include "cli.h"
+#include "neo2pg/catalog.h"
 #include "neo2pg/pgcopy.h"
+#include "pg_typed.h"
 
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -54,6 +56,7 @@ typedef struct PgSink
 	uint64_t	rows[2];
 	uint64_t	rejected;
 	json_t	   *dangling_sample;
+	N2pCatalog *cat;			/* for the typed views; NULL with --typed=none */
 } PgSink;
 
 /* ------------------------------------------------------------- helpers */
@@ -246,11 +249,11 @@ table_state(PgSink *s, const char *table, N2pError *err)
 static bool
 prepare_schema(PgSink *s, N2pError *err)
 {
-	static const char *const tables[] = {"nodes", "relationships", "load_info"};
+	static const char *const tables[] = {"nodes", "relationships", "load_info", "catalog"};
 	bool		exists = false;
 	int			i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 	{
 		int			st = table_state(s, tables[i], err);
 
@@ -262,7 +265,13 @@ prepare_schema(PgSink *s, N2pError *err)
 								 "use --replace to replace it", s->opts.schema, tables[i]);
 		exists |= st > 0;
 	}
-	if (exists && !run_ok(s, "DROP TABLE IF EXISTS %s.relationships, %s.nodes, %s.load_info CASCADE", err))
+	/* CASCADE takes the typed views; the helpers go by name */
+	if (exists && !(run_ok(s, "DROP TABLE IF EXISTS %s.relationships, %s.nodes, %s.load_info, "
+						   "%s.catalog CASCADE", err) &&
+					run_ok(s, "DROP FUNCTION IF EXISTS %s.n2p_try_date, %s.n2p_try_time, "
+						   "%s.n2p_try_timetz, %s.n2p_try_timestamp", err) &&
+					run_ok(s, "DROP FUNCTION IF EXISTS %s.n2p_try_timestamptz, %s.n2p_try_interval", err) &&
+					run_ok(s, "DROP TYPE IF EXISTS %s.neo4j_point CASCADE", err)))
 		return false;
 	return run_ok(s, "CREATE SCHEMA IF NOT EXISTS %s", err) &&
 		run_ok(s, "CREATE TABLE %s.nodes (id bigint NOT NULL, labels text[] NOT NULL, "
@@ -307,6 +316,8 @@ pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 		return false;
 	}
 	s->rows[rec->kind]++;
+	if (s->cat && !n2p_catalog_add(s->cat, rec, err))
+		return false;
 	return s->buf.len < COPY_FLUSH_BYTES || flush_copy(s, err);
 }
 
@@ -494,6 +505,45 @@ build_indexes(PgSink *s, N2pError *err)
 	return true;
 }
 
+/* ---------------------------------------------------------- typed views */
+
+/* PostGIS in the target decides how points are typed. */
+static bool
+find_postgis(PgSink *s, char **schema, N2pError *err)
+{
+	PGresult   *res = PQexec(s->conn,
+							 "SELECT quote_ident(n.nspname) FROM pg_extension e "
+							 "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'postgis'");
+	bool		ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+
+	*schema = NULL;
+	if (!ok)
+		pg_fail(s, err, "PostgreSQL", res);
+	else if (PQntuples(res) == 1)
+		*schema = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return ok;
+}
+
+static bool
+build_typed(PgSink *s, N2pError *err)
+{
+	TypedTarget t = {.qschema = s->qschema};
+	char	   *postgis;
+	bool		ok;
+
+	if (s->cat == NULL)
+		return true;
+	progress_step(s->opts.progress, "typed views and catalog");
+	if (!find_postgis(s, &postgis, err))
+		return false;
+	t.postgis_schema = postgis;
+	snprintf(t.point_type, sizeof(t.point_type), "%s.neo4j_point", s->qschema);
+	ok = pg_typed_create(s->conn, &t, s->cat, err);
+	free(postgis);
+	return ok;
+}
+
 /* ------------------------------------------------------------ load_info */
 
 static json_t *
@@ -577,11 +627,12 @@ pg_finish(N2pSink *sink, N2pError *err)
 	if (p->phase == N2P_REC_NODE)
 		progress_phase_done(p, N2P_REC_REL);
 	/* 2 primary keys, foreign keys, 4 indexes, the constraints, commit */
-	progress_plan_steps(p, 8 + (int) s->meta->nconstraints);
+	progress_plan_steps(p, 8 + (int) s->meta->nconstraints + (s->cat != NULL));
 	ok = add_primary_key(s, "nodes", "node", err) &&
 		add_primary_key(s, "relationships", "relationship", err) &&
 		add_foreign_keys(s, err) &&
 		build_indexes(s, err) &&
+		build_typed(s, err) &&
 		write_load_info(s, err);
 	p->stats[N2P_REC_REL].rejected = s->rejected;
 	if (!ok)
@@ -616,6 +667,7 @@ pg_close(N2pSink *sink)
 	if (s->conn)
 		PQfinish(s->conn);
 	json_decref(s->dangling_sample);
+	n2p_catalog_free(s->cat);
 	n2p_buf_free(&s->buf);
 	n2p_buf_free(&s->types);
 	free(s);
@@ -637,6 +689,12 @@ pg_sink_open(const PgSinkOptions *opts, N2pError *err)
 	s->opts = *opts;
 	s->copying = -1;
 	s->enc.nul_replacement = opts->nul_replacement;
+	if (opts->typed != TYPED_NONE && (s->cat = n2p_catalog_new(&n2p_libc_allocator)) == NULL)
+	{
+		free(s);
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
 	n2p_buf_init(&s->buf, &n2p_libc_allocator);
 	n2p_buf_init(&s->types, &n2p_libc_allocator);
 	return &s->base;

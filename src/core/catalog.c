@@ -14,6 +14,7 @@
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/catalog.h"
+#include "neo2pg/typemap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,15 +29,30 @@ struct N2pCatalog
 	N2pCatalogEntry *sorted;
 };
 
+/* Points carry their SRID: a column can only be typed by one SRID. */
+static void
+scalar_type_name(const N2pValue *v, char *buf, size_t len)
+{
+	if (v->type == N2P_POINT)
+		snprintf(buf, len, "point(%d)", (int) v->u.point.srid);
+	else
+		snprintf(buf, len, "%s", n2p_type_name(v->type));
+}
+
 void
 n2p_value_type_name(const N2pValue *v, char *buf, size_t len)
 {
+	char		elem[32];
+
 	if (v->type != N2P_LIST)
-		snprintf(buf, len, "%s", n2p_type_name(v->type));
+		scalar_type_name(v, buf, len);
 	else if (v->u.list.n == 0)
 		snprintf(buf, len, "list");
 	else
-		snprintf(buf, len, "list<%s>", n2p_type_name(v->u.list.items[0].type));
+	{
+		scalar_type_name(&v->u.list.items[0], elem, sizeof(elem));
+		snprintf(buf, len, "list<%s>", elem);
+	}
 }
 
 N2pCatalog *
@@ -120,7 +136,7 @@ grow(N2pCatalog *cat)
 
 static bool
 bump(N2pCatalog *cat, N2pRecKind kind, N2pStr scope, const N2pStr *key,
-	 const char *type, N2pError *err)
+	 const char *type, bool castable, N2pError *err)
 {
 	uint64_t	h;
 	N2pCatalogEntry *e;
@@ -137,11 +153,13 @@ bump(N2pCatalog *cat, N2pRecKind kind, N2pStr scope, const N2pStr *key,
 		if (slot_matches(e, kind, scope, key, type))
 		{
 			e->count++;
+			e->not_castable += !castable;
 			return true;
 		}
 	}
 	e->kind = kind;
 	e->count = 1;
+	e->not_castable = !castable;
 	e->scope = copy_str(cat->alloc, scope.ptr, scope.len);
 	e->key = key ? copy_str(cat->alloc, key->ptr, key->len) : NULL;
 	e->type = type ? copy_str(cat->alloc, type, strlen(type)) : NULL;
@@ -158,12 +176,14 @@ add_scope(N2pCatalog *cat, N2pRecKind kind, N2pStr scope, const N2pValue *props,
 	char		type[64];
 	size_t		i;
 
-	if (!bump(cat, kind, scope, NULL, NULL, err))
+	if (!bump(cat, kind, scope, NULL, NULL, true, err))
 		return false;
 	for (i = 0; i < props->u.map.n; i++)
 	{
-		n2p_value_type_name(&props->u.map.vals[i], type, sizeof(type));
-		if (!bump(cat, kind, scope, &props->u.map.keys[i], type, err))
+		const N2pValue *v = &props->u.map.vals[i];
+
+		n2p_value_type_name(v, type, sizeof(type));
+		if (!bump(cat, kind, scope, &props->u.map.keys[i], type, n2p_pg_castable(v), err))
 			return false;
 	}
 	return true;

@@ -1,0 +1,71 @@
+/*-------------------------------------------------------------------------
+ *
+ * typemap.h
+ *	  Native PostgreSQL types for Neo4j properties: which type a key's
+ *	  column gets, and whether a value fits that type.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  include/neo2pg/typemap.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef NEO2PG_TYPEMAP_H
+#define NEO2PG_TYPEMAP_H
+
+#include "neo2pg/catalog.h"
+
+/* What a column holds; see n2p_column_kind(). */
+typedef enum N2pColKind
+{
+	N2P_COL_JSONB = 0,			/* mixed types, or only empty lists */
+	N2P_COL_BIGINT,
+	N2P_COL_FLOAT8,
+	N2P_COL_TEXT,
+	N2P_COL_BOOL,
+	N2P_COL_BYTEA,
+	N2P_COL_DATE,
+	N2P_COL_TIME,
+	N2P_COL_TIMETZ,
+	N2P_COL_TIMESTAMP,
+	N2P_COL_TIMESTAMPTZ,
+	N2P_COL_INTERVAL,
+	N2P_COL_POINT				/* PostGIS geometry, or neo2pg's composite */
+} N2pColKind;
+
+typedef struct N2pColumnType
+{
+	N2pColKind	kind;
+	bool		is_array;		/* a list property: an array of kind */
+	int32_t		srid;			/* points: the one SRID, or 0 when mixed */
+	bool		has_z;			/* points: 3-D (only meaningful with srid) */
+} N2pColumnType;
+
+/*
+ * The column type of one key from all the Neo4j types seen for it in one
+ * label or relationship type (catalog type names such as "integer",
+ * "point(4326)", "list<date>", "list").  One type gives its native type,
+ * lists an array of it (empty lists join any list type); anything else,
+ * including a key that only ever held empty lists, gives jsonb.
+ */
+N2pColumnType n2p_column_type(const char *const *types, size_t n);
+
+/*
+ * PostgreSQL type name of a column: "bigint", "timestamptz", "text[]",
+ * "geometry(PointZ,4979)" with PostGIS or point_type (schema-qualified
+ * composite) without.
+ */
+void		n2p_column_type_sql(N2pColumnType t, bool postgis, const char *point_type,
+								char *buf, size_t len);
+
+/*
+ * Can PostgreSQL hold this value in the column type made for its Neo4j
+ * type?  False for years outside 1..9999 (the canonical text of other
+ * years does not cast), time offsets beyond +-15:59:59, durations whose
+ * months or days overflow int32 or whose time overflows microseconds.
+ * Lists: every element.  Nanoseconds are not a reason: they are rounded.
+ */
+bool		n2p_pg_castable(const N2pValue *v);
+
+#endif							/* NEO2PG_TYPEMAP_H */

@@ -1,0 +1,579 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_typed.c
+ *	  Typed views over the base layout: one per label and one per
+ *	  relationship type, one column of a native type per property key, and
+ *	  the catalog table that records every choice.
+ *
+ * Names.  A node view is named after its label, a relationship view after
+ * its type.  When that name is taken by a base object (nodes,
+ * relationships, load_info, catalog, neo4j_point) a node view gets the
+ * suffix "_label" and a relationship view "_type"; a relationship type
+ * that shares its name with a label also gets "_type".  Names are cut to
+ * PostgreSQL's 63 bytes (on a character boundary) and, if still taken,
+ * numbered "_2", "_3", ...  A property column is named after its key; a
+ * key equal to a fixed column (id, labels, start_id, end_id) gets "_prop".
+ * The catalog table says which relation and column each key ended in.
+ *
+ * Values that the native type cannot hold (years outside 1..9999, offsets
+ * beyond +-15:59:59, huge durations) read as NULL through n2p_try_* cast
+ * functions, used only for the keys that have such values; props keeps
+ * them exactly.
+ *
+ * Labels and keys inside these DDL statements are quoted with libpq's
+ * PQescapeIdentifier and PQescapeLiteral: DDL cannot take parameters.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/cli/pg_typed.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "pg_typed.h"
+#include "neo2pg/typemap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NAMEDATALEN 64
+
+static const char *const reserved_names[] = {
+	"nodes", "relationships", "load_info", "catalog", "neo4j_point", NULL};
+
+/* ---------------------------------------------------------------- names */
+
+typedef struct NameSet
+{
+	char	  **names;
+	size_t		n;
+	size_t		cap;
+} NameSet;
+
+static bool
+name_taken(const NameSet *set, const char *name)
+{
+	size_t		i;
+
+	for (i = 0; i < set->n; i++)
+		if (strcmp(set->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void
+name_add(NameSet *set, const char *name)
+{
+	if (set->n == set->cap)
+	{
+		set->cap = set->cap ? set->cap * 2 : 32;
+		set->names = realloc(set->names, set->cap * sizeof(char *));
+	}
+	set->names[set->n++] = strdup(name);
+}
+
+static void
+name_set_free(NameSet *set)
+{
+	size_t		i;
+
+	for (i = 0; i < set->n; i++)
+		free(set->names[i]);
+	free(set->names);
+	memset(set, 0, sizeof(*set));
+}
+
+/* Cut to at most max bytes without splitting a UTF-8 character. */
+static void
+utf8_cut(char *s, size_t max)
+{
+	size_t		len = strlen(s);
+
+	if (len <= max)
+		return;
+	len = max;
+	while (len > 0 && ((unsigned char) s[len] & 0xC0) == 0x80)
+		len--;
+	s[len] = '\0';
+}
+
+/* base + suffix, cut to fit, numbered until unused; added to the set. */
+static void
+unique_name(NameSet *set, const char *base, const char *suffix, char *out)
+{
+	char		tmp[NAMEDATALEN * 2];
+	int			k;
+
+	snprintf(tmp, sizeof(tmp), "%s%s", base, suffix);
+	utf8_cut(tmp, NAMEDATALEN - 1);
+	for (k = 2; name_taken(set, tmp); k++)
+	{
+		char		num[16];
+
+		snprintf(num, sizeof(num), "_%d", k);
+		snprintf(tmp, sizeof(tmp), "%s%s", base, suffix);
+		utf8_cut(tmp, NAMEDATALEN - 1 - strlen(num));
+		strcat(tmp, num);
+	}
+	strcpy(out, tmp);
+	name_add(set, tmp);
+}
+
+/* ------------------------------------------------------- the column plan */
+
+typedef struct KeyPlan
+{
+	const char *key;
+	N2pColumnType type;
+	uint64_t	not_castable;
+	char		column[NAMEDATALEN];
+	char		pg_type[128];
+} KeyPlan;
+
+typedef struct ScopePlan
+{
+	N2pRecKind	kind;
+	const char *scope;
+	char		relation[NAMEDATALEN];
+	KeyPlan    *keys;
+	size_t		nkeys;
+} ScopePlan;
+
+typedef struct Plan
+{
+	ScopePlan  *scopes;
+	size_t		nscopes;
+	const N2pCatalogEntry *entries;
+	size_t		nentries;
+} Plan;
+
+/* Entries [from, to) are one key of one scope: fold their types. */
+static void
+plan_key(KeyPlan *kp, const N2pCatalogEntry *e, size_t n, const TypedTarget *t)
+{
+	const char *types[64];
+	size_t		i,
+				k = 0;
+
+	kp->key = e[0].key;
+	kp->not_castable = 0;
+	for (i = 0; i < n; i++)
+	{
+		if (k < sizeof(types) / sizeof(types[0]))
+			types[k++] = e[i].type;
+		kp->not_castable += e[i].not_castable;
+	}
+	kp->type = n2p_column_type(types, k);
+	n2p_column_type_sql(kp->type, t->postgis_schema != NULL, t->point_type,
+						kp->pg_type, sizeof(kp->pg_type));
+}
+
+static void
+plan_columns(ScopePlan *sp, const TypedTarget *t)
+{
+	static const char *const node_fixed[] = {"id", "labels", NULL};
+	static const char *const rel_fixed[] = {"id", "start_id", "end_id", NULL};
+	const char *const *fixed = sp->kind == N2P_REC_NODE ? node_fixed : rel_fixed;
+	NameSet		cols = {0};
+	size_t		i;
+
+	(void) t;
+	for (i = 0; fixed[i]; i++)
+		name_add(&cols, fixed[i]);
+	for (i = 0; i < sp->nkeys; i++)
+	{
+		KeyPlan    *kp = &sp->keys[i];
+		bool		clash = false;
+		size_t		f;
+
+		for (f = 0; fixed[f]; f++)
+			clash |= strcmp(kp->key, fixed[f]) == 0;
+		unique_name(&cols, kp->key, clash ? "_prop" : "", kp->column);
+	}
+	name_set_free(&cols);
+}
+
+/* Count the distinct keys of the scope starting at entries[at]. */
+static size_t
+scope_end(const N2pCatalogEntry *e, size_t n, size_t at, size_t *nkeys)
+{
+	size_t		i = at + 1;
+
+	*nkeys = 0;
+	for (; i < n && e[i].key != NULL; i++)
+		if (i == at + 1 || strcmp(e[i].key, e[i - 1].key) != 0)
+			(*nkeys)++;
+	return i;
+}
+
+static void
+plan_scope(ScopePlan *sp, const N2pCatalogEntry *e, size_t from, size_t to,
+		   size_t nkeys, const TypedTarget *t)
+{
+	size_t		i = from + 1,
+				k = 0;
+
+	sp->kind = e[from].kind;
+	sp->scope = e[from].scope;
+	sp->keys = calloc(nkeys ? nkeys : 1, sizeof(KeyPlan));
+	sp->nkeys = nkeys;
+	while (i < to)
+	{
+		size_t		j = i + 1;
+
+		while (j < to && strcmp(e[j].key, e[i].key) == 0)
+			j++;
+		plan_key(&sp->keys[k++], &e[i], j - i, t);
+		i = j;
+	}
+	plan_columns(sp, t);
+}
+
+static bool
+reserved(const char *name)
+{
+	int			i;
+
+	for (i = 0; reserved_names[i]; i++)
+		if (strcmp(reserved_names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Node views first, so that labels keep their names before types do. */
+static void
+name_relations(Plan *p)
+{
+	NameSet		rels = {0},
+				labels = {0};
+	size_t		i;
+	int			i_r;
+
+	for (i_r = 0; reserved_names[i_r]; i_r++)
+		name_add(&rels, reserved_names[i_r]);
+	for (i = 0; i < p->nscopes; i++)
+		if (p->scopes[i].kind == N2P_REC_NODE)
+			name_add(&labels, p->scopes[i].scope);
+	for (i = 0; i < p->nscopes; i++)
+	{
+		ScopePlan  *sp = &p->scopes[i];
+		bool		is_node = sp->kind == N2P_REC_NODE;
+		bool		clash = reserved(sp->scope) || (!is_node && name_taken(&labels, sp->scope));
+
+		unique_name(&rels, sp->scope, clash ? (is_node ? "_label" : "_type") : "", sp->relation);
+	}
+	name_set_free(&rels);
+	name_set_free(&labels);
+}
+
+static void
+plan_build(Plan *p, N2pCatalog *cat, const TypedTarget *t)
+{
+	size_t		i = 0,
+				n;
+	const N2pCatalogEntry *e = n2p_catalog_entries(cat, &n);
+
+	memset(p, 0, sizeof(*p));
+	p->entries = e;
+	p->nentries = n;
+	p->scopes = calloc(n ? n : 1, sizeof(ScopePlan));
+	while (i < n)
+	{
+		size_t		nkeys,
+					end = scope_end(e, n, i, &nkeys);
+
+		/* unlabeled nodes have no label to name a view after */
+		if (!(e[i].kind == N2P_REC_NODE && e[i].scope[0] == '\0'))
+			plan_scope(&p->scopes[p->nscopes++], e, i, end, nkeys, t);
+		i = end;
+	}
+	name_relations(p);
+}
+
+static void
+plan_free(Plan *p)
+{
+	size_t		i;
+
+	for (i = 0; i < p->nscopes; i++)
+		free(p->scopes[i].keys);
+	free(p->scopes);
+}
+
+/* ----------------------------------------------------------- SQL text */
+
+static const char *const try_types[][2] = {
+	{"date", "date"}, {"time", "time"}, {"timetz", "timetz"},
+	{"timestamp", "timestamp"}, {"timestamptz", "timestamptz"}, {"interval", "interval"}};
+
+static const char *
+try_function(N2pColKind kind)
+{
+	switch (kind)
+	{
+		case N2P_COL_DATE:
+			return "n2p_try_date";
+		case N2P_COL_TIME:
+			return "n2p_try_time";
+		case N2P_COL_TIMETZ:
+			return "n2p_try_timetz";
+		case N2P_COL_TIMESTAMP:
+			return "n2p_try_timestamp";
+		case N2P_COL_TIMESTAMPTZ:
+			return "n2p_try_timestamptz";
+		case N2P_COL_INTERVAL:
+			return "n2p_try_interval";
+		default:
+			return NULL;
+	}
+}
+
+static const char *
+scalar_sql_type(N2pColKind kind)
+{
+	static const char *const names[] = {
+		[N2P_COL_JSONB] = "jsonb", [N2P_COL_BIGINT] = "bigint",
+		[N2P_COL_FLOAT8] = "double precision", [N2P_COL_TEXT] = "text",
+		[N2P_COL_BOOL] = "boolean", [N2P_COL_BYTEA] = "bytea", [N2P_COL_DATE] = "date",
+		[N2P_COL_TIME] = "time", [N2P_COL_TIMETZ] = "timetz",
+		[N2P_COL_TIMESTAMP] = "timestamp", [N2P_COL_TIMESTAMPTZ] = "timestamptz",
+		[N2P_COL_INTERVAL] = "interval", [N2P_COL_POINT] = ""};
+
+	return names[kind];
+}
+
+/*
+ * The expression for one value: j is its jsonb, tx its text (props->'k'
+ * and props->>'k', or e and e #>> '{}' inside an array).
+ */
+static void
+point_expr(N2pBuf *b, const KeyPlan *kp, const char *j, const TypedTarget *t)
+{
+	const char *ps = t->postgis_schema;
+
+	if (ps == NULL)
+	{
+		/* a row of NULLs is not NULL: an absent point must stay NULL */
+		n2p_buf_printf(b, "CASE WHEN %s IS NOT NULL THEN ROW((%s->>'srid')::integer, "
+					   "(%s->>'x')::float8, (%s->>'y')::float8, (%s->>'z')::float8)::%s END",
+					   j, j, j, j, j, t->point_type);
+		return;
+	}
+	if (kp->type.srid != 0)
+	{
+		n2p_buf_printf(b, "%s.ST_SetSRID(%s.ST_MakePoint((%s->>'x')::float8, (%s->>'y')::float8",
+					   ps, ps, j, j);
+		if (kp->type.has_z)
+			n2p_buf_printf(b, ", (%s->>'z')::float8", j);
+		n2p_buf_printf(b, "), %d)::%s.geometry(Point%s,%d)", (int) kp->type.srid, ps,
+					   kp->type.has_z ? "Z" : "", (int) kp->type.srid);
+		return;
+	}
+	n2p_buf_printf(b, "%s.ST_SetSRID(CASE WHEN %s ? 'z' THEN %s.ST_MakePoint((%s->>'x')::float8, "
+				   "(%s->>'y')::float8, (%s->>'z')::float8) ELSE %s.ST_MakePoint((%s->>'x')::float8, "
+				   "(%s->>'y')::float8) END, (%s->>'srid')::integer)",
+				   ps, j, ps, j, j, j, ps, j, j, j);
+}
+
+static void
+value_expr(N2pBuf *b, const KeyPlan *kp, const char *j, const char *tx,
+		   const TypedTarget *t)
+{
+	N2pColKind	kind = kp->type.kind;
+	const char *try_fn = try_function(kind);
+
+	if (kind == N2P_COL_JSONB)
+		n2p_buf_printf(b, "%s", j);
+	else if (kind == N2P_COL_TEXT)
+		n2p_buf_printf(b, "%s", tx);
+	else if (kind == N2P_COL_POINT)
+		point_expr(b, kp, j, t);
+	else if (try_fn && kp->not_castable > 0)
+		n2p_buf_printf(b, "%s.%s(%s)", t->qschema, try_fn, tx);
+	else
+		n2p_buf_printf(b, "(%s)::%s", tx, scalar_sql_type(kind));
+}
+
+static bool
+column_expr(N2pBuf *b, PGconn *conn, const KeyPlan *kp, const TypedTarget *t)
+{
+	char	   *qkey = PQescapeLiteral(conn, kp->key, strlen(kp->key));
+	char	   *qcol = PQescapeIdentifier(conn, kp->column, strlen(kp->column));
+	char		j[600],
+				tx[600];
+
+	if (qkey == NULL || qcol == NULL)
+		return false;
+	if (kp->type.is_array)
+	{
+		n2p_buf_printf(b, "CASE WHEN props ? %s THEN ARRAY(SELECT ", qkey);
+		value_expr(b, kp, "e", "(e #>> '{}')", t);
+		n2p_buf_printf(b, " FROM jsonb_array_elements(props->%s) WITH ORDINALITY AS a(e, i) "
+					   "ORDER BY i) END", qkey);
+	}
+	else
+	{
+		snprintf(j, sizeof(j), "(props->%s)", qkey);
+		snprintf(tx, sizeof(tx), "(props->>%s)", qkey);
+		value_expr(b, kp, j, tx, t);
+	}
+	n2p_buf_printf(b, " AS %s", qcol);
+	PQfreemem(qkey);
+	PQfreemem(qcol);
+	return !b->oom;
+}
+
+static bool
+view_sql(N2pBuf *b, PGconn *conn, const ScopePlan *sp, const TypedTarget *t)
+{
+	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
+	char	   *qscope = PQescapeLiteral(conn, sp->scope, strlen(sp->scope));
+	size_t		i;
+	bool		ok = qrel && qscope;
+
+	n2p_buf_reset(b);
+	if (ok && sp->kind == N2P_REC_NODE)
+		n2p_buf_printf(b, "CREATE VIEW %s.%s AS SELECT id, labels", t->qschema, qrel);
+	else if (ok)
+		n2p_buf_printf(b, "CREATE VIEW %s.%s AS SELECT id, start_id, end_id", t->qschema, qrel);
+	for (i = 0; ok && i < sp->nkeys; i++)
+	{
+		n2p_buf_printf(b, ",\n  ");
+		ok = column_expr(b, conn, &sp->keys[i], t);
+	}
+	if (ok && sp->kind == N2P_REC_NODE)
+		n2p_buf_printf(b, "\nFROM %s.nodes WHERE labels @> ARRAY[%s]::text[]", t->qschema, qscope);
+	else if (ok)
+		n2p_buf_printf(b, "\nFROM %s.relationships WHERE type = %s", t->qschema, qscope);
+	PQfreemem(qrel);
+	PQfreemem(qscope);
+	return ok && !b->oom;
+}
+
+/* ------------------------------------------------------------ running */
+
+static bool
+exec(PGconn *conn, const char *sql, N2pError *err)
+{
+	PGresult   *res = PQexec(conn, sql);
+	bool		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	if (!ok)
+		n2p_error_set(err, N2P_ERR_IO, "PostgreSQL: %s", PQresultErrorMessage(res));
+	PQclear(res);
+	return ok;
+}
+
+static bool
+create_helpers(PGconn *conn, const TypedTarget *t, N2pBuf *b, N2pError *err)
+{
+	size_t		i;
+
+	for (i = 0; i < sizeof(try_types) / sizeof(try_types[0]); i++)
+	{
+		n2p_buf_reset(b);
+		n2p_buf_printf(b, "CREATE FUNCTION %s.n2p_try_%s(t text) RETURNS %s LANGUAGE plpgsql STABLE "
+					   "AS $f$ BEGIN RETURN t::%s; EXCEPTION WHEN others THEN RETURN NULL; END $f$",
+					   t->qschema, try_types[i][0], try_types[i][1], try_types[i][1]);
+		if (!exec(conn, b->data, err))
+			return false;
+	}
+	if (t->postgis_schema)
+		return true;
+	n2p_buf_reset(b);
+	n2p_buf_printf(b, "CREATE TYPE %s AS (srid integer, x double precision, "
+				   "y double precision, z double precision)", t->point_type);
+	return exec(conn, b->data, err);
+}
+
+static bool
+insert_catalog_row(PGconn *conn, const TypedTarget *t, const ScopePlan *sp,
+				   const KeyPlan *kp, const N2pCatalogEntry *e, N2pError *err)
+{
+	char		count[32],
+				bad[32],
+				sql[512];
+	const char *params[9];
+	PGresult   *res;
+	bool		ok;
+
+	snprintf(count, sizeof(count), "%llu", (unsigned long long) e->count);
+	snprintf(bad, sizeof(bad), "%llu", (unsigned long long) e->not_castable);
+	params[0] = sp->kind == N2P_REC_NODE ? "label" : "type";
+	params[1] = sp->scope;
+	params[2] = e->key;
+	params[3] = e->type;
+	params[4] = kp ? kp->pg_type : NULL;
+	params[5] = count;
+	params[6] = bad;
+	params[7] = sp->relation[0] ? sp->relation : NULL;
+	params[8] = kp ? kp->column : NULL;
+	snprintf(sql, sizeof(sql), "INSERT INTO %s.catalog VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			 t->qschema);
+	res = PQexecParams(conn, sql, 9, NULL, params, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		n2p_error_set(err, N2P_ERR_IO, "PostgreSQL: %s", PQresultErrorMessage(res));
+	PQclear(res);
+	return ok;
+}
+
+/* Every catalog entry, with the relation and column it ended in. */
+static bool
+write_catalog(PGconn *conn, const TypedTarget *t, const Plan *p, N2pError *err)
+{
+	char		sql[600];
+	size_t		i,
+				s = 0;
+
+	snprintf(sql, sizeof(sql),
+			 "CREATE TABLE %s.catalog (kind text NOT NULL, scope text NOT NULL, key text, "
+			 "neo4j_type text, pg_type text, \"values\" bigint NOT NULL, "
+			 "not_castable bigint NOT NULL, relation text, \"column\" text)", t->qschema);
+	if (!exec(conn, sql, err))
+		return false;
+	for (i = 0; i < p->nentries; i++)
+	{
+		const N2pCatalogEntry *e = &p->entries[i];
+		ScopePlan	none = {.kind = e->kind, .scope = e->scope};
+		const ScopePlan *sp = &none;
+		const KeyPlan *kp = NULL;
+		size_t		k;
+
+		while (s < p->nscopes && (p->scopes[s].kind < e->kind ||
+								  (p->scopes[s].kind == e->kind &&
+								   strcmp(p->scopes[s].scope, e->scope) < 0)))
+			s++;
+		if (s < p->nscopes && p->scopes[s].kind == e->kind &&
+			strcmp(p->scopes[s].scope, e->scope) == 0)
+			sp = &p->scopes[s];
+		for (k = 0; e->key && k < sp->nkeys; k++)
+			if (strcmp(sp->keys[k].key, e->key) == 0)
+				kp = &sp->keys[k];
+		if (!insert_catalog_row(conn, t, sp, kp, e, err))
+			return false;
+	}
+	return true;
+}
+
+bool
+pg_typed_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat, N2pError *err)
+{
+	Plan		plan;
+	N2pBuf		b;
+	size_t		i;
+	bool		ok;
+
+	n2p_buf_init(&b, &n2p_libc_allocator);
+	plan_build(&plan, cat, t);
+	ok = create_helpers(conn, t, &b, err) && write_catalog(conn, t, &plan, err);
+	for (i = 0; ok && i < plan.nscopes; i++)
+	{
+		ok = view_sql(&b, conn, &plan.scopes[i], t) ||
+			n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		ok = ok && exec(conn, b.data, err);
+	}
+	plan_free(&plan);
+	n2p_buf_free(&b);
+	return ok;
+}

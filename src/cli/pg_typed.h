@@ -1,0 +1,35 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_typed.h
+ *	  Typed views and the catalog table (pg_typed.c).
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/cli/pg_typed.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef NEO2PG_PG_TYPED_H
+#define NEO2PG_PG_TYPED_H
+
+#include "cli.h"
+#include "neo2pg/catalog.h"
+
+#include <libpq-fe.h>
+
+typedef struct TypedTarget
+{
+	const char *qschema;		/* quoted target schema */
+	const char *postgis_schema; /* quoted schema of PostGIS, NULL without */
+	char		point_type[160];	/* qualified composite used without PostGIS */
+} TypedTarget;
+
+/*
+ * Create the n2p_try_* cast functions, the point type (without PostGIS),
+ * the catalog table and one view per label and relationship type.
+ */
+bool		pg_typed_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
+							N2pError *err);
+
+#endif							/* NEO2PG_PG_TYPED_H */

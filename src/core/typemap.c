@@ -1,0 +1,193 @@
+/*-------------------------------------------------------------------------
+ *
+ * typemap.c
+ *	  Choose native PostgreSQL column types for Neo4j properties.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/core/typemap.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "neo2pg/typemap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* PostgreSQL's limit on time zone displacement (TZDISP_LIMIT). */
+#define PG_MAX_OFFSET (15 * 3600 + 59 * 60 + 59)
+#define SECS_PER_DAY 86400
+
+static const struct
+{
+	const char *name;
+	N2pColKind	kind;
+}			scalar_kinds[] = {
+	{"integer", N2P_COL_BIGINT},
+	{"float", N2P_COL_FLOAT8},
+	{"string", N2P_COL_TEXT},
+	{"boolean", N2P_COL_BOOL},
+	{"bytes", N2P_COL_BYTEA},
+	{"date", N2P_COL_DATE},
+	{"localtime", N2P_COL_TIME},
+	{"time", N2P_COL_TIMETZ},
+	{"localdatetime", N2P_COL_TIMESTAMP},
+	{"datetime", N2P_COL_TIMESTAMPTZ},
+	{"duration", N2P_COL_INTERVAL},
+	{"point", N2P_COL_POINT},
+};
+
+/* Parse "date", "point(4326)"; false for anything else. */
+static bool
+scalar_type(const char *name, size_t len, N2pColumnType *out)
+{
+	size_t		i;
+
+	memset(out, 0, sizeof(*out));
+	if (len > 6 && strncmp(name, "point(", 6) == 0)
+	{
+		out->kind = N2P_COL_POINT;
+		out->srid = (int32_t) strtol(name + 6, NULL, 10);
+		out->has_z = n2p_srid_is_3d(out->srid);
+		return true;
+	}
+	for (i = 0; i < sizeof(scalar_kinds) / sizeof(scalar_kinds[0]); i++)
+		if (strlen(scalar_kinds[i].name) == len && strncmp(scalar_kinds[i].name, name, len) == 0)
+		{
+			out->kind = scalar_kinds[i].kind;
+			return true;
+		}
+	return false;
+}
+
+/* Fold one more type into the column type; false when they conflict. */
+static bool
+merge(N2pColumnType *acc, bool *have, N2pColumnType t)
+{
+	if (!*have)
+	{
+		*acc = t;
+		*have = true;
+		return true;
+	}
+	if (acc->kind != t.kind || acc->is_array != t.is_array)
+		return false;
+	if (acc->kind == N2P_COL_POINT && acc->srid != t.srid)
+		acc->srid = 0;			/* mixed SRIDs: a plain geometry column */
+	return true;
+}
+
+N2pColumnType
+n2p_column_type(const char *const *types, size_t n)
+{
+	N2pColumnType acc = {N2P_COL_JSONB, false, 0, false},
+				t;
+	bool		have = false,
+				empty_list = false;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		const char *name = types[i];
+		size_t		len = strlen(name);
+
+		if (strcmp(name, "list") == 0)
+		{
+			empty_list = true;
+			continue;
+		}
+		if (len > 6 && strncmp(name, "list<", 5) == 0 && name[len - 1] == '>')
+		{
+			if (!scalar_type(name + 5, len - 6, &t))
+				goto mixed;
+			t.is_array = true;
+		}
+		else if (!scalar_type(name, len, &t))
+			goto mixed;
+		if (!merge(&acc, &have, t))
+			goto mixed;
+	}
+	/* empty lists fit any array; alone their element type is unknown */
+	if (!have || (empty_list && !acc.is_array))
+		goto mixed;
+	return acc;
+
+mixed:
+	memset(&acc, 0, sizeof(acc));
+	acc.kind = N2P_COL_JSONB;
+	return acc;
+}
+
+void
+n2p_column_type_sql(N2pColumnType t, bool postgis, const char *point_type,
+					char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[N2P_COL_JSONB] = "jsonb", [N2P_COL_BIGINT] = "bigint",
+		[N2P_COL_FLOAT8] = "double precision", [N2P_COL_TEXT] = "text",
+		[N2P_COL_BOOL] = "boolean", [N2P_COL_BYTEA] = "bytea", [N2P_COL_DATE] = "date",
+		[N2P_COL_TIME] = "time", [N2P_COL_TIMETZ] = "timetz",
+		[N2P_COL_TIMESTAMP] = "timestamp", [N2P_COL_TIMESTAMPTZ] = "timestamptz",
+		[N2P_COL_INTERVAL] = "interval"};
+	const char *arr = t.is_array ? "[]" : "";
+
+	if (t.kind != N2P_COL_POINT)
+		snprintf(buf, len, "%s%s", names[t.kind], arr);
+	else if (!postgis)
+		snprintf(buf, len, "%s%s", point_type, arr);
+	else if (t.srid == 0)
+		snprintf(buf, len, "geometry%s", arr);
+	else
+		snprintf(buf, len, "geometry(Point%s,%d)%s", t.has_z ? "Z" : "", (int) t.srid, arr);
+}
+
+static bool
+year_ok(int64_t days)
+{
+	int64_t		y;
+	int			m,
+				d;
+
+	n2p_civil_from_days(days, &y, &m, &d);
+	return y >= 1 && y <= 9999;
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+bool
+n2p_pg_castable(const N2pValue *v)
+{
+	size_t		i;
+
+	switch (v->type)
+	{
+		case N2P_DATE:
+			return year_ok(v->u.date);
+		case N2P_TIME:
+			return v->u.time.offset >= -PG_MAX_OFFSET && v->u.time.offset <= PG_MAX_OFFSET;
+		case N2P_DATETIME:
+			if (v->u.dt.offset < -PG_MAX_OFFSET || v->u.dt.offset > PG_MAX_OFFSET)
+				return false;
+			/* fall through */
+		case N2P_LOCALDATETIME:
+			return year_ok(floor_div(v->u.dt.secs, SECS_PER_DAY));
+		case N2P_DURATION:
+			/* interval: int32 months and days, int64 microseconds */
+			return v->u.dur.months >= INT32_MIN && v->u.dur.months <= INT32_MAX &&
+				v->u.dur.days >= INT32_MIN && v->u.dur.days <= INT32_MAX &&
+				v->u.dur.secs > INT64_MIN / 1000000 + 1 && v->u.dur.secs < INT64_MAX / 1000000 - 1;
+		case N2P_LIST:
+			for (i = 0; i < v->u.list.n; i++)
+				if (!n2p_pg_castable(&v->u.list.items[i]))
+					return false;
+			return true;
+		default:
+			return true;
+	}
+}
