@@ -247,7 +247,7 @@ PY
 t_inspect() {
 	run inspect examples/backup
 	[ "$rc" -eq 0 ] || { not_ok "inspect the example" "$(cat "$WORK/out")"; return; }
-	for want in "Nodes:          60" "Relationships:  120" "constraint_person_uid" "list<point>" \
+	for want in "Nodes:          60" "Relationships:  120" "constraint_person_uid" "list<point(7203)>" \
 		"duration" "(no label)" "Problems: 0"; do
 		grep -qF -- "$want" "$WORK/out" || { not_ok "inspect output" "lacks $want" "$(cat "$WORK/out")"; return; }
 	done
