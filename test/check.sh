@@ -71,5 +71,28 @@ if [ -f test/regress/schedule ]; then
 	failed=$((failed + f))
 fi
 
+# --- pg_regress over the bundled example in a database with PostGIS
+# (typed views with geometry points)
+if [ -f test/regress/schedule_postgis ]; then
+	dropdb --if-exists neo2pg_regress_postgis
+	createdb neo2pg_regress_postgis
+	psql -X -q -v ON_ERROR_STOP=1 -d neo2pg_regress_postgis -c "CREATE EXTENSION postgis" &&
+		./neo2pg -q copy examples/backup "dbname=neo2pg_regress_postgis"
+	mkdir -p "$LOGDIR/regress_postgis"
+	"$(pg_config --pkglibdir)/pgxs/src/test/regress/pg_regress" --inputdir=test/regress \
+		--outputdir="$LOGDIR/regress_postgis" --use-existing --dbname=neo2pg_regress_postgis \
+		--host="$PGHOST" --port="$PGPORT" --user="$PGUSER" \
+		--schedule=test/regress/schedule_postgis >"$LOGDIR/regress_postgis.log" 2>&1
+	cat "$LOGDIR/regress_postgis.log"
+	p=$(grep -cE '\.\.\. ok|^ok ' "$LOGDIR/regress_postgis.log")
+	f=$(grep -cE '\.\.\. FAILED|^not ok ' "$LOGDIR/regress_postgis.log")
+	# no test ran at all (no PostGIS, failed load): a failure
+	[ $((p + f)) -eq 0 ] && f=1
+	[ -f "$LOGDIR/regress_postgis/regression.diffs" ] && cat "$LOGDIR/regress_postgis/regression.diffs"
+	echo "regress (PostGIS): $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+fi
+
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

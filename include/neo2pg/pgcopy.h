@@ -36,6 +36,13 @@ typedef struct N2pPgEncodeOpts
 bool		n2p_pg_props_json(const N2pValue *props, N2pBuf *out, N2pBuf *types,
 							  N2pPgEncodeOpts *opts, N2pError *err);
 
+/*
+ * Append one value as the JSON text used in props; *mark gets its Neo4j
+ * type name when it is not plain JSON (see n2p_pg_props_json).
+ */
+bool		n2p_pg_value_json(N2pBuf *out, const N2pValue *v, const char **mark,
+							  N2pPgEncodeOpts *opts, N2pError *err);
+
 /* Append s as a JSON string literal (quotes included). */
 bool		n2p_json_append_string(N2pBuf *out, const char *s, size_t len,
 								   N2pPgEncodeOpts *opts, N2pError *err);

@@ -68,4 +68,28 @@ void		n2p_column_type_sql(N2pColumnType t, bool postgis, const char *point_type,
  */
 bool		n2p_pg_castable(const N2pValue *v);
 
+/*
+ * Append v as one field of a text-format COPY row for a column of type t
+ * (escaped, no delimiter).  A value the column cannot hold (see
+ * n2p_pg_castable, non-finite point coordinates) is written as NULL and
+ * *lost is set, so that the caller keeps it elsewhere.
+ */
+struct N2pPgEncodeOpts;
+typedef struct N2pTypedEncoder
+{
+	bool		postgis;		/* points as EWKT, else the composite's text */
+	struct N2pPgEncodeOpts *opts;	/* U+0000 handling */
+	N2pBuf		field;			/* scratch, reused for every field */
+	N2pBuf		elem;
+} N2pTypedEncoder;
+
+void		n2p_typed_encoder_init(N2pTypedEncoder *enc, const N2pAllocator *alloc,
+								   bool postgis, struct N2pPgEncodeOpts *opts);
+void		n2p_typed_encoder_free(N2pTypedEncoder *enc);
+bool		n2p_copy_text_typed(N2pTypedEncoder *enc, N2pBuf *out, const N2pValue *v,
+								N2pColumnType t, bool *lost, N2pError *err);
+
+/* Append a text-COPY field for arbitrary text (escaping \, tab, CR, LF). */
+bool		n2p_copy_text_escape(N2pBuf *out, const char *s, size_t len);
+
 #endif							/* NEO2PG_TYPEMAP_H */

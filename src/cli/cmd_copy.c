@@ -39,8 +39,8 @@ copy_usage(FILE *out)
 			"      --skip-dangling    load relationships whose end nodes exist, report the rest\n"
 			"      --replace-nul[=TEXT]  replace U+0000 in strings by TEXT (default U+FFFD)\n"
 			"                         instead of failing\n"
-			"      --typed=views|none  create a typed view per label and relationship type,\n"
-			"                         and the catalog table (default views)\n"
+			"      --typed=views|tables|none  create a typed view (or table) per label and\n"
+			"                         relationship type, and the catalog table (default views)\n"
 			"  -q, --quiet            print errors only\n"
 			"  -v, --verbose          print every SQL statement\n"
 			"  -h, --help             print this help and exit\n");
@@ -153,11 +153,13 @@ cmd_copy(int argc, char **argv)
 			case 'T':
 				if (strcmp(optarg, "views") == 0)
 					pgopts.typed = TYPED_VIEWS;
+				else if (strcmp(optarg, "tables") == 0)
+					pgopts.typed = TYPED_TABLES;
 				else if (strcmp(optarg, "none") == 0)
 					pgopts.typed = TYPED_NONE;
 				else
 				{
-					log_error("--typed takes \"views\" or \"none\"");
+					log_error("--typed takes \"views\", \"tables\" or \"none\"");
 					return EXIT_USAGE;
 				}
 				break;

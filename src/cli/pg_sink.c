@@ -57,6 +57,7 @@ typedef struct PgSink
 	uint64_t	rejected;
 	json_t	   *dangling_sample;
 	N2pCatalog *cat;			/* for the typed views; NULL with --typed=none */
+	N2pSpill   *spill;			/* --typed=tables: the records, for a second pass */
 } PgSink;
 
 /* ------------------------------------------------------------- helpers */
@@ -246,16 +247,55 @@ table_state(PgSink *s, const char *table, N2pError *err)
 	return state;
 }
 
+/*
+ * The typed views and tables of an earlier load are listed in its catalog
+ * table: drop exactly those (a view goes with CASCADE on nodes, a typed
+ * table would not).  The server builds each DROP from parameters.
+ */
+static bool
+drop_typed_relations(PgSink *s, N2pError *err)
+{
+	const char *params[1] = {s->opts.schema};
+	PGresult   *res;
+	char		sql[600];
+	bool		ok;
+	int			i;
+
+	snprintf(sql, sizeof(sql),
+			 "SELECT format('DROP %%s IF EXISTS %%I.%%I CASCADE', "
+			 "CASE c.relkind WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END, n.nspname, c.relname) "
+			 "FROM (SELECT DISTINCT relation FROM %s.catalog) k "
+			 "JOIN pg_namespace n ON n.nspname = $1 "
+			 "JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = k.relation "
+			 "WHERE c.relkind IN ('r', 'v')", s->qschema);
+	res = run_sql(s, sql, 1, params);
+	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	if (!ok)
+		pg_fail(s, err, "PostgreSQL", res);
+	for (i = 0; ok && i < PQntuples(res); i++)
+	{
+		PGresult   *r2 = run_sql(s, PQgetvalue(res, i, 0), 0, NULL);
+
+		ok = PQresultStatus(r2) == PGRES_COMMAND_OK || pg_fail(s, err, "PostgreSQL", r2);
+		PQclear(r2);
+	}
+	PQclear(res);
+	return ok;
+}
+
 static bool
 prepare_schema(PgSink *s, N2pError *err)
 {
 	static const char *const tables[] = {"nodes", "relationships", "load_info", "catalog"};
-	bool		exists = false;
+	bool		exists = false,
+				has_catalog = false;
 	int			i;
 
 	for (i = 0; i < 4; i++)
 	{
 		int			st = table_state(s, tables[i], err);
+
+		has_catalog |= i == 3 && st > 0;
 
 		if (st < 0)
 			return false;
@@ -265,7 +305,9 @@ prepare_schema(PgSink *s, N2pError *err)
 								 "use --replace to replace it", s->opts.schema, tables[i]);
 		exists |= st > 0;
 	}
-	/* CASCADE takes the typed views; the helpers go by name */
+	if (has_catalog && !drop_typed_relations(s, err))
+		return false;
+	/* CASCADE takes the typed views and tables' keys; the rest goes by name */
 	if (exists && !(run_ok(s, "DROP TABLE IF EXISTS %s.relationships, %s.nodes, %s.load_info, "
 						   "%s.catalog CASCADE", err) &&
 					run_ok(s, "DROP FUNCTION IF EXISTS %s.n2p_try_date, %s.n2p_try_time, "
@@ -317,6 +359,8 @@ pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 	}
 	s->rows[rec->kind]++;
 	if (s->cat && !n2p_catalog_add(s->cat, rec, err))
+		return false;
+	if (s->spill && !n2p_spill_write(s->spill, rec, err))
 		return false;
 	return s->buf.len < COPY_FLUSH_BYTES || flush_copy(s, err);
 }
@@ -528,18 +572,20 @@ find_postgis(PgSink *s, char **schema, N2pError *err)
 static bool
 build_typed(PgSink *s, N2pError *err)
 {
-	TypedTarget t = {.qschema = s->qschema};
+	TypedTarget t = {.qschema = s->qschema, .tables = s->spill != NULL, .meta = s->meta,
+	.enc = &s->enc, .progress = s->opts.progress};
 	char	   *postgis;
 	bool		ok;
 
 	if (s->cat == NULL)
 		return true;
-	progress_step(s->opts.progress, "typed views and catalog");
+	progress_step(s->opts.progress, s->spill ? "typed tables and catalog" : "typed views and catalog");
 	if (!find_postgis(s, &postgis, err))
 		return false;
 	t.postgis_schema = postgis;
 	snprintf(t.point_type, sizeof(t.point_type), "%s.neo4j_point", s->qschema);
-	ok = pg_typed_create(s->conn, &t, s->cat, err);
+	ok = s->spill ? pg_typed_tables_create(s->conn, &t, s->cat, s->spill, err)
+		: pg_typed_create(s->conn, &t, s->cat, err);
 	free(postgis);
 	return ok;
 }
@@ -668,6 +714,7 @@ pg_close(N2pSink *sink)
 		PQfinish(s->conn);
 	json_decref(s->dangling_sample);
 	n2p_catalog_free(s->cat);
+	n2p_spill_free(s->spill);
 	n2p_buf_free(&s->buf);
 	n2p_buf_free(&s->types);
 	free(s);
@@ -689,8 +736,10 @@ pg_sink_open(const PgSinkOptions *opts, N2pError *err)
 	s->opts = *opts;
 	s->copying = -1;
 	s->enc.nul_replacement = opts->nul_replacement;
-	if (opts->typed != TYPED_NONE && (s->cat = n2p_catalog_new(&n2p_libc_allocator)) == NULL)
+	if ((opts->typed != TYPED_NONE && (s->cat = n2p_catalog_new(&n2p_libc_allocator)) == NULL) ||
+		(opts->typed == TYPED_TABLES && (s->spill = n2p_spill_new(&n2p_libc_allocator, err)) == NULL))
 	{
+		n2p_catalog_free(s->cat);
 		free(s);
 		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 		return NULL;

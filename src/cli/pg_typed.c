@@ -12,7 +12,8 @@
  * that shares its name with a label also gets "_type".  Names are cut to
  * PostgreSQL's 63 bytes (on a character boundary) and, if still taken,
  * numbered "_2", "_3", ...  A property column is named after its key; a
- * key equal to a fixed column (id, labels, start_id, end_id) gets "_prop".
+ * key equal to a fixed column (id, labels, start_id, end_id, and props in
+ * typed tables) gets "_prop".
  * The catalog table says which relation and column each key ended in.
  *
  * Values that the native type cannot hold (years outside 1..9999, offsets
@@ -127,7 +128,8 @@ typedef struct KeyPlan
 	N2pColumnType type;
 	uint64_t	not_castable;
 	char		column[NAMEDATALEN];
-	char		pg_type[128];
+	char		pg_type[128];	/* as the catalog shows it */
+	char		pg_type_sql[256];	/* for DDL: PostGIS's type qualified */
 } KeyPlan;
 
 typedef struct ScopePlan
@@ -166,19 +168,28 @@ plan_key(KeyPlan *kp, const N2pCatalogEntry *e, size_t n, const TypedTarget *t)
 	kp->type = n2p_column_type(types, k);
 	n2p_column_type_sql(kp->type, t->postgis_schema != NULL, t->point_type,
 						kp->pg_type, sizeof(kp->pg_type));
+	/* PostGIS may live outside the search_path: qualify its type in DDL */
+	if (kp->type.kind == N2P_COL_POINT && t->postgis_schema)
+		snprintf(kp->pg_type_sql, sizeof(kp->pg_type_sql), "%.120s.%s", t->postgis_schema,
+				 kp->pg_type);
+	else
+		snprintf(kp->pg_type_sql, sizeof(kp->pg_type_sql), "%s", kp->pg_type);
 }
 
 static void
 plan_columns(ScopePlan *sp, const TypedTarget *t)
 {
-	static const char *const node_fixed[] = {"id", "labels", NULL};
-	static const char *const rel_fixed[] = {"id", "start_id", "end_id", NULL};
+	/* tables also have "props" for the values their columns cannot hold */
+	static const char *const node_fixed[] = {"id", "labels", "props", NULL};
+	static const char *const rel_fixed[] = {"id", "start_id", "end_id", "props", NULL};
 	const char *const *fixed = sp->kind == N2P_REC_NODE ? node_fixed : rel_fixed;
 	NameSet		cols = {0};
-	size_t		i;
+	size_t		i,
+				nfixed = sp->kind == N2P_REC_NODE ? 2 : 3;
 
-	(void) t;
-	for (i = 0; fixed[i]; i++)
+	if (t->tables)
+		nfixed++;
+	for (i = 0; i < nfixed; i++)
 		name_add(&cols, fixed[i]);
 	for (i = 0; i < sp->nkeys; i++)
 	{
@@ -186,7 +197,7 @@ plan_columns(ScopePlan *sp, const TypedTarget *t)
 		bool		clash = false;
 		size_t		f;
 
-		for (f = 0; fixed[f]; f++)
+		for (f = 0; f < nfixed; f++)
 			clash |= strcmp(kp->key, fixed[f]) == 0;
 		unique_name(&cols, kp->key, clash ? "_prop" : "", kp->column);
 	}
@@ -302,9 +313,11 @@ plan_free(Plan *p)
 
 /* ----------------------------------------------------------- SQL text */
 
-static const char *const try_types[][2] = {
-	{"date", "date"}, {"time", "time"}, {"timetz", "timetz"},
-	{"timestamp", "timestamp"}, {"timestamptz", "timestamptz"}, {"interval", "interval"}};
+/* name, type, and whether the text starts with a year to check */
+static const char *const try_types[][3] = {
+	{"date", "date", "y"}, {"time", "time", "n"}, {"timetz", "timetz", "n"},
+	{"timestamp", "timestamp", "y"}, {"timestamptz", "timestamptz", "y"},
+	{"interval", "interval", "n"}};
 
 static const char *
 try_function(N2pColKind kind)
@@ -406,10 +419,11 @@ column_expr(N2pBuf *b, PGconn *conn, const KeyPlan *kp, const TypedTarget *t)
 		return false;
 	if (kp->type.is_array)
 	{
-		n2p_buf_printf(b, "CASE WHEN props ? %s THEN ARRAY(SELECT ", qkey);
+		n2p_buf_printf(b, "(CASE WHEN props ? %s THEN ARRAY(SELECT ", qkey);
 		value_expr(b, kp, "e", "(e #>> '{}')", t);
+		/* ARRAY() and CASE drop a typmod such as geometry(Point,4326) */
 		n2p_buf_printf(b, " FROM jsonb_array_elements(props->%s) WITH ORDINALITY AS a(e, i) "
-					   "ORDER BY i) END", qkey);
+					   "ORDER BY i) END)::%s", qkey, kp->pg_type_sql);
 	}
 	else
 	{
@@ -472,9 +486,17 @@ create_helpers(PGconn *conn, const TypedTarget *t, N2pBuf *b, N2pError *err)
 	for (i = 0; i < sizeof(try_types) / sizeof(try_types[0]); i++)
 	{
 		n2p_buf_reset(b);
+		/*
+		 * NULL for what n2p_pg_castable rejects (years outside 1..9999,
+		 * whatever PostgreSQL's own input refuses), so that views, tables
+		 * and the catalog's not_castable count agree.
+		 */
 		n2p_buf_printf(b, "CREATE FUNCTION %s.n2p_try_%s(t text) RETURNS %s LANGUAGE plpgsql STABLE "
-					   "AS $f$ BEGIN RETURN t::%s; EXCEPTION WHEN others THEN RETURN NULL; END $f$",
-					   t->qschema, try_types[i][0], try_types[i][1], try_types[i][1]);
+					   "AS $f$ BEGIN %sRETURN t::%s; EXCEPTION WHEN others THEN RETURN NULL; END $f$",
+					   t->qschema, try_types[i][0], try_types[i][1],
+					   try_types[i][2][0] == 'y' ?
+					   "IF t !~ '^[0-9]{4}-' OR t ~ '^0000-' THEN RETURN NULL; END IF; " : "",
+					   try_types[i][1]);
 		if (!exec(conn, b->data, err))
 			return false;
 	}
@@ -575,5 +597,345 @@ pg_typed_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat, N2pError *e
 	}
 	plan_free(&plan);
 	n2p_buf_free(&b);
+	return ok;
+}
+
+/* --------------------------------------------------------- typed tables */
+
+/*
+ * Rows are gathered per table in memory and sent with one COPY per table
+ * whenever all buffers together pass this size: one connection can run
+ * one COPY at a time, and the load must stay one transaction.
+ */
+#define TABLE_FLUSH_BYTES (8 * 1024 * 1024)
+
+typedef struct TableFill
+{
+	PGconn	   *conn;
+	const TypedTarget *t;
+	Plan	   *plan;
+	N2pBuf	   *bufs;			/* one per scope */
+	size_t		total;
+	const N2pValue **vals;		/* scratch: the record's value per column */
+	N2pBuf		extra;			/* scratch: values no column could hold */
+	N2pBuf		scratch;
+	N2pTypedEncoder enc;
+} TableFill;
+
+static bool
+table_sql(N2pBuf *b, PGconn *conn, const ScopePlan *sp, const TypedTarget *t)
+{
+	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
+	size_t		i;
+
+	if (qrel == NULL)
+		return false;
+	n2p_buf_reset(b);
+	n2p_buf_printf(b, "CREATE TABLE %s.%s (id bigint NOT NULL, %s", t->qschema, qrel,
+				   sp->kind == N2P_REC_NODE ? "labels text[] NOT NULL" :
+				   "start_id bigint NOT NULL, end_id bigint NOT NULL");
+	for (i = 0; i < sp->nkeys; i++)
+	{
+		char	   *qcol = PQescapeIdentifier(conn, sp->keys[i].column, strlen(sp->keys[i].column));
+
+		if (qcol == NULL)
+			return false;
+		n2p_buf_printf(b, ", %s %s", qcol, sp->keys[i].pg_type_sql);
+		PQfreemem(qcol);
+	}
+	n2p_buf_printf(b, ", props jsonb)");
+	PQfreemem(qrel);
+	return !b->oom;
+}
+
+static int
+scope_cmp(N2pRecKind kind, const char *scope, size_t len, const ScopePlan *sp)
+{
+	int			c;
+
+	if (kind != sp->kind)
+		return kind < sp->kind ? -1 : 1;
+	c = strncmp(scope, sp->scope, len);
+	return c != 0 ? c : (sp->scope[len] == '\0' ? 0 : -1);
+}
+
+static ScopePlan *
+find_scope(Plan *p, N2pRecKind kind, N2pStr name)
+{
+	size_t		lo = 0,
+				hi = p->nscopes;
+
+	while (lo < hi)
+	{
+		size_t		mid = (lo + hi) / 2;
+		int			c = scope_cmp(kind, name.ptr, name.len, &p->scopes[mid]);
+
+		if (c == 0)
+			return &p->scopes[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static long
+find_key(const ScopePlan *sp, N2pStr key)
+{
+	size_t		lo = 0,
+				hi = sp->nkeys;
+
+	while (lo < hi)
+	{
+		size_t		mid = (lo + hi) / 2;
+		int			c = strncmp(key.ptr, sp->keys[mid].key, key.len);
+
+		if (c == 0 && sp->keys[mid].key[key.len] != '\0')
+			c = -1;
+		if (c == 0)
+			return (long) mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+static bool
+flush_tables(TableFill *f, N2pError *err)
+{
+	size_t		i;
+
+	for (i = 0; i < f->plan->nscopes; i++)
+	{
+		N2pBuf	   *b = &f->bufs[i];
+		char	   *qrel;
+		char		sql[400];
+		PGresult   *res;
+		bool		ok;
+
+		if (b->len == 0)
+			continue;
+		qrel = PQescapeIdentifier(f->conn, f->plan->scopes[i].relation,
+								  strlen(f->plan->scopes[i].relation));
+		snprintf(sql, sizeof(sql), "COPY %s.%s FROM STDIN (FREEZE)", f->t->qschema, qrel);
+		PQfreemem(qrel);
+		res = PQexec(f->conn, sql);
+		ok = PQresultStatus(res) == PGRES_COPY_IN;
+		PQclear(res);
+		ok = ok && PQputCopyData(f->conn, b->data, (int) b->len) == 1 &&
+			PQputCopyEnd(f->conn, NULL) == 1;
+		while ((res = PQgetResult(f->conn)) != NULL)
+		{
+			if (PQresultStatus(res) != PGRES_COMMAND_OK && ok)
+				ok = n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s",
+								   PQresultErrorMessage(res));
+			PQclear(res);
+		}
+		if (!ok)
+			return n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s",
+								 PQerrorMessage(f->conn));
+		n2p_buf_reset(b);
+	}
+	f->total = 0;
+	return true;
+}
+
+static bool
+put_labels(N2pBuf *b, const N2pRecord *rec)
+{
+	N2pBuf		arr;
+	size_t		i;
+	bool		ok;
+
+	n2p_buf_init(&arr, &n2p_libc_allocator);
+	ok = n2p_buf_putc(&arr, '{');
+	for (i = 0; ok && i < rec->nlabels; i++)
+	{
+		size_t		k;
+
+		ok = (i == 0 || n2p_buf_putc(&arr, ',')) && n2p_buf_putc(&arr, '"');
+		for (k = 0; ok && k < rec->labels[i].len; k++)
+		{
+			char		c = rec->labels[i].ptr[k];
+
+			ok = (c != '"' && c != '\\') || n2p_buf_putc(&arr, '\\');
+			ok = ok && n2p_buf_putc(&arr, c);
+		}
+		ok = ok && n2p_buf_putc(&arr, '"');
+	}
+	ok = ok && n2p_buf_putc(&arr, '}') && n2p_copy_text_escape(b, arr.data, arr.len);
+	n2p_buf_free(&arr);
+	return ok;
+}
+
+/* One row of one typed table: fixed columns, property columns, props. */
+static bool
+put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pError *err)
+{
+	size_t		i,
+				nextra = 0;
+	bool		ok = n2p_buf_printf(b, "%lld\t", (long long) rec->id);
+
+	ok = ok && (rec->kind == N2P_REC_NODE ? put_labels(b, rec) :
+				n2p_buf_printf(b, "%lld\t%lld", (long long) rec->start_id, (long long) rec->end_id));
+	for (i = 0; i < sp->nkeys; i++)
+		f->vals[i] = NULL;
+	for (i = 0; i < rec->props.u.map.n; i++)
+	{
+		long		k = find_key(sp, rec->props.u.map.keys[i]);
+
+		if (k >= 0)
+			f->vals[k] = &rec->props.u.map.vals[i];
+	}
+	n2p_buf_reset(&f->extra);
+	for (i = 0; ok && i < sp->nkeys; i++)
+	{
+		bool		lost = false;
+		const char *mark;
+
+		ok = n2p_buf_putc(b, '\t');
+		if (f->vals[i] == NULL)
+		{
+			ok = ok && n2p_buf_append(b, "\\N", 2);
+			continue;
+		}
+		if (!ok || !n2p_copy_text_typed(&f->enc, b, f->vals[i], sp->keys[i].type, &lost, err))
+			return false;
+		if (!lost)
+			continue;
+		/* keep what the column could not hold, exactly, in props */
+		ok = n2p_buf_append(&f->extra, nextra ? ", " : "{", nextra ? 2 : 1) &&
+			n2p_json_append_string(&f->extra, sp->keys[i].key, strlen(sp->keys[i].key), f->t->enc, err) &&
+			n2p_buf_append(&f->extra, ": ", 2) &&
+			n2p_pg_value_json(&f->extra, f->vals[i], &mark, f->t->enc, err);
+		nextra++;
+	}
+	ok = ok && n2p_buf_putc(b, '\t');
+	if (ok && nextra)
+		ok = n2p_buf_putc(&f->extra, '}') && n2p_copy_text_escape(b, f->extra.data, f->extra.len);
+	else if (ok)
+		ok = n2p_buf_append(b, "\\N", 2);
+	return (ok && n2p_buf_putc(b, '\n')) || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+static bool
+route_record(TableFill *f, const N2pRecord *rec, N2pError *err)
+{
+	size_t		i,
+				n = rec->kind == N2P_REC_NODE ? rec->nlabels : 1;
+
+	for (i = 0; i < n; i++)
+	{
+		ScopePlan  *sp = find_scope(f->plan, rec->kind,
+									rec->kind == N2P_REC_NODE ? rec->labels[i] : rec->type);
+		N2pBuf	   *b;
+		size_t		before;
+
+		if (sp == NULL)
+			continue;
+		b = &f->bufs[sp - f->plan->scopes];
+		before = b->len;
+		if (!put_row(f, b, sp, rec, err))
+		{
+			err->row_id = rec->id;
+			err->row_kind = rec->kind == N2P_REC_NODE ? "node" : "relationship";
+			return false;
+		}
+		f->total += b->len - before;
+	}
+	return f->total < TABLE_FLUSH_BYTES || flush_tables(f, err);
+}
+
+static bool
+fill_tables(TableFill *f, N2pSpill *spill, N2pError *err)
+{
+	N2pRecord	rec;
+	int			rc;
+
+	if (!n2p_spill_rewind(spill, err))
+		return false;
+	while ((rc = n2p_spill_read(spill, &rec, err)) == 1)
+		if (!route_record(f, &rec, err))
+			return false;
+	return rc == 0 && flush_tables(f, err);
+}
+
+static bool
+table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *err)
+{
+	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
+	N2pBuf		b;
+	bool		ok;
+	size_t		i,
+				k;
+
+	n2p_buf_init(&b, &n2p_libc_allocator);
+	n2p_buf_printf(&b, "ALTER TABLE %s.%s ADD PRIMARY KEY (id)", t->qschema, qrel);
+	if (sp->kind == N2P_REC_REL)
+		n2p_buf_printf(&b, ", ADD FOREIGN KEY (start_id) REFERENCES %s.nodes, "
+					   "ADD FOREIGN KEY (end_id) REFERENCES %s.nodes", t->qschema, t->qschema);
+	for (i = 0; sp->kind == N2P_REC_NODE && i < t->meta->nconstraints; i++)
+	{
+		const N2pConstraint *c = &t->meta->constraints[i];
+
+		if (strcmp(c->label, sp->scope) != 0)
+			continue;
+		for (k = 0; k < sp->nkeys; k++)
+			if (strcmp(sp->keys[k].key, c->prop) == 0)
+			{
+				char	   *qcol = PQescapeIdentifier(conn, sp->keys[k].column,
+													  strlen(sp->keys[k].column));
+
+				n2p_buf_printf(&b, ", ADD UNIQUE (%s)", qcol);
+				PQfreemem(qcol);
+			}
+	}
+	ok = !b.oom && exec(conn, b.data, err);
+	n2p_buf_free(&b);
+	PQfreemem(qrel);
+	return ok;
+}
+
+bool
+pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
+					   N2pSpill *spill, N2pError *err)
+{
+	Plan		plan;
+	TableFill	f = {conn, t, &plan, NULL, 0, NULL, {0}, {0}, {0}};
+	size_t		i,
+				maxkeys = 1;
+	bool		ok;
+
+	plan_build(&plan, cat, t);
+	f.bufs = calloc(plan.nscopes ? plan.nscopes : 1, sizeof(N2pBuf));
+	for (i = 0; i < plan.nscopes; i++)
+	{
+		n2p_buf_init(&f.bufs[i], &n2p_libc_allocator);
+		if (plan.scopes[i].nkeys > maxkeys)
+			maxkeys = plan.scopes[i].nkeys;
+	}
+	f.vals = calloc(maxkeys, sizeof(N2pValue *));
+	n2p_buf_init(&f.extra, &n2p_libc_allocator);
+	n2p_buf_init(&f.scratch, &n2p_libc_allocator);
+	n2p_typed_encoder_init(&f.enc, &n2p_libc_allocator, t->postgis_schema != NULL, t->enc);
+	ok = create_helpers(conn, t, &f.scratch, err) && write_catalog(conn, t, &plan, err);
+	for (i = 0; ok && i < plan.nscopes; i++)
+		ok = (table_sql(&f.scratch, conn, &plan.scopes[i], t) ||
+			  n2p_error_set(err, N2P_ERR_NOMEM, "out of memory")) &&
+			exec(conn, f.scratch.data, err);
+	ok = ok && fill_tables(&f, spill, err);
+	for (i = 0; ok && i < plan.nscopes; i++)
+		ok = table_keys(conn, t, &plan.scopes[i], err);
+	for (i = 0; i < plan.nscopes; i++)
+		n2p_buf_free(&f.bufs[i]);
+	free(f.bufs);
+	free(f.vals);
+	n2p_buf_free(&f.extra);
+	n2p_buf_free(&f.scratch);
+	n2p_typed_encoder_free(&f.enc);
+	plan_free(&plan);
 	return ok;
 }

@@ -15,6 +15,8 @@
 
 #include "cli.h"
 #include "neo2pg/catalog.h"
+#include "neo2pg/pgcopy.h"
+#include "neo2pg/spill.h"
 
 #include <libpq-fe.h>
 
@@ -23,6 +25,10 @@ typedef struct TypedTarget
 	const char *qschema;		/* quoted target schema */
 	const char *postgis_schema; /* quoted schema of PostGIS, NULL without */
 	char		point_type[160];	/* qualified composite used without PostGIS */
+	bool		tables;			/* --typed=tables: tables instead of views */
+	const N2pGraphMeta *meta;	/* uniqueness constraints */
+	N2pPgEncodeOpts *enc;		/* U+0000 handling, as for the base tables */
+	Progress   *progress;
 } TypedTarget;
 
 /*
@@ -31,5 +37,13 @@ typedef struct TypedTarget
  */
 bool		pg_typed_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 							N2pError *err);
+
+/*
+ * --typed=tables: the same names and columns as the views, as tables
+ * filled by COPY from the records spilled during the load, with primary
+ * keys, foreign keys to the node ids and the uniqueness constraints.
+ */
+bool		pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
+								   N2pSpill *spill, N2pError *err);
 
 #endif							/* NEO2PG_PG_TYPED_H */

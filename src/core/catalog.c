@@ -20,39 +20,76 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Entries are found by a 64-bit type code (type, element type, SRID) and
+ * lengths, so the per-value cost is one hash and a few compares; type
+ * names are only spelled out when the entries are listed.
+ */
+typedef struct Slot
+{
+	N2pCatalogEntry e;
+	uint64_t	tcode;
+	size_t		scope_len;
+	size_t		key_len;
+} Slot;
+
 struct N2pCatalog
 {
 	const N2pAllocator *alloc;
-	N2pCatalogEntry *slots;		/* scope == NULL marks a free slot */
+	Slot	   *slots;			/* e.scope == NULL marks a free slot */
 	size_t		cap;
 	size_t		n;
 	N2pCatalogEntry *sorted;
+	char	   *names;			/* the type names of the sorted entries */
 };
 
-/* Points carry their SRID: a column can only be typed by one SRID. */
-static void
-scalar_type_name(const N2pValue *v, char *buf, size_t len)
+#define TCODE_SCOPE UINT64_MAX
+#define ELEM_EMPTY 0xFF
+
+static uint64_t
+type_code(const N2pValue *v)
 {
-	if (v->type == N2P_POINT)
-		snprintf(buf, len, "point(%d)", (int) v->u.point.srid);
+	const N2pValue *e = v;
+	uint64_t	elem = 0;
+
+	if (v->type == N2P_LIST)
+	{
+		if (v->u.list.n == 0)
+			return (uint64_t) N2P_LIST | ((uint64_t) ELEM_EMPTY << 8);
+		e = &v->u.list.items[0];
+		elem = (uint64_t) e->type;
+	}
+	return (uint64_t) v->type | elem << 8 |
+		(e->type == N2P_POINT ? (uint64_t) (uint32_t) e->u.point.srid << 16 : 0);
+}
+
+static void
+code_name(uint64_t code, char *buf, size_t len)
+{
+	N2pType		t = (N2pType) (code & 0xFF),
+				elem = (N2pType) ((code >> 8) & 0xFF);
+	int32_t		srid = (int32_t) (uint32_t) (code >> 16);
+	char		inner[32];
+
+	if (t == N2P_LIST && elem == ELEM_EMPTY)
+	{
+		snprintf(buf, len, "list");
+		return;
+	}
+	if ((t == N2P_LIST ? elem : t) == N2P_POINT)
+		snprintf(inner, sizeof(inner), "point(%d)", (int) srid);
 	else
-		snprintf(buf, len, "%s", n2p_type_name(v->type));
+		snprintf(inner, sizeof(inner), "%s", n2p_type_name(t == N2P_LIST ? elem : t));
+	if (t == N2P_LIST)
+		snprintf(buf, len, "list<%s>", inner);
+	else
+		snprintf(buf, len, "%s", inner);
 }
 
 void
 n2p_value_type_name(const N2pValue *v, char *buf, size_t len)
 {
-	char		elem[32];
-
-	if (v->type != N2P_LIST)
-		scalar_type_name(v, buf, len);
-	else if (v->u.list.n == 0)
-		snprintf(buf, len, "list");
-	else
-	{
-		scalar_type_name(&v->u.list.items[0], elem, sizeof(elem));
-		snprintf(buf, len, "list<%s>", elem);
-	}
+	code_name(type_code(v), buf, len);
 }
 
 N2pCatalog *
@@ -77,17 +114,14 @@ hash_bytes(uint64_t h, const char *s, size_t len)
 	return (h ^ 0xff) * 1099511628211ull;
 }
 
-static bool
-slot_matches(const N2pCatalogEntry *e, N2pRecKind kind, N2pStr scope,
-			 const N2pStr *key, const char *type)
+static uint64_t
+slot_hash(uint64_t scope_hash, const char *key, size_t key_len, uint64_t tcode)
 {
-	if (e->kind != kind || strlen(e->scope) != scope.len ||
-		memcmp(e->scope, scope.ptr, scope.len) != 0)
-		return false;
-	if (key == NULL || e->key == NULL)
-		return key == NULL && e->key == NULL;
-	return strlen(e->key) == key->len && memcmp(e->key, key->ptr, key->len) == 0 &&
-		strcmp(e->type, type) == 0;
+	uint64_t	h = hash_bytes(scope_hash, key, key_len) ^ tcode;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 33);
 }
 
 static char *
@@ -108,25 +142,24 @@ grow(N2pCatalog *cat)
 {
 	size_t		cap = cat->cap ? cat->cap * 2 : 64,
 				i;
-	N2pCatalogEntry *old = cat->slots,
-			   *slots = n2p_alloc(cat->alloc, cap * sizeof(N2pCatalogEntry));
+	Slot	   *old = cat->slots,
+			   *slots = n2p_alloc(cat->alloc, cap * sizeof(Slot));
 
 	if (slots == NULL)
 		return false;
-	memset(slots, 0, cap * sizeof(N2pCatalogEntry));
+	memset(slots, 0, cap * sizeof(Slot));
 	for (i = 0; i < cat->cap; i++)
 	{
-		N2pCatalogEntry *e = &old[i];
+		Slot	   *o = &old[i];
 		uint64_t	h;
 
-		if (e->scope == NULL)
+		if (o->e.scope == NULL)
 			continue;
-		h = hash_bytes(hash_bytes(e->kind, e->scope, strlen(e->scope)),
-					   e->key ? e->key : "", e->key ? strlen(e->key) : 0);
-		h = hash_bytes(h, e->type ? e->type : "", e->type ? strlen(e->type) : 0);
-		while (slots[h & (cap - 1)].scope)
+		h = slot_hash(hash_bytes(o->e.kind, o->e.scope, o->scope_len),
+					  o->e.key ? o->e.key : "", o->key_len, o->tcode);
+		while (slots[h & (cap - 1)].e.scope)
 			h++;
-		slots[h & (cap - 1)] = *e;
+		slots[h & (cap - 1)] = *o;
 	}
 	n2p_free(cat->alloc, old);
 	cat->slots = slots;
@@ -135,35 +168,49 @@ grow(N2pCatalog *cat)
 }
 
 static bool
-bump(N2pCatalog *cat, N2pRecKind kind, N2pStr scope, const N2pStr *key,
-	 const char *type, bool castable, N2pError *err)
+slot_matches(const Slot *s, N2pRecKind kind, N2pStr scope, const N2pStr *key,
+			 uint64_t tcode)
+{
+	if (s->tcode != tcode || s->e.kind != kind || s->scope_len != scope.len ||
+		memcmp(s->e.scope, scope.ptr, scope.len) != 0)
+		return false;
+	if (key == NULL)
+		return s->e.key == NULL;
+	return s->e.key != NULL && s->key_len == key->len && memcmp(s->e.key, key->ptr, key->len) == 0;
+}
+
+static bool
+bump(N2pCatalog *cat, N2pRecKind kind, N2pStr scope, uint64_t scope_hash,
+	 const N2pStr *key, uint64_t tcode, bool castable, N2pError *err)
 {
 	uint64_t	h;
-	N2pCatalogEntry *e;
+	Slot	   *s;
 
 	if ((cat->n + 1) * 2 > cat->cap && !grow(cat))
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	h = hash_bytes(hash_bytes(kind, scope.ptr, scope.len), key ? key->ptr : "", key ? key->len : 0);
-	h = hash_bytes(h, type ? type : "", type ? strlen(type) : 0);
+	h = slot_hash(scope_hash, key ? key->ptr : "", key ? key->len : 0, tcode);
 	for (;; h++)
 	{
-		e = &cat->slots[h & (cat->cap - 1)];
-		if (e->scope == NULL)
+		s = &cat->slots[h & (cat->cap - 1)];
+		if (s->e.scope == NULL)
 			break;
-		if (slot_matches(e, kind, scope, key, type))
+		if (slot_matches(s, kind, scope, key, tcode))
 		{
-			e->count++;
-			e->not_castable += !castable;
+			s->e.count++;
+			s->e.not_castable += !castable;
 			return true;
 		}
 	}
-	e->kind = kind;
-	e->count = 1;
-	e->not_castable = !castable;
-	e->scope = copy_str(cat->alloc, scope.ptr, scope.len);
-	e->key = key ? copy_str(cat->alloc, key->ptr, key->len) : NULL;
-	e->type = type ? copy_str(cat->alloc, type, strlen(type)) : NULL;
-	if (e->scope == NULL || (key && (e->key == NULL || e->type == NULL)))
+	s->e.kind = kind;
+	s->e.count = 1;
+	s->e.not_castable = !castable;
+	s->tcode = tcode;
+	s->scope_len = scope.len;
+	s->key_len = key ? key->len : 0;
+	s->e.scope = copy_str(cat->alloc, scope.ptr, scope.len);
+	s->e.key = key ? copy_str(cat->alloc, key->ptr, key->len) : NULL;
+	s->e.type = NULL;
+	if (s->e.scope == NULL || (key && s->e.key == NULL))
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	cat->n++;
 	return true;
@@ -173,17 +220,17 @@ static bool
 add_scope(N2pCatalog *cat, N2pRecKind kind, N2pStr scope, const N2pValue *props,
 		  N2pError *err)
 {
-	char		type[64];
+	uint64_t	sh = hash_bytes(kind, scope.ptr, scope.len);
 	size_t		i;
 
-	if (!bump(cat, kind, scope, NULL, NULL, true, err))
+	if (!bump(cat, kind, scope, sh, NULL, TCODE_SCOPE, true, err))
 		return false;
 	for (i = 0; i < props->u.map.n; i++)
 	{
 		const N2pValue *v = &props->u.map.vals[i];
 
-		n2p_value_type_name(v, type, sizeof(type));
-		if (!bump(cat, kind, scope, &props->u.map.keys[i], type, n2p_pg_castable(v), err))
+		if (!bump(cat, kind, scope, sh, &props->u.map.keys[i], type_code(v),
+				  n2p_pg_castable(v), err))
 			return false;
 	}
 	return true;
@@ -223,6 +270,8 @@ entry_cmp(const void *a, const void *b)
 	return strcmp(x->type, y->type);
 }
 
+#define TYPE_NAME_LEN 40
+
 const N2pCatalogEntry *
 n2p_catalog_entries(N2pCatalog *cat, size_t *n)
 {
@@ -230,15 +279,28 @@ n2p_catalog_entries(N2pCatalog *cat, size_t *n)
 				k = 0;
 
 	n2p_free(cat->alloc, cat->sorted);
+	n2p_free(cat->alloc, cat->names);
 	cat->sorted = n2p_alloc(cat->alloc, (cat->n + 1) * sizeof(N2pCatalogEntry));
-	if (cat->sorted == NULL)
+	cat->names = n2p_alloc(cat->alloc, (cat->n + 1) * TYPE_NAME_LEN);
+	if (cat->sorted == NULL || cat->names == NULL)
 	{
 		*n = 0;
 		return NULL;
 	}
 	for (i = 0; i < cat->cap; i++)
-		if (cat->slots[i].scope)
-			cat->sorted[k++] = cat->slots[i];
+	{
+		Slot	   *s = &cat->slots[i];
+
+		if (s->e.scope == NULL)
+			continue;
+		cat->sorted[k] = s->e;
+		if (s->tcode != TCODE_SCOPE)
+		{
+			cat->sorted[k].type = cat->names + k * TYPE_NAME_LEN;
+			code_name(s->tcode, cat->sorted[k].type, TYPE_NAME_LEN);
+		}
+		k++;
+	}
 	qsort(cat->sorted, k, sizeof(N2pCatalogEntry), entry_cmp);
 	*n = k;
 	return cat->sorted;
@@ -253,11 +315,11 @@ n2p_catalog_free(N2pCatalog *cat)
 		return;
 	for (i = 0; i < cat->cap; i++)
 	{
-		n2p_free(cat->alloc, cat->slots[i].scope);
-		n2p_free(cat->alloc, cat->slots[i].key);
-		n2p_free(cat->alloc, cat->slots[i].type);
+		n2p_free(cat->alloc, cat->slots[i].e.scope);
+		n2p_free(cat->alloc, cat->slots[i].e.key);
 	}
 	n2p_free(cat->alloc, cat->slots);
 	n2p_free(cat->alloc, cat->sorted);
+	n2p_free(cat->alloc, cat->names);
 	n2p_free(cat->alloc, cat);
 }

@@ -296,6 +296,13 @@ append_value(N2pBuf *out, const N2pValue *v, const char **mark,
 	return ok || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 }
 
+bool
+n2p_pg_value_json(N2pBuf *out, const N2pValue *v, const char **mark,
+				  N2pPgEncodeOpts *opts, N2pError *err)
+{
+	return append_value(out, v, mark, opts, err);
+}
+
 static bool
 append_mark(N2pBuf *types, N2pStr key, const N2pValue *v, const char *mark,
 			const N2pPgEncodeOpts *opts, N2pError *err)

@@ -76,6 +76,11 @@ check_values() {
 		-f test/integration/check_values.sql <"$2" >"$WORK/check" 2>&1
 }
 
+check_typed() {
+	psql -X -q -d "$1" -v ON_ERROR_STOP=1 -v schema="${3:-neo4j}" \
+		-f test/integration/check_typed.sql <"$2" >"$WORK/check" 2>&1
+}
+
 # ----------------------------------------------------------------- tests
 
 t_example_values() {
@@ -334,12 +339,191 @@ t_big_chunk_memory() {
 	ok "a 60,000-row chunk loads with peak memory $((kb / 1024)) MB (limit 64 MB)"
 }
 
+# ------------------------------------------------------------ typed views
+
+t_typed_values() {
+	fresh_db it_typed
+	run copy examples/backup "$(conninfo it_typed)"
+	[ "$rc" -eq 0 ] || { not_ok "typed views of the example" "$(cat "$WORK/out")"; return; }
+	check_typed it_typed examples/expected.jsonl ||
+		{ not_ok "typed views of the example: values" "$(cat "$WORK/check")"; return; }
+	local got
+	got=$(sql it_typed "SELECT (SELECT count(*) FROM pg_extension WHERE extname = 'postgis')
+		|| ' ' || (SELECT count(*) FROM neo4j.catalog WHERE pg_type = '\"neo4j\".neo4j_point')
+		|| ' ' || (SELECT sum(not_castable) FROM neo4j.catalog)")
+	[[ "$got" =~ ^0\ [1-9][0-9]*\ 0$ ]] ||
+		{ not_ok "typed views without PostGIS: composite points, nothing not castable" "$got"; return; }
+	ok "typed views of the example, value by value, points as neo4j_point ($(sed -n 3p "$WORK/check" | tr -s ' '))"
+}
+
+t_typed_values_postgis() {
+	fresh_db it_typed_gis
+	local got
+	got=$(sql it_typed_gis "CREATE EXTENSION postgis")
+	[ "$got" = "CREATE EXTENSION" ] || { not_ok "CREATE EXTENSION postgis" "$got"; return; }
+	run copy examples/backup "$(conninfo it_typed_gis)"
+	[ "$rc" -eq 0 ] || { not_ok "typed views with PostGIS" "$(cat "$WORK/out")"; return; }
+	check_typed it_typed_gis examples/expected.jsonl ||
+		{ not_ok "typed views with PostGIS: values" "$(cat "$WORK/check")"; return; }
+	got=$(sql it_typed_gis "SELECT (SELECT count(*) FROM neo4j.catalog WHERE pg_type LIKE 'geometry%')
+		|| ' ' || (SELECT count(*) FROM neo4j.catalog WHERE pg_type LIKE '%neo4j_point%')
+		|| ' ' || (SELECT count(*) FROM pg_type WHERE typname = 'neo4j_point')")
+	[[ "$got" =~ ^[1-9][0-9]*\ 0\ 0$ ]] ||
+		{ not_ok "typed views with PostGIS: geometry points, no composite" "$got"; return; }
+	ok "typed views of the example with PostGIS, points as geometry ($(sed -n 3p "$WORK/check" | tr -s ' '))"
+}
+
+t_typed_edges() {
+	fresh_db it_edges
+	python3 test/integration/make_typed_edges.py edges "$WORK/edges" "$WORK/edges.jsonl" \
+		"$WORK/edges_nc.jsonl" || { not_ok "make_typed_edges.py edges"; return; }
+	run copy "$WORK/edges" "$(conninfo it_edges)"
+	[ "$rc" -eq 0 ] || { not_ok "typed edge cases: load" "$(cat "$WORK/out")"; return; }
+	# props keep every value exactly, even those PostgreSQL cannot cast
+	psql -X -q -d it_edges -v ON_ERROR_STOP=1 -v schema=neo4j -v casts=off \
+		-f test/integration/check_values.sql <"$WORK/edges.jsonl" >"$WORK/check" 2>&1 ||
+		{ not_ok "typed edge cases: props exact" "$(cat "$WORK/check")"; return; }
+	# the values that cannot be held: NULL in every view of their node or
+	# relationship (a list: the elements that cannot), and counted in the
+	# catalog, per label or type and key
+	if ! psql -X -q -d it_edges -v ON_ERROR_STOP=1 >"$WORK/check" 2>&1 <<SQL; then
+CREATE TEMP TABLE nc_raw (line text);
+\copy nc_raw FROM '$WORK/edges_nc.jsonl' WITH (FORMAT csv, QUOTE E'\x01', DELIMITER E'\x02')
+CREATE TEMP TABLE nc AS SELECT line::jsonb->>'kind' AS kind, (line::jsonb->>'id')::bigint AS id,
+  line::jsonb->>'key' AS key FROM nc_raw;
+CREATE TEMP TABLE nc_scoped AS
+  SELECT nc.*, 'label' AS ckind, coalesce(l, '') AS scope
+    FROM nc JOIN neo4j.nodes n ON nc.kind = 'node' AND n.id = nc.id
+    LEFT JOIN LATERAL unnest(n.labels) l ON true
+  UNION ALL
+  SELECT nc.*, 'type', r.type FROM nc JOIN neo4j.relationships r ON nc.kind = 'relationship' AND r.id = nc.id;
+CREATE TEMP TABLE bad (what text);
+-- at least 20 such values, in nodes, lists, an unlabeled node and relationships
+INSERT INTO bad SELECT 'only ' || count(*) || ' not-castable values in the fixture' FROM nc HAVING count(*) < 20;
+INSERT INTO bad
+  SELECT format('catalog %s %s.%s: not_castable %s, expected %s', coalesce(c.kind, e.ckind),
+                coalesce(c.scope, e.scope), coalesce(c.key, e.key), c.n, e.n)
+    FROM (SELECT ckind, scope, key, count(*) AS n FROM nc_scoped GROUP BY 1, 2, 3) e
+    FULL JOIN (SELECT kind, scope, key, sum(not_castable) AS n FROM neo4j.catalog
+                WHERE key IS NOT NULL GROUP BY 1, 2, 3 HAVING sum(not_castable) > 0) c
+      ON c.kind = e.ckind AND c.scope = e.scope AND c.key = e.key
+   WHERE c.n IS DISTINCT FROM e.n;
+DO \$\$
+DECLARE
+  x record;
+  v text;
+BEGIN
+  FOR x IN SELECT s.*, c.relation, c."column", c.pg_type FROM nc_scoped s
+             JOIN (SELECT DISTINCT kind, scope, key, relation, "column", pg_type FROM neo4j.catalog) c
+               ON c.kind = s.ckind AND c.scope = s.scope AND c.key = s.key
+            WHERE c.relation IS NOT NULL LOOP
+    IF x.pg_type LIKE '%[]' THEN
+      EXECUTE format('SELECT CASE WHEN array_position(%I, NULL) IS NULL THEN %I::text END FROM neo4j.%I WHERE id = \$1',
+                     x."column", x."column", x.relation) INTO v USING x.id;
+    ELSE
+      EXECUTE format('SELECT %I::text FROM neo4j.%I WHERE id = \$1', x."column", x.relation) INTO v USING x.id;
+    END IF;
+    IF v IS NOT NULL THEN
+      INSERT INTO bad VALUES (format('%s %s: %s.%s is %s, expected NULL', x.kind, x.id, x.relation, x."column", v));
+    END IF;
+  END LOOP;
+END \$\$;
+SELECT what FROM bad ORDER BY 1;
+DO \$\$ BEGIN IF (SELECT count(*) FROM bad) > 0 THEN RAISE EXCEPTION 'not-castable check failed'; END IF; END \$\$;
+SQL
+		not_ok "typed edge cases: NULL where PostgreSQL cannot hold the value, counted in the catalog" \
+			"$(cat "$WORK/check")"
+		return
+	fi
+	check_typed it_edges "$WORK/edges.jsonl" ||
+		{ not_ok "typed edge cases: view values" "$(cat "$WORK/check")"; return; }
+	local got
+	got=$(sql it_edges "SELECT string_agg(key || ' ' || pg_type, ', ' ORDER BY key) FROM
+		(SELECT DISTINCT key, pg_type FROM neo4j.catalog WHERE scope = 'Edge' AND key IN ('empty_only', 'empty_some', 'mixed', 'fl', 'dl')) s")
+	[ "$got" = "dl date[], empty_only jsonb, empty_some bigint[], fl double precision[], mixed jsonb" ] ||
+		{ not_ok "typed edge cases: empty lists and mixed types" "$got"; return; }
+	ok "typed edge cases: years -1, 0 and 10000, offsets +-18:00, huge durations NULL and counted; 24:00, offsets with seconds, NaN, empty lists, mixed types ($(sed -n 3p "$WORK/check" | tr -s ' '))"
+}
+
+t_typed_names() {
+	fresh_db it_names
+	python3 test/integration/make_typed_edges.py names "$WORK/names" "$WORK/names.jsonl" ||
+		{ not_ok "make_typed_edges.py names"; return; }
+	run copy "$WORK/names" "$(conninfo it_names)"
+	[ "$rc" -eq 0 ] || { not_ok "typed view names: load" "$(cat "$WORK/out")"; return; }
+	check_typed it_names "$WORK/names.jsonl" ||
+		{ not_ok "typed view names: values" "$(cat "$WORK/check")"; return; }
+	local got want o62 e31
+	o62=$(printf 'o%.0s' $(seq 62))
+	e31=$(printf 'É%.0s' $(seq 31))
+	got=$(sql it_names "SELECT string_agg(format('%s %s.%s -> %s.%s', kind, scope, coalesce(key, ''),
+		relation, coalesce(\"column\", '')), E'\n' ORDER BY kind, scope COLLATE \"C\", key COLLATE \"C\" NULLS FIRST)
+		FROM neo4j.catalog")
+	want="label KNOWS. -> KNOWS.
+label KNOWS.id -> KNOWS.id_prop
+label KNOWS.labels -> KNOWS.labels_prop
+label KNOWS.x -> KNOWS.x
+label L${o62}${o62:0:8}ngLabel. -> L${o62}.
+label L${o62}${o62:0:8}ngLabel.x -> L${o62}.x
+label L${o62}${o62:0:8}ngLabelTwo. -> L${o62:0:60}_2.
+label L${o62}${o62:0:8}ngLabelTwo.x -> L${o62:0:60}_2.x
+label catalog. -> catalog_label.
+label catalog.x -> catalog_label.x
+label nodes. -> nodes_label.
+label nodes.id -> nodes_label.id_prop
+label nodes.id_prop -> nodes_label.id_prop_2
+label nodes.name -> nodes_label.name
+label ${e31}ÉÉÉÉÉÉÉÉÉ. -> ${e31}.
+label ${e31}ÉÉÉÉÉÉÉÉÉ.x -> ${e31}.x
+type KNOWS. -> KNOWS_type.
+type KNOWS.end_id -> KNOWS_type.end_id_prop
+type KNOWS.id -> KNOWS_type.id_prop
+type KNOWS.since -> KNOWS_type.since
+type KNOWS.start_id -> KNOWS_type.start_id_prop
+type nodes. -> nodes_type.
+type nodes.w -> nodes_type.w
+type relationships. -> relationships_type.
+type relationships.w -> relationships_type.w"
+	[ "$got" = "$want" ] || { not_ok "typed view names: the catalog's relations and columns" \
+		"got:" "$got" "want:" "$want"; return; }
+	# the names are real: base tables untouched, views where the catalog says
+	got=$(sql it_names "SELECT string_agg(relname || ':' || relkind::text, ' ' ORDER BY relname COLLATE \"C\")
+		FROM pg_class WHERE relnamespace = 'neo4j'::regnamespace AND relkind IN ('r', 'v')
+		AND relname IN ('nodes', 'relationships', 'catalog', 'nodes_label', 'nodes_type', 'KNOWS', 'KNOWS_type')")
+	[ "$got" = "KNOWS:v KNOWS_type:v catalog:r nodes:r nodes_label:v nodes_type:v relationships:r" ] ||
+		{ not_ok "typed view names: relations" "$got"; return; }
+	got=$(sql it_names "SELECT id || ' ' || id_prop || ' ' || id_prop_2 || ' ' || name FROM neo4j.nodes_label")
+	[ "$got" = "1 11 13 a node called nodes" ] || { not_ok "typed view names: nodes_label" "$got"; return; }
+	got=$(sql it_names "SELECT concat_ws(' ', id, start_id, end_id, id_prop, start_id_prop, end_id_prop, since) FROM neo4j.\"KNOWS_type\"")
+	[ "$got" = "0 1 2 21 s e 1999" ] || { not_ok "typed view names: KNOWS_type" "$got"; return; }
+	ok "typed view names: reserved names, a label and a type both KNOWS, labels cut to 63 bytes and numbered, keys id/labels/start_id/end_id"
+}
+
+t_typed_none() {
+	fresh_db it_typed_none
+	run copy --typed=none examples/backup "$(conninfo it_typed_none)"
+	[ "$rc" -eq 0 ] || { not_ok "--typed=none" "$(cat "$WORK/out")"; return; }
+	check_values it_typed_none examples/expected.jsonl ||
+		{ not_ok "--typed=none: values" "$(cat "$WORK/check")"; return; }
+	local got
+	got=$(sql it_typed_none "SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = 'neo4j'::regnamespace AND relkind = 'v')
+		|| ' ' || (to_regclass('neo4j.catalog') IS NULL)
+		|| ' ' || (SELECT count(*) FROM pg_proc WHERE pronamespace = 'neo4j'::regnamespace)
+		|| ' ' || (SELECT count(*) FROM pg_type WHERE typnamespace = 'neo4j'::regnamespace AND typname = 'neo4j_point')")
+	[ "$got" = "0 true 0 0" ] ||
+		{ not_ok "--typed=none creates no views, catalog, functions or types" "views, no catalog, functions, types: $got"; return; }
+	run copy --typed=nonsense examples/backup "$(conninfo it_typed_none)"
+	[ "$rc" -eq 2 ] || { not_ok "--typed=nonsense is a usage error" "$(cat "$WORK/out")"; return; }
+	ok "--typed=none: the base layout only, no views, catalog, helper functions or point type"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=(example_values layout no_replace replace replace_rollback
 	schema_option plain_chunks generated bad_inputs skip_dangling replace_nul
-	unique_violation inspect usage password local_cluster big_chunk_memory)
+	unique_violation inspect usage password local_cluster big_chunk_memory
+	typed_values typed_values_postgis typed_edges typed_names typed_none)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
