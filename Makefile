@@ -39,7 +39,7 @@ UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 all: neo2pg
 
 neo2pg: $(BUILD)/neo2pg
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/neo2pg: $(CLI_OBJS) $(BUILD)/libneo2pg.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

@@ -36,16 +36,22 @@ now() { date +%s.%N; }
 ROUNDS=${ROUNDS:-3}
 best() { python3 -c 'import sys; print(min(float(x) for x in sys.argv[1:]))' "$@"; }
 
-# --- neo2pg, end to end: read, inflate, parse, encode, COPY, keys, indexes
-tool_times=()
-for i in $(seq "$ROUNDS"); do
-	t0=$(now)
-	./neo2pg -v copy --replace "$BACKUP" "dbname=bench" 2>"$OUT/neo2pg.log"
-	t1=$(now)
-	tool_times+=("$(python3 -c "print($t1 - $t0)")")
-	q -c "CHECKPOINT"
+# --- neo2pg, end to end: read, inflate, parse, encode, COPY, keys, indexes,
+#     and per mode: no typed relations, typed views (the default), typed tables
+declare -A mode_times
+for mode in none views tables; do
+	for i in $(seq "$ROUNDS"); do
+		t0=$(now)
+		./neo2pg -v copy --replace --typed=$mode "$BACKUP" "dbname=bench" 2>"$OUT/neo2pg-$mode.log"
+		t1=$(now)
+		mode_times[$mode]+="$(python3 -c "print($t1 - $t0)") "
+		q -c "CHECKPOINT"
+	done
 done
-peak=$(sed -n 's/.*peak memory: \([0-9]*\) kB.*/\1/p' "$OUT/neo2pg.log")
+peak=$(sed -n 's/.*peak memory: \([0-9]*\) kB.*/\1/p' "$OUT/neo2pg-views.log")
+peak_tables=$(sed -n 's/.*peak memory: \([0-9]*\) kB.*/\1/p' "$OUT/neo2pg-tables.log")
+# leave the base layout of the last mode out of the way of the export below
+./neo2pg -q copy --replace --typed=none "$BACKUP" "dbname=bench"
 
 # --- the rows neo2pg produced, as COPY files the server can read
 q -c "COPY neo4j.nodes TO '$PGDIR/nodes.copy' (FORMAT binary)"
@@ -88,15 +94,18 @@ t4=$(now)
 for f in "$BACKUP"/data/*.json.gz; do build/bench/json_speed "$f" >/dev/null; done
 t5=$(now)
 
-python3 - "$(best "${tool_times[@]}")" "$(best "${base_times[@]}")" "$t4" "$t5" "${peak:-0}" "$NODES" "$RELS" "${tool_times[*]}" "${base_times[*]}" <<'PY'
+python3 - "${mode_times[none]}" "${mode_times[views]}" "${mode_times[tables]}" "${base_times[*]}" \
+	"$t4" "$t5" "${peak:-0}" "${peak_tables:-0}" "$NODES" "$RELS" <<'PY'
 import sys
-tool, base, t4, t5 = map(float, sys.argv[1:5])
-peak, n, r = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
-print(f"runs (s):             neo2pg {sys.argv[8]}; baseline {sys.argv[9]}; best of each below")
-print(f"rows:                 {n:,} nodes, {r:,} relationships")
-print(f"neo2pg copy:          {tool:8.2f} s  ({(n + r) / tool:,.0f} rows/s)")
-print(f"server-side COPY+DDL: {base:8.2f} s  (baseline, same rows, same tables and indexes)")
-print(f"ratio:                {tool / base:8.3f} x  (target <= 1.10)")
-print(f"neo2pg peak memory:   {peak / 1024:8.1f} MB (target <= 64)")
+none, views, tables, base = (min(map(float, a.split())) for a in sys.argv[1:5])
+t4, t5 = float(sys.argv[5]), float(sys.argv[6])
+peak, peak_t, n, r = (int(x) for x in sys.argv[7:11])
+print("runs (s): " + "; ".join(f"{k} {v.strip()}" for k, v in zip(("none", "views", "tables", "baseline"), sys.argv[1:5])))
+print(f"rows:                    {n:,} nodes, {r:,} relationships (best of each below)")
+print(f"server-side COPY + DDL:  {base:8.2f} s  (baseline: same rows, same tables, keys and indexes)")
+print(f"neo2pg --typed=none:     {none:8.2f} s  ratio {none / base:.3f} x baseline (target <= 1.10)")
+print(f"neo2pg (typed views):    {views:8.2f} s  ratio {views / base:.3f} x baseline; views add {100 * (views / none - 1):+.1f}%")
+print(f"neo2pg --typed=tables:   {tables:8.2f} s  tables add {100 * (tables / none - 1):+.1f}% (target <= 30%)")
+print(f"neo2pg peak memory:      {peak / 1024:8.1f} MB (typed tables {peak_t / 1024:.1f} MB; target <= 64)")
 print(f"(json_speed over every chunk, inflate and inflate+parse: {t5 - t4:.2f} s)")
 PY

@@ -52,47 +52,33 @@ export PGHOST PGPORT PGUSER PGDATABASE N2P_TEST_PGDIR
 NEO2PG=build-asan/neo2pg NEO2PG_RELEASE=./neo2pg test/integration/run.sh | tee "$LOGDIR/integration.log"
 count "$LOGDIR/integration.log"
 
-# --- pg_regress over the bundled example
-if [ -f test/regress/schedule ]; then
-	dropdb --if-exists neo2pg_regress
-	createdb neo2pg_regress
-	./neo2pg -q copy examples/backup "dbname=neo2pg_regress"
-	mkdir -p "$LOGDIR/regress"
+# --- pg_regress over the bundled example, once without PostGIS and once
+# with it (typed views with geometry points).
+# run_regress NAME DATABASE SCHEDULE [SQL to run before the load]
+run_regress() {
+	local name=$1 db=$2 schedule=$3 prep=${4:-} p f
+	dropdb --if-exists "$db"
+	createdb "$db"
+	{ [ -z "$prep" ] || psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "$prep"; } &&
+		./neo2pg -q copy examples/backup "dbname=$db"
+	mkdir -p "$LOGDIR/$db"
 	"$(pg_config --pkglibdir)/pgxs/src/test/regress/pg_regress" --inputdir=test/regress \
-		--outputdir="$LOGDIR/regress" --use-existing --dbname=neo2pg_regress \
+		--outputdir="$LOGDIR/$db" --use-existing --dbname="$db" \
 		--host="$PGHOST" --port="$PGPORT" --user="$PGUSER" \
-		--schedule=test/regress/schedule >"$LOGDIR/regress.log" 2>&1
-	cat "$LOGDIR/regress.log"
-	p=$(grep -cE '\.\.\. ok|^ok ' "$LOGDIR/regress.log")
-	f=$(grep -cE '\.\.\. FAILED|^not ok ' "$LOGDIR/regress.log")
-	[ -f "$LOGDIR/regress/regression.diffs" ] && cat "$LOGDIR/regress/regression.diffs"
-	echo "regress: $p passed, $f failed"
-	passed=$((passed + p))
-	failed=$((failed + f))
-fi
-
-# --- pg_regress over the bundled example in a database with PostGIS
-# (typed views with geometry points)
-if [ -f test/regress/schedule_postgis ]; then
-	dropdb --if-exists neo2pg_regress_postgis
-	createdb neo2pg_regress_postgis
-	psql -X -q -v ON_ERROR_STOP=1 -d neo2pg_regress_postgis -c "CREATE EXTENSION postgis" &&
-		./neo2pg -q copy examples/backup "dbname=neo2pg_regress_postgis"
-	mkdir -p "$LOGDIR/regress_postgis"
-	"$(pg_config --pkglibdir)/pgxs/src/test/regress/pg_regress" --inputdir=test/regress \
-		--outputdir="$LOGDIR/regress_postgis" --use-existing --dbname=neo2pg_regress_postgis \
-		--host="$PGHOST" --port="$PGPORT" --user="$PGUSER" \
-		--schedule=test/regress/schedule_postgis >"$LOGDIR/regress_postgis.log" 2>&1
-	cat "$LOGDIR/regress_postgis.log"
-	p=$(grep -cE '\.\.\. ok|^ok ' "$LOGDIR/regress_postgis.log")
-	f=$(grep -cE '\.\.\. FAILED|^not ok ' "$LOGDIR/regress_postgis.log")
-	# no test ran at all (no PostGIS, failed load): a failure
+		--schedule="$schedule" >"$LOGDIR/$db.log" 2>&1
+	cat "$LOGDIR/$db.log"
+	p=$(grep -cE '\.\.\. ok|^ok ' "$LOGDIR/$db.log")
+	f=$(grep -cE '\.\.\. FAILED|^not ok ' "$LOGDIR/$db.log")
+	# no test ran at all (a failed load, no PostGIS): a failure
 	[ $((p + f)) -eq 0 ] && f=1
-	[ -f "$LOGDIR/regress_postgis/regression.diffs" ] && cat "$LOGDIR/regress_postgis/regression.diffs"
-	echo "regress (PostGIS): $p passed, $f failed"
+	[ -f "$LOGDIR/$db/regression.diffs" ] && cat "$LOGDIR/$db/regression.diffs"
+	echo "$name: $p passed, $f failed"
 	passed=$((passed + p))
 	failed=$((failed + f))
-fi
+}
+run_regress regress neo2pg_regress test/regress/schedule
+run_regress "regress (PostGIS)" neo2pg_regress_postgis test/regress/schedule_postgis \
+	"CREATE EXTENSION postgis"
 
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -51,6 +51,9 @@ typedef struct N2pColumnType
  */
 N2pColumnType n2p_column_type(const char *const *types, size_t n);
 
+/* SQL name of a column kind's scalar type ("" for points). */
+const char *n2p_col_kind_sql(N2pColKind kind);
+
 /*
  * PostgreSQL type name of a column: "bigint", "timestamptz", "text[]",
  * "geometry(PointZ,4979)" with PostGIS or point_type (schema-qualified

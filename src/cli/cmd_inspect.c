@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "neo2pg/backup.h"
 #include "neo2pg/catalog.h"
+#include "neo2pg/typemap.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -155,31 +156,59 @@ print_meta(const N2pGraphMeta *m, const Inspect *in)
 			   m->constraints[i].label, m->constraints[i].prop);
 }
 
+/* The column type a key gets: from all the catalog rows of that key. */
+static void
+key_pg_type(const N2pCatalogEntry *e, size_t n, size_t at, char *buf, size_t len)
+{
+	const char *types[64];
+	size_t		k = 0,
+				i;
+
+	for (i = at; i < n && e[i].key && strcmp(e[i].key, e[at].key) == 0 &&
+		 strcmp(e[i].scope, e[at].scope) == 0 && e[i].kind == e[at].kind; i++)
+		if (k < sizeof(types) / sizeof(types[0]))
+			types[k++] = e[i].type;
+	n2p_column_type_sql(n2p_column_type(types, k), true, "neo4j_point", buf, len);
+}
+
 static void
 print_catalog(Inspect *in)
 {
 	size_t		n,
-				i;
+				i,
+				key_start = 0;
 	const N2pCatalogEntry *e = n2p_catalog_entries(in->cat, &n);
-	const char *scope_kind = NULL;
+	int			kind = -1;
+	char		pg_type[128] = "";
 
 	for (i = 0; i < n; i++)
 	{
-		const char *k = e[i].kind == N2P_REC_NODE ? "label" : "relationship type";
-
-		if (scope_kind != k)
+		if ((int) e[i].kind != kind)
 		{
-			printf("\n%-24s %-24s %-16s %10s\n", e[i].kind == N2P_REC_NODE ? "Label" : "Type",
-				   "Key", "Neo4j type", "Count");
-			scope_kind = k;
+			kind = (int) e[i].kind;
+			printf("\n%-20s %-22s %-18s %-24s %9s %s\n", kind == N2P_REC_NODE ? "Label" : "Type",
+				   "Key", "Neo4j type", "PostgreSQL type", "Values", "Not castable");
 		}
 		if (e[i].key == NULL)
-			printf("%-24s %-24s %-16s %10llu\n", e[i].scope[0] ? e[i].scope : "(no label)",
-				   "", "", (unsigned long long) e[i].count);
-		else
-			printf("%-24s %-24s %-16s %10llu\n", "", e[i].key, e[i].type,
-				   (unsigned long long) e[i].count);
+		{
+			printf("%-20s %-22s %-18s %-24s %9llu\n", e[i].scope[0] ? e[i].scope : "(no label)",
+				   "", "", "", (unsigned long long) e[i].count);
+			continue;
+		}
+		/* the PostgreSQL type belongs to the key: show it on its first row */
+		if (i == 0 || e[i - 1].key == NULL || strcmp(e[i - 1].key, e[i].key) != 0)
+		{
+			key_start = i;
+			key_pg_type(e, n, key_start, pg_type, sizeof(pg_type));
+		}
+		printf("%-20s %-22s %-18s %-24s %9llu %llu\n", "", e[i].key, e[i].type,
+			   i == key_start ? pg_type : "", (unsigned long long) e[i].count,
+			   (unsigned long long) e[i].not_castable);
 	}
+	printf("\nPoints become PostGIS geometry when the target has PostGIS, the composite\n"
+		   "type neo4j_point otherwise.  Not castable: values a native column cannot hold\n"
+		   "(years outside 1..9999, offsets beyond +-15:59:59, huge durations); they read\n"
+		   "as NULL in typed columns and stay exact in props.\n");
 }
 
 static int

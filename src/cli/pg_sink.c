@@ -324,6 +324,19 @@ prepare_schema(PgSink *s, N2pError *err)
 		run_ok(s, "CREATE TABLE %s.load_info (key text PRIMARY KEY, value jsonb NOT NULL)", err);
 }
 
+/*
+ * Index builds and foreign-key checks sort or hash whole tables: give this
+ * transaction more memory for them, as pg_restore users are told to, but
+ * never less than the server is already set to give.
+ */
+static bool
+raise_work_mem(PgSink *s, N2pError *err)
+{
+	return run_ok(s, "SELECT set_config(name, v, true) FROM (VALUES "
+				  "('maintenance_work_mem', '256MB'), ('work_mem', '64MB')) w(name, v) "
+				  "WHERE pg_size_bytes(current_setting(name)) < pg_size_bytes(v)", err);
+}
+
 static bool
 pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 {
@@ -333,6 +346,7 @@ pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 	return connect_target(s, err) &&
 		run_ok(s, "BEGIN", err) &&
 		run_ok(s, "SET LOCAL synchronous_commit = off", err) &&
+		raise_work_mem(s, err) &&
 		prepare_schema(s, err) &&
 		start_copy(s, N2P_REC_NODE, err);
 }

@@ -341,20 +341,6 @@ try_function(N2pColKind kind)
 	}
 }
 
-static const char *
-scalar_sql_type(N2pColKind kind)
-{
-	static const char *const names[] = {
-		[N2P_COL_JSONB] = "jsonb", [N2P_COL_BIGINT] = "bigint",
-		[N2P_COL_FLOAT8] = "double precision", [N2P_COL_TEXT] = "text",
-		[N2P_COL_BOOL] = "boolean", [N2P_COL_BYTEA] = "bytea", [N2P_COL_DATE] = "date",
-		[N2P_COL_TIME] = "time", [N2P_COL_TIMETZ] = "timetz",
-		[N2P_COL_TIMESTAMP] = "timestamp", [N2P_COL_TIMESTAMPTZ] = "timestamptz",
-		[N2P_COL_INTERVAL] = "interval", [N2P_COL_POINT] = ""};
-
-	return names[kind];
-}
-
 /*
  * The expression for one value: j is its jsonb, tx its text (props->'k'
  * and props->>'k', or e and e #>> '{}' inside an array).
@@ -404,7 +390,7 @@ value_expr(N2pBuf *b, const KeyPlan *kp, const char *j, const char *tx,
 	else if (try_fn && kp->not_castable > 0)
 		n2p_buf_printf(b, "%s.%s(%s)", t->qschema, try_fn, tx);
 	else
-		n2p_buf_printf(b, "(%s)::%s", tx, scalar_sql_type(kind));
+		n2p_buf_printf(b, "(%s)::%s", tx, n2p_col_kind_sql(kind));
 }
 
 static bool

@@ -183,10 +183,27 @@ field_text(N2pBuf *field, N2pBuf *scratch, const N2pValue *v, N2pColumnType t,
 		return false;
 	for (i = 0; i < v->u.list.n; i++)
 	{
+		bool		elem_lost = false;
+		bool		ok;
+
 		n2p_buf_reset(scratch);
-		if (!scalar_text(scratch, &v->u.list.items[i], t, postgis, opts, lost, err) ||
-			(i > 0 && !n2p_buf_putc(field, ',')) ||
-			!quote_element(field, scratch->data, scratch->len))
+		ok = scalar_text(scratch, &v->u.list.items[i], t, postgis, opts, &elem_lost, err);
+		if (!ok && !elem_lost)
+			return false;
+		/* PostGIS geometry arrays separate elements with ':' */
+		if (i > 0 && !n2p_buf_putc(field, postgis && t.kind == N2P_COL_POINT ? ':' : ','))
+			return false;
+		/*
+		 * An element the type cannot hold is a NULL element, as in the
+		 * views; the whole list is also kept in props (*lost).
+		 */
+		if (elem_lost)
+		{
+			*lost = true;
+			if (!n2p_buf_append(field, "NULL", 4))
+				return false;
+		}
+		else if (!quote_element(field, scratch->data, scratch->len))
 			return false;
 	}
 	return n2p_buf_putc(field, '}');

@@ -61,7 +61,7 @@ put_str(N2pBuf *b, N2pStr s)
 {
 	uint64_t	len = s.len;
 
-	return put(b, &len, sizeof(len)) && put(b, s.ptr, s.len);
+	return put(b, &len, sizeof(len)) && (s.len == 0 || put(b, s.ptr, s.len));
 }
 
 static bool put_value(N2pBuf *b, const N2pValue *v);

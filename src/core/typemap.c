@@ -120,9 +120,8 @@ mixed:
 	return acc;
 }
 
-void
-n2p_column_type_sql(N2pColumnType t, bool postgis, const char *point_type,
-					char *buf, size_t len)
+const char *
+n2p_col_kind_sql(N2pColKind kind)
 {
 	static const char *const names[] = {
 		[N2P_COL_JSONB] = "jsonb", [N2P_COL_BIGINT] = "bigint",
@@ -130,11 +129,19 @@ n2p_column_type_sql(N2pColumnType t, bool postgis, const char *point_type,
 		[N2P_COL_BOOL] = "boolean", [N2P_COL_BYTEA] = "bytea", [N2P_COL_DATE] = "date",
 		[N2P_COL_TIME] = "time", [N2P_COL_TIMETZ] = "timetz",
 		[N2P_COL_TIMESTAMP] = "timestamp", [N2P_COL_TIMESTAMPTZ] = "timestamptz",
-		[N2P_COL_INTERVAL] = "interval"};
+		[N2P_COL_INTERVAL] = "interval", [N2P_COL_POINT] = ""};
+
+	return names[kind];
+}
+
+void
+n2p_column_type_sql(N2pColumnType t, bool postgis, const char *point_type,
+					char *buf, size_t len)
+{
 	const char *arr = t.is_array ? "[]" : "";
 
 	if (t.kind != N2P_COL_POINT)
-		snprintf(buf, len, "%s%s", names[t.kind], arr);
+		snprintf(buf, len, "%s%s", n2p_col_kind_sql(t.kind), arr);
 	else if (!postgis)
 		snprintf(buf, len, "%s%s", point_type, arr);
 	else if (t.srid == 0)

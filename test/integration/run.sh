@@ -81,6 +81,22 @@ check_typed() {
 		-f test/integration/check_typed.sql <"$2" >"$WORK/check" 2>&1
 }
 
+# check_tables DB TABLES VIEWS: the typed tables of schema TABLES against
+# the typed views of schema VIEWS (the same backup loaded twice)
+check_tables() {
+	psql -X -q -d "$1" -v ON_ERROR_STOP=1 -v tables="$2" -v views="$3" \
+		-f test/integration/check_tables.sql >"$WORK/check" 2>&1
+}
+
+# load_views_and_tables DB BACKUP: load BACKUP into DB twice, schema v with
+# --typed=views and schema t with --typed=tables
+load_views_and_tables() {
+	run copy -s v --typed=views "$2" "$(conninfo "$1")"
+	[ "$rc" -eq 0 ] || return 1
+	run copy -s t --typed=tables "$2" "$(conninfo "$1")"
+	[ "$rc" -eq 0 ]
+}
+
 # ----------------------------------------------------------------- tests
 
 t_example_values() {
@@ -517,13 +533,209 @@ t_typed_none() {
 	ok "--typed=none: the base layout only, no views, catalog, helper functions or point type"
 }
 
+# ----------------------------------------------------------- typed tables
+
+t_typed_tables() {
+	fresh_db it_ttables
+	load_views_and_tables it_ttables examples/backup ||
+		{ not_ok "typed tables of the example: load" "$(cat "$WORK/out")"; return; }
+	check_tables it_ttables t v ||
+		{ not_ok "typed tables of the example equal its typed views" "$(cat "$WORK/check")"; return; }
+	check_typed it_ttables examples/expected.jsonl t ||
+		{ not_ok "typed tables of the example: values" "$(cat "$WORK/check")"; return; }
+	# what check_tables.sql checks in general, stated once for this backup
+	local got
+	got=$(sql it_ttables "SELECT concat_ws('|',
+		(SELECT count(DISTINCT relation) FROM t.catalog),
+		(SELECT count(*) FROM pg_class WHERE relnamespace = 't'::regnamespace AND relkind = 'r'),
+		(SELECT count(*) FROM pg_class WHERE relnamespace = 't'::regnamespace AND relkind = 'v'),
+		(SELECT count(*) FROM pg_constraint c JOIN t.catalog k ON k.key IS NULL AND k.relation IS NOT NULL
+		   AND c.conrelid = format('t.%I', k.relation)::regclass
+		  WHERE c.contype = 'p' AND pg_get_constraintdef(c.oid) = 'PRIMARY KEY (id)'),
+		(SELECT count(*) FROM pg_constraint c JOIN t.catalog k ON k.key IS NULL AND k.kind = 'type'
+		   AND c.conrelid = format('t.%I', k.relation)::regclass
+		  WHERE c.contype = 'f' AND c.confrelid = 't.nodes'::regclass),
+		(SELECT count(*) FROM t.catalog WHERE key IS NULL AND kind = 'type'),
+		(SELECT string_agg(pg_get_constraintdef(oid), ',') FROM pg_constraint
+		  WHERE conrelid = 't.\"Person\"'::regclass AND contype = 'u'),
+		(SELECT count(*) FROM pg_attribute a JOIN t.catalog k ON k.key IS NULL AND k.relation IS NOT NULL
+		   AND a.attrelid = format('t.%I', k.relation)::regclass
+		  WHERE a.attname = 'props' AND a.atttypid = 'jsonb'::regtype))")
+	local -a f
+	IFS='|' read -r -a f <<<"$got"
+	# relations in the catalog; tables = those + nodes, relationships,
+	# load_info, catalog; no views; one primary key each; 2 foreign keys per
+	# relationship table; UNIQUE (uid) on "Person"; props in every table
+	if [ "${#f[@]}" -ne 8 ] || [ "${f[0]}" -lt 20 ] || [ "${f[1]}" -ne $((f[0] + 4)) ] ||
+		[ "${f[2]}" -ne 0 ] || [ "${f[3]}" -ne "${f[0]}" ] || [ "${f[4]}" -ne $((2 * f[5])) ] ||
+		[ "${f[5]}" -lt 5 ] || [ "${f[6]}" != "UNIQUE (uid)" ] || [ "${f[7]}" -ne "${f[0]}" ]; then
+		not_ok "typed tables of the example: tables, keys, constraints" \
+			"relations|tables|views|primary keys|foreign keys|relationship tables|Person unique|props: $got"
+		return
+	fi
+	ok "typed tables of the example: ${f[0]} tables equal the views row by row, primary keys, $((f[4])) foreign keys, UNIQUE (uid) on Person ($(sed -n 3p "$WORK/check" | tr -s ' '))"
+}
+
+t_typed_tables_postgis() {
+	fresh_db it_ttables_gis
+	local got
+	got=$(sql it_ttables_gis "CREATE EXTENSION postgis")
+	[ "$got" = "CREATE EXTENSION" ] || { not_ok "CREATE EXTENSION postgis" "$got"; return; }
+	load_views_and_tables it_ttables_gis examples/backup ||
+		{ not_ok "typed tables with PostGIS: load" "$(cat "$WORK/out")"; return; }
+	check_tables it_ttables_gis t v ||
+		{ not_ok "typed tables with PostGIS equal the typed views" "$(cat "$WORK/check")"; return; }
+	check_typed it_ttables_gis examples/expected.jsonl t ||
+		{ not_ok "typed tables with PostGIS: values" "$(cat "$WORK/check")"; return; }
+	got=$(sql it_ttables_gis "SELECT (SELECT count(*) FROM t.catalog WHERE pg_type LIKE 'geometry%')
+		|| ' ' || (SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+		            WHERE c.relnamespace = 't'::regnamespace AND c.relkind = 'r'
+		              AND format_type(a.atttypid, a.atttypmod) LIKE 'geometry%')
+		|| ' ' || (SELECT count(*) FROM pg_type WHERE typname = 'neo4j_point')")
+	[[ "$got" =~ ^[1-9][0-9]*\ [1-9][0-9]*\ 0$ ]] ||
+		{ not_ok "typed tables with PostGIS: geometry columns, no composite" "$got"; return; }
+	ok "typed tables of the example with PostGIS equal the views, points as geometry"
+}
+
+t_typed_tables_edges() {
+	fresh_db it_tedges
+	python3 test/integration/make_typed_edges.py edges "$WORK/tedges" "$WORK/tedges.jsonl" \
+		"$WORK/tedges_nc.jsonl" || { not_ok "make_typed_edges.py edges"; return; }
+	load_views_and_tables it_tedges "$WORK/tedges" ||
+		{ not_ok "typed tables of the edge cases: load" "$(cat "$WORK/out")"; return; }
+	# every value a typed column cannot hold is in that row's props, exactly
+	# as in the base table's props; no other value is, and other rows have
+	# props NULL
+	if ! psql -X -q -At -d it_tedges -v ON_ERROR_STOP=1 >"$WORK/check" 2>&1 <<SQL; then
+CREATE TEMP TABLE nc_raw (line text);
+\copy nc_raw FROM '$WORK/tedges_nc.jsonl' WITH (FORMAT csv, QUOTE E'\x01', DELIMITER E'\x02')
+CREATE TEMP TABLE nc AS SELECT line::jsonb->>'kind' AS kind, (line::jsonb->>'id')::bigint AS id,
+  line::jsonb->>'key' AS key FROM nc_raw;
+-- expected: (relation, id, key, base value) for each table the row is in
+CREATE TEMP TABLE want AS
+  SELECT DISTINCT c.relation, nc.id, nc.key, n.props->nc.key AS value
+    FROM nc JOIN t.nodes n ON nc.kind = 'node' AND n.id = nc.id
+    CROSS JOIN LATERAL unnest(n.labels) l
+    JOIN t.catalog c ON c.kind = 'label' AND c.scope = l AND c.key IS NULL
+  UNION ALL
+  SELECT DISTINCT c.relation, nc.id, nc.key, r.props->nc.key
+    FROM nc JOIN t.relationships r ON nc.kind = 'relationship' AND r.id = nc.id
+    JOIN t.catalog c ON c.kind = 'type' AND c.scope = r.type AND c.key IS NULL;
+CREATE TEMP TABLE got (relation text, id bigint, key text, value jsonb, props jsonb);
+DO \$\$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT DISTINCT relation FROM t.catalog WHERE relation IS NOT NULL LOOP
+    EXECUTE format('INSERT INTO got SELECT %L, x.id, p.key, p.value, x.props
+                      FROM t.%I x LEFT JOIN LATERAL jsonb_each(x.props) p ON true
+                     WHERE x.props IS NOT NULL', r.relation, r.relation);
+  END LOOP;
+END \$\$;
+CREATE TEMP TABLE bad (what text);
+INSERT INTO bad SELECT 'only ' || count(*) || ' values in tables expected' FROM want HAVING count(*) < 15;
+INSERT INTO bad
+  SELECT format('%s row %s: props %s = %s, expected %s', coalesce(w.relation, g.relation), coalesce(w.id, g.id),
+                coalesce(w.key, g.key), coalesce(g.value::text, 'absent'), coalesce(w.value::text, 'absent'))
+    FROM want w FULL JOIN got g USING (relation, id, key)
+   WHERE w.value IS NULL OR g.value IS NULL OR w.value::text <> g.value::text OR w.value <> g.value;
+SELECT what FROM bad ORDER BY 1;
+SELECT 'rows with props: ' || count(DISTINCT (relation, id)) || ', values: ' || count(*) FROM got;
+DO \$\$ BEGIN IF (SELECT count(*) FROM bad) > 0 THEN RAISE EXCEPTION 'props check failed'; END IF; END \$\$;
+SQL
+		not_ok "typed tables of the edge cases: the values columns cannot hold are in props" "$(cat "$WORK/check")"
+		return
+	fi
+	local counts
+	counts=$(tail -1 "$WORK/check")
+	check_tables it_tedges t v ||
+		{ not_ok "typed tables of the edge cases equal the typed views" "$(cat "$WORK/check")"; return; }
+	check_typed it_tedges "$WORK/tedges.jsonl" t ||
+		{ not_ok "typed tables of the edge cases: values" "$(cat "$WORK/check")"; return; }
+	ok "typed tables of the edge cases: what the columns cannot hold is in props exactly ($counts), NULL elsewhere; equal to the views"
+}
+
+# relations_of DB SCHEMA: "name:relkind" of every relation in SCHEMA, sorted
+relations_of() {
+	sql "$1" "SELECT string_agg(relname || ':' || relkind::text, ' ' ORDER BY relname COLLATE \"C\")
+		FROM pg_class WHERE relnamespace = '$2'::regnamespace AND relkind IN ('r', 'v', 'm', 'p', 'f')"
+}
+
+# expected_relations DB SCHEMA KIND: the base tables, the catalog and its
+# relations as KIND (r or v)
+expected_relations() {
+	sql "$1" "SELECT string_agg(n || ':' || k, ' ' ORDER BY n COLLATE \"C\") FROM (
+		SELECT unnest(ARRAY['nodes', 'relationships', 'load_info']) AS n, 'r' AS k
+		UNION ALL SELECT 'catalog', 'r'
+		UNION ALL SELECT * FROM (SELECT DISTINCT relation, '$3' FROM $2.catalog
+		                          WHERE relation IS NOT NULL) c) s"
+}
+
+t_typed_replace() {
+	fresh_db it_treplace
+	$GEN "$WORK/treplace_gen" --nodes 50 --rels 80 --chunk-rows 20 --seed 11 >/dev/null
+	local step mode src kind got want first=1
+	# the example has labels (a`b, dq"label, ...) the generated backup lacks:
+	# a table or view left over from the load before would show
+	for step in tables:examples/backup views:examples/backup none:examples/backup \
+		tables:examples/backup views:"$WORK/treplace_gen" tables:examples/backup \
+		tables:"$WORK/treplace_gen" none:"$WORK/treplace_gen" views:examples/backup tables:examples/backup; do
+		mode=${step%%:*}
+		src=${step#*:}
+		if [ -n "$first" ]; then
+			run copy --typed="$mode" "$src" "$(conninfo it_treplace)"
+			first=
+		else
+			run copy --replace --typed="$mode" "$src" "$(conninfo it_treplace)"
+		fi
+		[ "$rc" -eq 0 ] || { not_ok "--replace --typed=$mode after another mode ($src)" "$(cat "$WORK/out")"; return; }
+		case $mode in
+		tables) kind=r ;;
+		views) kind=v ;;
+		none) kind=- ;;
+		esac
+		got=$(relations_of it_treplace neo4j)
+		if [ "$mode" = none ]; then
+			want="load_info:r nodes:r relationships:r"
+		else
+			want=$(expected_relations it_treplace neo4j "$kind")
+		fi
+		[ "$got" = "$want" ] ||
+			{ not_ok "--replace --typed=$mode ($src): relations" "got:  $got" "want: $want"; return; }
+		got=$(sql it_treplace "SELECT (SELECT count(*) FROM pg_proc WHERE pronamespace = 'neo4j'::regnamespace)
+			|| ' ' || (SELECT count(*) FROM pg_type WHERE typnamespace = 'neo4j'::regnamespace AND typname = 'neo4j_point')")
+		[ "$mode" != none ] || [ "$got" = "0 0" ] ||
+			{ not_ok "--replace --typed=none leaves no helper functions or point type" "$got"; return; }
+	done
+	# the last load was the example as typed tables
+	check_typed it_treplace examples/expected.jsonl ||
+		{ not_ok "typed tables after --replace: values" "$(cat "$WORK/check")"; return; }
+	# a failing --replace, whatever its mode, keeps the typed tables
+	$GEN "$WORK/treplace_bad" --nodes 40 --rels 60 --chunk-rows 15 --bad wrong-digest >/dev/null
+	local before after
+	before=$(relations_of it_treplace neo4j)
+	before="$before $(sql it_treplace "SELECT value FROM neo4j.load_info WHERE key = 'finished_at'")"
+	for mode in views tables none; do
+		run copy --replace --typed=$mode "$WORK/treplace_bad" "$(conninfo it_treplace)"
+		expect_fail "a failed --replace --typed=$mode" "hash_props digest" || return
+		after=$(relations_of it_treplace neo4j)
+		after="$after $(sql it_treplace "SELECT value FROM neo4j.load_info WHERE key = 'finished_at'")"
+		[ "$after" = "$before" ] ||
+			{ not_ok "a failed --replace --typed=$mode keeps the typed tables" "before: $before" "after:  $after"; return; }
+	done
+	check_typed it_treplace examples/expected.jsonl ||
+		{ not_ok "a failed --replace keeps the typed tables' values" "$(cat "$WORK/check")"; return; }
+	ok "--replace between --typed=tables, views and none (2 backups, 10 loads) leaves no stale relations; a failed --replace keeps the typed tables"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=(example_values layout no_replace replace replace_rollback
 	schema_option plain_chunks generated bad_inputs skip_dangling replace_nul
 	unique_violation inspect usage password local_cluster big_chunk_memory
-	typed_values typed_values_postgis typed_edges typed_names typed_none)
+	typed_values typed_values_postgis typed_edges typed_names typed_none
+	typed_tables typed_tables_postgis typed_tables_edges typed_replace)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
