@@ -57,7 +57,7 @@ typedef struct PgSink
 	uint64_t	rejected;
 	json_t	   *dangling_sample;
 	N2pCatalog *cat;			/* for the typed views; NULL with --typed=none */
-	N2pSpill   *spill;			/* --typed=tables: the records, for a second pass */
+	TypedSpills *spill;			/* --typed=tables: the records, for a second pass */
 } PgSink;
 
 /* ------------------------------------------------------------- helpers */
@@ -374,7 +374,7 @@ pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 	s->rows[rec->kind]++;
 	if (s->cat && !n2p_catalog_add(s->cat, rec, err))
 		return false;
-	if (s->spill && !n2p_spill_write(s->spill, rec, err))
+	if (s->spill && !typed_spills_write(s->spill, rec, err))
 		return false;
 	return s->buf.len < COPY_FLUSH_BYTES || flush_copy(s, err);
 }
@@ -728,7 +728,7 @@ pg_close(N2pSink *sink)
 		PQfinish(s->conn);
 	json_decref(s->dangling_sample);
 	n2p_catalog_free(s->cat);
-	n2p_spill_free(s->spill);
+	typed_spills_free(s->spill);
 	n2p_buf_free(&s->buf);
 	n2p_buf_free(&s->types);
 	free(s);
@@ -751,7 +751,7 @@ pg_sink_open(const PgSinkOptions *opts, N2pError *err)
 	s->copying = -1;
 	s->enc.nul_replacement = opts->nul_replacement;
 	if ((opts->typed != TYPED_NONE && (s->cat = n2p_catalog_new(&n2p_libc_allocator)) == NULL) ||
-		(opts->typed == TYPED_TABLES && (s->spill = n2p_spill_new(&n2p_libc_allocator, err)) == NULL))
+		(opts->typed == TYPED_TABLES && (s->spill = typed_spills_new(err)) == NULL))
 	{
 		n2p_catalog_free(s->cat);
 		free(s);

@@ -139,6 +139,7 @@ typedef struct ScopePlan
 	char		relation[NAMEDATALEN];
 	KeyPlan    *keys;
 	size_t		nkeys;
+	bool		dedicated;		/* typed tables: has a spill file of its own */
 } ScopePlan;
 
 typedef struct Plan
@@ -589,11 +590,130 @@ pg_typed_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat, N2pError *e
 /* --------------------------------------------------------- typed tables */
 
 /*
- * Rows are gathered per table in memory and sent with one COPY per table
- * whenever all buffers together pass this size: one connection can run
- * one COPY at a time, and the load must stay one transaction.
+ * One connection runs one COPY at a time, and the load must stay one
+ * transaction.  So each label and type with a spill file of its own is
+ * streamed with its own COPY, in 64 kB pieces as the base tables are, so
+ * that encoding overlaps the server's work.  The scopes past
+ * MAX_DEDICATED_SPILLS share one file, whose rows are gathered per table
+ * in memory and sent with one COPY per table whenever the buffers pass
+ * TABLE_FLUSH_BYTES together.
  */
 #define TABLE_FLUSH_BYTES (8 * 1024 * 1024)
+#define STREAM_PIECE_BYTES (64 * 1024)
+#define MAX_DEDICATED_SPILLS 128
+#define SPILL_SLOTS 256			/* a power of two, > 2 * MAX_DEDICATED_SPILLS */
+
+typedef struct SpillEntry
+{
+	N2pRecKind	kind;
+	char	   *name;			/* NULL: free slot */
+	N2pSpill   *spill;			/* NULL: this scope goes to the shared file */
+} SpillEntry;
+
+struct TypedSpills
+{
+	SpillEntry	slots[SPILL_SLOTS];
+	SpillEntry	overflow;		/* every scope past the table's half */
+	size_t		nscopes;
+	size_t		ndedicated;
+	N2pSpill   *shared;
+};
+
+TypedSpills *
+typed_spills_new(N2pError *err)
+{
+	TypedSpills *ts = calloc(1, sizeof(TypedSpills));
+
+	if (ts == NULL)
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	return ts;
+}
+
+static uint64_t
+spill_hash(N2pRecKind kind, N2pStr name)
+{
+	uint64_t	h = 1469598103934665603ull ^ (uint64_t) kind;
+	size_t		i;
+
+	for (i = 0; i < name.len; i++)
+		h = (h ^ (unsigned char) name.ptr[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The scope's slot; created on first sight, with a file while there is room. */
+static SpillEntry *
+spill_entry(TypedSpills *ts, N2pRecKind kind, N2pStr name, N2pError *err)
+{
+	uint64_t	h = spill_hash(kind, name);
+	SpillEntry *e;
+
+	for (;; h++)
+	{
+		e = &ts->slots[h & (SPILL_SLOTS - 1)];
+		if (e->name == NULL)
+			break;
+		if (e->kind == kind && strlen(e->name) == name.len &&
+			memcmp(e->name, name.ptr, name.len) == 0)
+			return e;
+	}
+	/* the table stops filling at half, so probing always ends */
+	if (ts->nscopes >= SPILL_SLOTS / 2)
+		return &ts->overflow;
+	e->kind = kind;
+	e->name = strndup(name.ptr, name.len);
+	if (e->name == NULL)
+		return (n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"), NULL);
+	ts->nscopes++;
+	if (ts->ndedicated < MAX_DEDICATED_SPILLS)
+	{
+		if ((e->spill = n2p_spill_new(&n2p_libc_allocator, err)) == NULL)
+			return NULL;
+		ts->ndedicated++;
+	}
+	return e;
+}
+
+bool
+typed_spills_write(TypedSpills *ts, const N2pRecord *rec, N2pError *err)
+{
+	size_t		i,
+				n = rec->kind == N2P_REC_NODE ? rec->nlabels : 1;
+	bool		to_shared = false;
+
+	for (i = 0; i < n; i++)
+	{
+		SpillEntry *e = spill_entry(ts, rec->kind,
+									rec->kind == N2P_REC_NODE ? rec->labels[i] : rec->type, err);
+
+		if (e == NULL)
+			return false;
+		if (e->spill == NULL)
+			to_shared = true;
+		else if (!n2p_spill_write(e->spill, rec, err))
+			return false;
+	}
+	if (!to_shared)
+		return true;
+	if (ts->shared == NULL && (ts->shared = n2p_spill_new(&n2p_libc_allocator, err)) == NULL)
+		return false;
+	return n2p_spill_write(ts->shared, rec, err);
+}
+
+void
+typed_spills_free(TypedSpills *ts)
+{
+	size_t		i;
+
+	if (ts == NULL)
+		return;
+	for (i = 0; i < SPILL_SLOTS; i++)
+	{
+		free(ts->slots[i].name);
+		n2p_spill_free(ts->slots[i].spill);
+	}
+	n2p_spill_free(ts->shared);
+	free(ts);
+}
 
 typedef struct TableFill
 {
@@ -689,6 +809,9 @@ find_key(const ScopePlan *sp, N2pStr key)
 	return -1;
 }
 
+static bool copy_begin(TableFill *f, const ScopePlan *sp, N2pError *err);
+static bool copy_end(TableFill *f, const char *abort_reason, N2pError *err);
+
 static bool
 flush_tables(TableFill *f, N2pError *err)
 {
@@ -697,32 +820,16 @@ flush_tables(TableFill *f, N2pError *err)
 	for (i = 0; i < f->plan->nscopes; i++)
 	{
 		N2pBuf	   *b = &f->bufs[i];
-		char	   *qrel;
-		char		sql[400];
-		PGresult   *res;
-		bool		ok;
+		bool		sent;
 
 		if (b->len == 0)
 			continue;
-		qrel = PQescapeIdentifier(f->conn, f->plan->scopes[i].relation,
-								  strlen(f->plan->scopes[i].relation));
-		snprintf(sql, sizeof(sql), "COPY %s.%s FROM STDIN (FREEZE)", f->t->qschema, qrel);
-		PQfreemem(qrel);
-		res = PQexec(f->conn, sql);
-		ok = PQresultStatus(res) == PGRES_COPY_IN;
-		PQclear(res);
-		ok = ok && PQputCopyData(f->conn, b->data, (int) b->len) == 1 &&
-			PQputCopyEnd(f->conn, NULL) == 1;
-		while ((res = PQgetResult(f->conn)) != NULL)
-		{
-			if (PQresultStatus(res) != PGRES_COMMAND_OK && ok)
-				ok = n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s",
-								   PQresultErrorMessage(res));
-			PQclear(res);
-		}
-		if (!ok)
-			return n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s",
-								 PQerrorMessage(f->conn));
+		if (!copy_begin(f, &f->plan->scopes[i], err))
+			return false;
+		sent = PQputCopyData(f->conn, b->data, (int) b->len) == 1;
+		if (!copy_end(f, sent ? NULL : "neo2pg: send failed", err) || !sent)
+			return err->code ? false : n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s",
+													  PQerrorMessage(f->conn));
 		n2p_buf_reset(b);
 	}
 	f->total = 0;
@@ -820,7 +927,7 @@ route_record(TableFill *f, const N2pRecord *rec, N2pError *err)
 		N2pBuf	   *b;
 		size_t		before;
 
-		if (sp == NULL)
+		if (sp == NULL || sp->dedicated)
 			continue;
 		b = &f->bufs[sp - f->plan->scopes];
 		before = b->len;
@@ -836,14 +943,99 @@ route_record(TableFill *f, const N2pRecord *rec, N2pError *err)
 }
 
 static bool
-fill_tables(TableFill *f, N2pSpill *spill, N2pError *err)
+copy_begin(TableFill *f, const ScopePlan *sp, N2pError *err)
+{
+	char	   *qrel = PQescapeIdentifier(f->conn, sp->relation, strlen(sp->relation));
+	char		sql[400];
+	PGresult   *res;
+	bool		ok;
+
+	snprintf(sql, sizeof(sql), "COPY %s.%s FROM STDIN (FREEZE)", f->t->qschema, qrel);
+	PQfreemem(qrel);
+	res = PQexec(f->conn, sql);
+	ok = PQresultStatus(res) == PGRES_COPY_IN;
+	if (!ok)
+		n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s", PQresultErrorMessage(res));
+	PQclear(res);
+	return ok;
+}
+
+static bool
+copy_end(TableFill *f, const char *abort_reason, N2pError *err)
+{
+	PGresult   *res;
+	bool		ok = PQputCopyEnd(f->conn, abort_reason) == 1;
+
+	while ((res = PQgetResult(f->conn)) != NULL)
+	{
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && ok && !abort_reason)
+			ok = n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s",
+							   PQresultErrorMessage(res));
+		PQclear(res);
+	}
+	return ok && !abort_reason;
+}
+
+/* One table from its own spill file, encoding while the server parses. */
+static bool
+stream_table(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
+{
+	N2pBuf	   *b = &f->bufs[sp - f->plan->scopes];
+	N2pRecord	rec;
+	int			rc = 0;
+	bool		ok;
+
+	if (!n2p_spill_rewind(spill, err) || !copy_begin(f, sp, err))
+		return false;
+	n2p_buf_reset(b);
+	while ((rc = n2p_spill_read(spill, &rec, err)) == 1)
+	{
+		if (!put_row(f, b, sp, &rec, err))
+		{
+			err->row_id = rec.id;
+			err->row_kind = rec.kind == N2P_REC_NODE ? "node" : "relationship";
+			break;
+		}
+		if (b->len >= STREAM_PIECE_BYTES)
+		{
+			if (PQputCopyData(f->conn, b->data, (int) b->len) != 1)
+				break;
+			n2p_buf_reset(b);
+		}
+	}
+	ok = rc == 0 && (b->len == 0 || PQputCopyData(f->conn, b->data, (int) b->len) == 1);
+	n2p_buf_reset(b);
+	if (!ok && err->code == N2P_OK)
+		n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s", PQerrorMessage(f->conn));
+	return copy_end(f, ok ? NULL : "neo2pg: typed table aborted", err) && ok;
+}
+
+static bool
+fill_tables(TableFill *f, TypedSpills *ts, N2pError *err)
 {
 	N2pRecord	rec;
+	size_t		i;
 	int			rc;
 
-	if (!n2p_spill_rewind(spill, err))
+	for (i = 0; i < SPILL_SLOTS; i++)
+	{
+		SpillEntry *e = &ts->slots[i];
+		ScopePlan  *sp;
+
+		if (e->spill == NULL)
+			continue;
+		sp = find_scope(f->plan, e->kind, (N2pStr) {e->name, strlen(e->name)});
+		if (sp == NULL)
+			continue;			/* unlabeled, or no typed table */
+		sp->dedicated = true;
+		if (!stream_table(f, sp, e->spill, err))
+			return false;
+	}
+	if (ts->shared == NULL)
+		return true;
+	if (!n2p_spill_rewind(ts->shared, err))
 		return false;
-	while ((rc = n2p_spill_read(spill, &rec, err)) == 1)
+	while ((rc = n2p_spill_read(ts->shared, &rec, err)) == 1)
 		if (!route_record(f, &rec, err))
 			return false;
 	return rc == 0 && flush_tables(f, err);
@@ -887,13 +1079,14 @@ table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *er
 
 bool
 pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
-					   N2pSpill *spill, N2pError *err)
+					   TypedSpills *spill, N2pError *err)
 {
 	Plan		plan;
 	TableFill	f = {conn, t, &plan, NULL, 0, NULL, {0}, {0}, {0}};
 	size_t		i,
 				maxkeys = 1;
 	bool		ok;
+	double		t0;
 
 	plan_build(&plan, cat, t);
 	f.bufs = calloc(plan.nscopes ? plan.nscopes : 1, sizeof(N2pBuf));
@@ -912,9 +1105,13 @@ pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 		ok = (table_sql(&f.scratch, conn, &plan.scopes[i], t) ||
 			  n2p_error_set(err, N2P_ERR_NOMEM, "out of memory")) &&
 			exec(conn, f.scratch.data, err);
+	t0 = now_seconds();
 	ok = ok && fill_tables(&f, spill, err);
+	log_verbose("typed tables filled in %.2f s", now_seconds() - t0);
+	t0 = now_seconds();
 	for (i = 0; ok && i < plan.nscopes; i++)
 		ok = table_keys(conn, t, &plan.scopes[i], err);
+	log_verbose("typed tables' keys built in %.2f s", now_seconds() - t0);
 	for (i = 0; i < plan.nscopes; i++)
 		n2p_buf_free(&f.bufs[i]);
 	free(f.bufs);

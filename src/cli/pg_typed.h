@@ -43,7 +43,18 @@ bool		pg_typed_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
  * filled by COPY from the records spilled during the load, with primary
  * keys, foreign keys to the node ids and the uniqueness constraints.
  */
+typedef struct TypedSpills TypedSpills;
+
+/*
+ * Where records wait for their typed tables: one temporary file per label
+ * and relationship type (up to a limit; the rest share one), so that each
+ * table can be streamed with a COPY of its own.
+ */
+TypedSpills *typed_spills_new(N2pError *err);
+bool		typed_spills_write(TypedSpills *ts, const N2pRecord *rec, N2pError *err);
+void		typed_spills_free(TypedSpills *ts);
+
 bool		pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
-								   N2pSpill *spill, N2pError *err);
+								   TypedSpills *spills, N2pError *err);
 
 #endif							/* NEO2PG_PG_TYPED_H */
