@@ -728,6 +728,45 @@ t_typed_replace() {
 	ok "--replace between --typed=tables, views and none (2 backups, 10 loads) leaves no stale relations; a failed --replace keeps the typed tables"
 }
 
+t_typed_tables_many() {
+	# more labels and types than typed tables get spill files of their own
+	# (128): the rest share one file and are routed through buffers
+	fresh_db it_many
+	python3 - "$WORK/many" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+os.makedirs(os.path.join(d, "data"))
+nodes, rels = [], []
+for i in range(150):
+    label = "L%03d" % i
+    for k in range(2):
+        nid = 2 * i + k
+        # every node has two labels: a shared one and its own
+        nodes.append({"node_id": nid, "node_labels": "All:" + label,
+                      "node_props": {"x": nid, "d": "$date('2001-02-%02d')" % (1 + k),
+                                     "far": "$date('+10000-01-01')" if k else "$date('1999-01-01')"},
+                      "hash_props": {}})
+    rels.append({"rel_id": i, "start_node_id": 2 * i, "end_node_id": 2 * i + 1,
+                 "rel_type": "T%03d" % i, "rel_props": {"w": i / 4}, "hash_props": {}})
+for name, rows in (("nodes_300", nodes), ("relationships_150", rels)):
+    open(os.path.join(d, "data", name + ".json"), "w").write(json.dumps(rows, indent=0))
+for f, v in (("compressed.json", False), ("db_id.json", "many"), ("unique_prop_key.json", "abc"),
+             ("uniqueness_constraints.json", []), ("property_keys.json", ["x", "d", "far", "w"]),
+             ("node_labels.json", []), ("rel_types.json", [])):
+    json.dump(v, open(os.path.join(d, f), "w"), indent=4)
+PY
+	load_views_and_tables it_many "$WORK/many" ||
+		{ not_ok "301 typed tables" "$(cat "$WORK/out")"; return; }
+	check_tables it_many t v ||
+		{ not_ok "301 typed tables: tables equal the views" "$(tail -30 "$WORK/check")"; return; }
+	local n
+	n=$(sql it_many "SELECT count(*) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 't' AND c.relkind = 'r'")
+	[ "$n" = 305 ] || { not_ok "301 typed tables: relation count" "$n"; return; }
+	n=$(sql it_many "SELECT count(*) FROM t.\"All\" WHERE props ? 'far' AND far IS NULL")
+	[ "$n" = 150 ] || { not_ok "301 typed tables: out-of-range values kept in props" "$n"; return; }
+	ok "301 typed tables (more than have spill files of their own) equal their views"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
@@ -735,7 +774,7 @@ tests=("$@")
 	schema_option plain_chunks generated bad_inputs skip_dangling replace_nul
 	unique_violation inspect usage password local_cluster big_chunk_memory
 	typed_values typed_values_postgis typed_edges typed_names typed_none
-	typed_tables typed_tables_postgis typed_tables_edges typed_replace)
+	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
