@@ -25,7 +25,10 @@
 N2pSource  *n2p_backup_open(const char *dir, const N2pAllocator *alloc,
 							N2pError *err);
 
-/* The literal prefix a digest-replaced string must have been checked for. */
+/*
+ * Is hex the lower-case hex SHA-256 of data?  This is how hash_props
+ * entries are checked: the property holds the digest of the original.
+ */
 bool		n2p_sha256_hex_matches(const char *data, size_t len, N2pStr hex);
 
 #endif							/* NEO2PG_BACKUP_H */

@@ -23,7 +23,7 @@
 
 typedef struct N2pSpill N2pSpill;
 
-/* An unlinked temporary file in $TMPDIR (or /tmp). */
+/* An unlinked temporary file in $TMPDIR (or /tmp), created with mkstemp. */
 N2pSpill   *n2p_spill_new(const N2pAllocator *alloc, N2pError *err);
 bool		n2p_spill_write(N2pSpill *sp, const N2pRecord *rec, N2pError *err);
 

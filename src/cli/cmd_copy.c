@@ -116,6 +116,29 @@ run_copy(const char *source, PgSinkOptions *pgopts)
 	return ok ? 0 : EXIT_DATA;
 }
 
+/*
+ * How to connect, as a line a shell takes as it is: in double quotes when
+ * nothing in the string is special there, else in single quotes.
+ */
+static void
+print_psql_hint(const char *conninfo)
+{
+	const char *p;
+
+	if (strpbrk(conninfo, "\"\\$`") == NULL)
+	{
+		printf("Connect with:\n  psql \"%s\"\n", conninfo);
+		return;
+	}
+	printf("Connect with:\n  psql '");
+	for (p = conninfo; *p; p++)
+		if (*p == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*p);
+	printf("'\n");
+}
+
 int
 cmd_copy(int argc, char **argv)
 {
@@ -183,16 +206,18 @@ cmd_copy(int argc, char **argv)
 		copy_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (pgopts.schema[0] == '\0')
+	/* the server would cut a longer name, and two names could meet */
+	if (pgopts.schema[0] == '\0' || strlen(pgopts.schema) > 63)
 	{
-		log_error("the schema name must not be empty");
+		log_error("the schema name must have 1 to 63 bytes");
 		return EXIT_USAGE;
 	}
 	if (argc - optind == 2)
 	{
 		if (!is_pg_target(argv[optind + 1]))
 		{
-			log_error("target \"%s\" is not a PostgreSQL URI or conninfo string", argv[optind + 1]);
+			/* not echoed: a mistyped URI may hold a password */
+			log_error("the target is not a PostgreSQL URI (postgresql://...) or conninfo string (key=value ...)");
 			return EXIT_USAGE;
 		}
 		pgopts.conninfo = argv[optind + 1];
@@ -201,7 +226,7 @@ cmd_copy(int argc, char **argv)
 		return EXIT_DATA;
 	rc = run_copy(argv[optind], &pgopts);
 	if (rc == 0 && local)
-		printf("Connect with:\n  psql \"%s\"\n", local);
+		print_psql_hint(local);
 	free(local);
 	return rc;
 }

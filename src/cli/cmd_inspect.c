@@ -227,8 +227,11 @@ inspect_source(N2pSource *src, Inspect *in)
 		if (rc < 0)
 		{
 			problem(in, &err);
-			/* a row-level error leaves the reader at the next row */
-			if (err.row_kind && err.code == N2P_ERR_DATA)
+			/*
+			 * A row that parsed but did not convert (bad literal, digest)
+			 * leaves the reader at the next row: go on.
+			 */
+			if (err.row_kind && (err.code == N2P_ERR_DATA || err.code == N2P_ERR_SYNTAX))
 			{
 				/* a bad node still exists: its edges are not dangling */
 				if (err.row_id >= 0 && strcmp(err.row_kind, "node") == 0)

@@ -11,6 +11,12 @@
  * runs neo2pg the cluster goes to /var/lib/neo2pg and runs as the
  * "postgres" system user (or $NEO2PG_PGUSER).
  *
+ * As root, everything under the cluster's directory belongs to that user,
+ * who could plant symbolic links there: root never opens, creates or
+ * chowns anything in it by name.  Files are written by a child process
+ * that has become the cluster's user first, and only directories neo2pg
+ * has just created are chowned, through a descriptor.
+ *
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
@@ -48,8 +54,74 @@ typedef struct LocalPg
 	struct passwd *runas;		/* NULL: run as ourselves */
 } LocalPg;
 
+/* the user the cluster's files must belong to */
+static uid_t
+owner_uid(const LocalPg *lp)
+{
+	return lp->runas ? lp->runas->pw_uid : geteuid();
+}
+
+/*
+ * Give a directory we have just created to the cluster's user.  Through a
+ * descriptor opened without following links, so that a link swapped in
+ * after mkdir() cannot redirect the chown.  The mode is set again because
+ * the umask may have narrowed it, and the socket directory must be 0700.
+ */
 static bool
-make_dir(const char *path, const LocalPg *lp)
+claim_dir(const char *path, const LocalPg *lp)
+{
+	int			fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	bool		ok;
+
+	if (fd < 0)
+	{
+		log_error("could not open directory \"%s\": %s", path, strerror(errno));
+		return false;
+	}
+	ok = (lp->runas == NULL || fchown(fd, lp->runas->pw_uid, lp->runas->pw_gid) == 0) &&
+		fchmod(fd, 0700) == 0;
+	if (!ok)
+		log_error("could not set the owner and mode of directory \"%s\": %s",
+				  path, strerror(errno));
+	close(fd);
+	return ok;
+}
+
+/*
+ * An existing directory is used only if it is already the cluster's own:
+ * otherwise whoever controls it could reach the trust-authenticated socket
+ * or plant links.  Nothing is changed to make it fit.
+ */
+static bool
+check_dir(const char *path, const LocalPg *lp, bool private)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+	{
+		log_error("could not stat \"%s\": %s", path, strerror(errno));
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode))
+		log_error("refusing to use \"%s\": it is not a directory (or is a symbolic link)", path);
+	else if (st.st_uid != owner_uid(lp))
+		log_error("refusing to use \"%s\": it is owned by uid %u, not by %s (uid %u)",
+				  path, (unsigned) st.st_uid,
+				  lp->runas ? lp->runas->pw_name : "the current user",
+				  (unsigned) owner_uid(lp));
+	else if (private && (st.st_mode & 07777) != 0700)
+		log_error("refusing to use \"%s\": its mode is %04o, not 0700",
+				  path, (unsigned) (st.st_mode & 07777));
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		log_error("refusing to use \"%s\": it is writable by group or others", path);
+	else
+		return true;
+	return false;
+}
+
+/* Create the missing parents of path: ordinary directories, not the cluster's. */
+static bool
+make_parents(const char *path)
 {
 	char		tmp[600];
 	char	   *p;
@@ -61,17 +133,32 @@ make_dir(const char *path, const LocalPg *lp)
 			continue;
 		*p = '\0';
 		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-			goto fail;
+		{
+			log_error("could not create directory \"%s\": %s", tmp, strerror(errno));
+			return false;
+		}
 		*p = '/';
 	}
-	if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-		goto fail;
-	if (lp->runas && chown(tmp, lp->runas->pw_uid, lp->runas->pw_gid) != 0)
-		goto fail;
 	return true;
-fail:
-	log_error("could not create directory \"%s\": %s", tmp, strerror(errno));
-	return false;
+}
+
+/*
+ * Make sure path is a directory of the cluster's user; private: it must
+ * also be mode 0700 (the socket directory).
+ */
+static bool
+make_dir(const char *path, const LocalPg *lp, bool private)
+{
+	if (!make_parents(path))
+		return false;
+	if (mkdir(path, 0700) == 0)
+		return claim_dir(path, lp);
+	if (errno != EEXIST)
+	{
+		log_error("could not create directory \"%s\": %s", path, strerror(errno));
+		return false;
+	}
+	return check_dir(path, lp, private);
 }
 
 static bool
@@ -112,17 +199,74 @@ choose_user(LocalPg *lp)
 {
 	const char *name = getenv("NEO2PG_PGUSER");
 
+	if (name == NULL || *name == '\0')
+		name = "postgres";
 	lp->runas = NULL;
 	if (geteuid() != 0)
 		return true;
-	lp->runas = getpwnam(name && *name ? name : "postgres");
+	lp->runas = getpwnam(name);
 	if (lp->runas == NULL)
 	{
 		log_error("PostgreSQL cannot run as root and there is no \"%s\" user to run it as; "
-				  "set NEO2PG_PGUSER to an unprivileged user", name && *name ? name : "postgres");
+				  "set NEO2PG_PGUSER to an unprivileged user", name);
+		return false;
+	}
+	if (lp->runas->pw_uid == 0)
+	{
+		log_error("PostgreSQL cannot run as root, and user \"%s\" is root; "
+				  "set NEO2PG_PGUSER to an unprivileged user", name);
 		return false;
 	}
 	return true;
+}
+
+/*
+ * In a child process, before it opens anything: become the cluster's user
+ * when we are root.  Groups first, while we still may change them.
+ */
+static bool
+drop_privileges(const LocalPg *lp)
+{
+	if (lp->runas == NULL)
+		return true;
+	if (setgid(lp->runas->pw_gid) != 0 || setgroups(0, NULL) != 0 ||
+		setuid(lp->runas->pw_uid) != 0)
+	{
+		log_error("could not switch to user \"%s\": %s", lp->runas->pw_name, strerror(errno));
+		return false;
+	}
+	if (chdir(lp->home) != 0)
+	{
+		log_error("could not change directory to \"%s\": %s", lp->home, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static pid_t
+fork_child(void)
+{
+	pid_t		pid;
+
+	fflush(NULL);				/* or the child would write our buffers again */
+	pid = fork();
+	if (pid < 0)
+		log_error("could not fork: %s", strerror(errno));
+	return pid;
+}
+
+/* The child's exit status, or -1. */
+static int
+wait_child(pid_t pid)
+{
+	int			status;
+
+	while (waitpid(pid, &status, 0) < 0)
+	{
+		if (errno != EINTR)
+			return -1;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /*
@@ -133,33 +277,100 @@ static int
 run_program(const LocalPg *lp, char *const argv[])
 {
 	pid_t		pid;
-	int			status;
+	int			fd;
 
 	log_verbose("running %s", argv[0]);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
+	if ((pid = fork_child()) < 0)
 		return -1;
-	if (pid == 0)
+	if (pid > 0)
+		return wait_child(pid);
+	if (!drop_privileges(lp))
+		_exit(126);
+	fd = open(lp->logfile, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
 	{
-		int			fd = open(lp->logfile, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-		if (fd >= 0)
-		{
-			if (lp->runas)
-				(void) !fchown(fd, lp->runas->pw_uid, lp->runas->pw_gid);
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-		}
-		if (lp->runas && (chdir(lp->home) != 0 || setgid(lp->runas->pw_gid) != 0 ||
-						  setgroups(0, NULL) != 0 || setuid(lp->runas->pw_uid) != 0))
-			_exit(126);
-		execv(argv[0], argv);
-		_exit(127);
+		log_error("could not open log file \"%s\": %s", lp->logfile, strerror(errno));
+		_exit(126);
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+		_exit(126);
+	execv(argv[0], argv);
+	log_error("could not execute \"%s\": %s", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/*
+ * Single-quote val into out.  conf: as postgresql.conf reads it (a quote
+ * doubled, backslash escapes); otherwise as libpq's conninfo reads it
+ * (quote and backslash escaped with a backslash).
+ */
+static bool
+quote_value(char *out, size_t len, const char *val, bool conf)
+{
+	size_t		n = 0;
+
+	/* each character takes at most two bytes; then the quotes and NUL */
+	if (2 * strlen(val) + 3 > len)
+	{
+		log_error("path too long to quote: \"%s\"", val);
+		return false;
+	}
+	out[n++] = '\'';
+	for (const char *c = val; *c; c++)
+	{
+		if (*c == '\'')
+			out[n++] = conf ? '\'' : '\\';
+		else if (*c == '\\')
+			out[n++] = '\\';
+		else if (*c == '\n' && conf)
+		{
+			/* the configuration file's lexer takes no newline in a string */
+			out[n++] = '\\';
+			out[n++] = 'n';
+			continue;
+		}
+		out[n++] = *c;
+	}
+	out[n++] = '\'';
+	out[n] = '\0';
+	return true;
+}
+
+/*
+ * Point the cluster's socket at our private directory.  postgresql.conf
+ * belongs to the cluster's user, so it is written by a child that has
+ * become that user, and a link there is not followed.
+ */
+static bool
+append_conf(const LocalPg *lp)
+{
+	char		conf[700],
+				dir[300],
+				text[600];
+	pid_t		pid;
+	int			fd;
+	size_t		len;
+
+	snprintf(conf, sizeof(conf), "%s/postgresql.conf", lp->pgdata);
+	if (!quote_value(dir, sizeof(dir), lp->sockdir, true))
+		return false;
+	len = snprintf(text, sizeof(text),
+				   "\n# added by neo2pg: Unix socket only, in a private directory\n"
+				   "listen_addresses = ''\nport = " LOCAL_PORT "\n"
+				   "unix_socket_directories = %s\n", dir);
+	if ((pid = fork_child()) < 0)
+		return false;
+	if (pid > 0)
+		return wait_child(pid) == 0;
+	if (!drop_privileges(lp))
+		_exit(1);
+	fd = open(conf, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, len) != (ssize_t) len || close(fd) != 0)
+	{
+		log_error("could not write \"%s\": %s", conf, strerror(errno));
+		_exit(1);
+	}
+	_exit(0);
 }
 
 static void
@@ -171,11 +382,9 @@ bin_path(const LocalPg *lp, const char *prog, char *out, size_t len)
 static bool
 init_cluster(const LocalPg *lp)
 {
-	char		initdb[600],
-				conf[700];
+	char		initdb[600];
 	char	   *argv[] = {initdb, "-D", (char *) lp->pgdata, "-U", LOCAL_USER, "-A", "trust",
 		"-E", "UTF8", "--no-locale", NULL};
-	FILE	   *f;
 
 	bin_path(lp, "initdb", initdb, sizeof(initdb));
 	log_info("initialising a local PostgreSQL in %s", lp->pgdata);
@@ -184,17 +393,7 @@ init_cluster(const LocalPg *lp)
 		log_error("initdb failed; see %s", lp->logfile);
 		return false;
 	}
-	snprintf(conf, sizeof(conf), "%s/postgresql.conf", lp->pgdata);
-	if ((f = fopen(conf, "a")) == NULL)
-	{
-		log_error("could not open \"%s\": %s", conf, strerror(errno));
-		return false;
-	}
-	fprintf(f, "\n# added by neo2pg: Unix socket only, in a private directory\n"
-			"listen_addresses = ''\nport = " LOCAL_PORT "\nunix_socket_directories = '%s'\n",
-			lp->sockdir);
-	fclose(f);
-	return true;
+	return append_conf(lp);
 }
 
 static bool
@@ -217,10 +416,13 @@ start_cluster(const LocalPg *lp)
 	return true;
 }
 
+/* Keywords and values, not a conninfo string: the path may hold anything. */
 static bool
-ensure_database(const char *conninfo_postgres)
+ensure_database(const LocalPg *lp)
 {
-	PGconn	   *conn = PQconnectdb(conninfo_postgres);
+	const char *const keys[] = {"host", "port", "user", "dbname", NULL};
+	const char *const vals[] = {lp->sockdir, LOCAL_PORT, LOCAL_USER, "postgres", NULL};
+	PGconn	   *conn = PQconnectdbParams(keys, vals, 0);
 	PGresult   *res;
 	bool		ok;
 
@@ -245,28 +447,42 @@ ensure_database(const char *conninfo_postgres)
 	return ok;
 }
 
+/*
+ * The conninfo string the caller connects with (expand_dbname) and shows
+ * as psql "...": every value single-quoted, so spaces and quotes in the
+ * path survive.
+ */
+static char *
+make_conninfo(const LocalPg *lp)
+{
+	char		host[300],
+				conninfo[400];
+	char	   *result;
+
+	if (!quote_value(host, sizeof(host), lp->sockdir, false))
+		return NULL;
+	snprintf(conninfo, sizeof(conninfo), "host=%s port='" LOCAL_PORT "' user='" LOCAL_USER
+			 "' dbname='" LOCAL_USER "'", host);
+	if ((result = strdup(conninfo)) == NULL)
+		log_error("out of memory");
+	return result;
+}
+
 char *
 local_pg_conninfo(void)
 {
 	LocalPg		lp;
-	char		version[700],
-				conninfo[800];
+	char		version[700];
 	const char *bindir = getenv("NEO2PG_PGBIN");
 
 	lp.bindir = bindir && *bindir ? bindir : N2P_PG_BINDIR;
-	if (!choose_home(&lp) || !choose_user(&lp) || !make_dir(lp.home, &lp) ||
-		!make_dir(lp.sockdir, &lp))
+	if (!choose_home(&lp) || !choose_user(&lp) || !make_dir(lp.home, &lp, false) ||
+		!make_dir(lp.sockdir, &lp, true))
 		return NULL;
 	snprintf(version, sizeof(version), "%s/PG_VERSION", lp.pgdata);
 	if (access(version, F_OK) != 0 && !init_cluster(&lp))
 		return NULL;
-	if (!start_cluster(&lp))
+	if (!start_cluster(&lp) || !ensure_database(&lp))
 		return NULL;
-	snprintf(conninfo, sizeof(conninfo), "host=%s port=" LOCAL_PORT " user=" LOCAL_USER
-			 " dbname=postgres", lp.sockdir);
-	if (!ensure_database(conninfo))
-		return NULL;
-	snprintf(conninfo, sizeof(conninfo), "host=%s port=" LOCAL_PORT " user=" LOCAL_USER
-			 " dbname=" LOCAL_USER, lp.sockdir);
-	return strdup(conninfo);
+	return make_conninfo(&lp);
 }

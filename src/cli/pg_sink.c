@@ -204,6 +204,22 @@ connect_target(PgSink *s, N2pError *err)
 	const char *keys[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
 	const char *vals[] = {s->opts.conninfo, "neo2pg", "UTF8", NULL};
 
+	PQconninfoOption *parsed = NULL;
+	char	   *perr = NULL;
+
+	/*
+	 * libpq's parse errors quote pieces of the string, which may be a
+	 * password: check the syntax first and say only that it is wrong.
+	 */
+	if (s->opts.conninfo && (parsed = PQconninfoParse(s->opts.conninfo, &perr)) == NULL)
+	{
+		PQfreemem(perr);
+		return n2p_error_set(err, N2P_ERR_USAGE,
+							 "the target is not a valid PostgreSQL URI or conninfo string "
+							 "(details withheld: they could show a password)");
+	}
+	if (s->opts.conninfo)
+		PQconninfoFree(parsed);
 	s->conn = PQconnectdbParams(keys, vals, 1);
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
 		return pg_fail(s, err, "could not connect to PostgreSQL", NULL);
@@ -236,7 +252,7 @@ table_state(PgSink *s, const char *table, N2pError *err)
 
 		/* regclass output is already a safely quoted name */
 		snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s)", PQgetvalue(res, 0, 0));
-		r2 = PQexec(s->conn, sql);
+		r2 = PQexecParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
 		if (PQresultStatus(r2) != PGRES_TUPLES_OK)
 			state = (pg_fail(s, err, "PostgreSQL", r2), -1);
 		else
@@ -299,10 +315,12 @@ prepare_schema(PgSink *s, N2pError *err)
 
 		if (st < 0)
 			return false;
-		if (st == 2 && !s->opts.replace)
+		/* even empty: a table of that name may be the user's, not ours */
+		if (st > 0 && !s->opts.replace)
 			return n2p_error_set(err, N2P_ERR_USAGE,
-								 "schema \"%s\" already holds a loaded graph (table %s has rows); "
-								 "use --replace to replace it", s->opts.schema, tables[i]);
+								 "schema \"%s\" already has a table %s%s; use --replace to replace "
+								 "the graph there", s->opts.schema, tables[i],
+								 st == 2 ? " holding a loaded graph" : "");
 		exists |= st > 0;
 	}
 	if (has_catalog && !drop_typed_relations(s, err))
@@ -345,7 +363,6 @@ pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 	s->meta = meta;
 	return connect_target(s, err) &&
 		run_ok(s, "BEGIN", err) &&
-		run_ok(s, "SET LOCAL synchronous_commit = off", err) &&
 		raise_work_mem(s, err) &&
 		prepare_schema(s, err) &&
 		start_copy(s, N2P_REC_NODE, err);
@@ -384,7 +401,8 @@ pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 /*
  * Run one constraint-building statement (final SQL) under a savepoint.  Returns 1 on
  * success, 0 when it failed with the SQLSTATE `expect` (the savepoint is
- * rolled back so the caller can diagnose), -1 on any other failure.
+ * rolled back so the caller can diagnose), -1 on any other failure, lost
+ * connections included.  expect may be NULL: no failure is expected.
  */
 static int
 guarded_step(PgSink *s, const char *sql, const char *expect, N2pError *err)
@@ -397,7 +415,7 @@ guarded_step(PgSink *s, const char *sql, const char *expect, N2pError *err)
 	res = run_sql(s, sql, 0, NULL);
 	if (res && PQresultStatus(res) == PGRES_COMMAND_OK)
 		rc = 1;
-	else if (strcmp(sqlstate(res), expect) == 0)
+	else if (expect && res && strcmp(sqlstate(res), expect) == 0)
 		rc = 0;
 	else
 		rc = (pg_fail(s, err, "PostgreSQL", res), -1);
@@ -437,7 +455,8 @@ add_primary_key(PgSink *s, const char *table, const char *what, N2pError *err)
 	int			rc;
 
 	snprintf(fmt, sizeof(fmt), "ALTER TABLE %%s.%s ADD PRIMARY KEY (id)", table);
-	build_sql(s, fmt, ddl, sizeof(ddl));
+	if (!build_sql(s, fmt, ddl, sizeof(ddl)))
+		return n2p_error_set(err, N2P_ERR_USAGE, "statement too long");
 	progress_step(s->opts.progress, ddl);
 	if ((rc = guarded_step(s, ddl, "23505", err)) != 0)
 		return rc > 0;
@@ -469,9 +488,10 @@ add_foreign_keys(PgSink *s, N2pError *err)
 	long long	n;
 	int			rc;
 
-	build_sql(s, "ALTER TABLE %s.relationships "
-			  "ADD FOREIGN KEY (start_id) REFERENCES %s.nodes, "
-			  "ADD FOREIGN KEY (end_id) REFERENCES %s.nodes", ddl, sizeof(ddl));
+	if (!build_sql(s, "ALTER TABLE %s.relationships "
+				   "ADD FOREIGN KEY (start_id) REFERENCES %s.nodes, "
+				   "ADD FOREIGN KEY (end_id) REFERENCES %s.nodes", ddl, sizeof(ddl)))
+		return n2p_error_set(err, N2P_ERR_USAGE, "statement too long");
 	progress_step(s->opts.progress, "foreign keys");
 	if ((rc = guarded_step(s, ddl, "23503", err)) != 0)
 		return rc > 0;
@@ -489,29 +509,34 @@ add_foreign_keys(PgSink *s, N2pError *err)
 	s->rejected = (uint64_t) n;
 	s->dangling_sample = json_string(sample);
 	return run_ok(s, "DELETE FROM %s.relationships r " DANGLING_WHERE, err) &&
-		guarded_step(s, ddl, "", err) > 0;
+		guarded_step(s, ddl, NULL, err) > 0;
 }
 
 static bool
 add_unique_index(PgSink *s, const N2pConstraint *c, N2pError *err)
 {
-	char		name[200],
-				sample[512];
+	char		sample[512];
 	const char *params[4];
 	PGresult   *res;
 	long long	n;
 	int			rc;
 	bool		ok;
 
-	snprintf(name, sizeof(name), "%s", c->name ? c->name : c->label);
-	params[0] = name;
-	params[1] = s->opts.schema;
-	params[2] = c->prop;
-	params[3] = c->label;
+	/*
+	 * The index takes the constraint's name when that name is free in the
+	 * schema, so that violations name the Neo4j constraint; otherwise the
+	 * server picks one (nodes_expr_idx, ...) rather than fail the load.
+	 */
+	params[0] = s->opts.schema;
+	params[1] = c->prop;
+	params[2] = c->label;
+	params[3] = c->name ? c->name : "";
 	/* the server quotes every part (%I, %L); we only pass parameters */
 	res = PQexecParams(s->conn,
-					   "SELECT format('CREATE UNIQUE INDEX %I ON %I.nodes ((props->>%L)) "
-					   "WHERE labels @> ARRAY[%L]::text[]', $1::text, $2::text, $3::text, $4::text)",
+					   "SELECT format('CREATE UNIQUE INDEX %s ON %I.nodes ((props->>%L)) "
+					   "WHERE labels @> ARRAY[%L]::text[]', "
+					   "CASE WHEN $4::text <> '' AND to_regclass(format('%I.%I', $1::text, $4::text)) IS NULL "
+					   "THEN quote_ident($4::text) ELSE '' END, $1::text, $2::text, $3::text)",
 					   4, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return (pg_fail(s, err, "PostgreSQL", res), PQclear(res), false);
@@ -548,7 +573,8 @@ build_indexes(PgSink *s, N2pError *err)
 	{
 		char		sql[512];
 
-		build_sql(s, ddl[i], sql, sizeof(sql));
+		if (!build_sql(s, ddl[i], sql, sizeof(sql)))
+			return n2p_error_set(err, N2P_ERR_USAGE, "statement too long");
 		progress_step(s->opts.progress, sql);
 		if (!run_ok(s, ddl[i], err))
 			return false;
@@ -586,8 +612,9 @@ find_postgis(PgSink *s, char **schema, N2pError *err)
 static bool
 build_typed(PgSink *s, N2pError *err)
 {
-	TypedTarget t = {.qschema = s->qschema, .tables = s->spill != NULL, .meta = s->meta,
-	.enc = &s->enc, .progress = s->opts.progress};
+	TypedTarget t = {.qschema = s->qschema, .schema = s->opts.schema, .tables = s->spill != NULL,
+	.meta = s->meta, .enc = &s->enc, .progress = s->opts.progress,
+	.pruned_rels = s->rejected > 0};
 	char	   *postgis;
 	bool		ok;
 
@@ -652,6 +679,10 @@ write_load_info(PgSink *s, N2pError *err)
 	json_t	   *val;
 	bool		ok = info != NULL;
 
+	/* jansson refuses strings that are not UTF-8, such as an odd source path */
+	if (!ok)
+		return n2p_error_set(err, N2P_ERR_DATA,
+							 "cannot record the load in load_info: a name or path is not valid UTF-8");
 	if (ok && s->dangling_sample)
 		json_object_set(info, "dangling_sample", s->dangling_sample);
 	json_object_foreach(info, key, val)
@@ -672,6 +703,20 @@ write_load_info(PgSink *s, N2pError *err)
 }
 
 /* -------------------------------------------------------------- finish */
+
+/* An aborted transaction answers COMMIT with ROLLBACK: make sure. */
+static bool
+commit(PgSink *s, N2pError *err)
+{
+	PGresult   *res = PQexecParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
+	bool		ok = PQresultStatus(res) == PGRES_COMMAND_OK &&
+		strcmp(PQcmdStatus(res), "COMMIT") == 0;
+
+	if (!ok)
+		pg_fail(s, err, "COMMIT failed, nothing was loaded", res);
+	PQclear(res);
+	return ok;
+}
 
 static bool
 pg_finish(N2pSink *sink, N2pError *err)
@@ -698,7 +743,7 @@ pg_finish(N2pSink *sink, N2pError *err)
 	if (!ok)
 		return false;
 	progress_step(p, "commit");
-	if (!run_ok(s, "COMMIT", err))
+	if (!commit(s, err))
 		return false;
 	progress_phase_done(p, 2);
 	return true;

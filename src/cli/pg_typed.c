@@ -252,9 +252,12 @@ reserved(const char *name)
 	return false;
 }
 
-/* Node views first, so that labels keep their names before types do. */
+/*
+ * Node views first, so that labels keep their names before types do.
+ * taken: every name already used in the schema (tables, indexes, types).
+ */
 static void
-name_relations(Plan *p)
+name_relations(Plan *p, const NameSet *taken)
 {
 	NameSet		rels = {0},
 				labels = {0};
@@ -263,6 +266,8 @@ name_relations(Plan *p)
 
 	for (i_r = 0; reserved_names[i_r]; i_r++)
 		name_add(&rels, reserved_names[i_r]);
+	for (i = 0; i < taken->n; i++)
+		name_add(&rels, taken->names[i]);
 	for (i = 0; i < p->nscopes; i++)
 		if (p->scopes[i].kind == N2P_REC_NODE)
 			name_add(&labels, p->scopes[i].scope);
@@ -279,7 +284,7 @@ name_relations(Plan *p)
 }
 
 static void
-plan_build(Plan *p, N2pCatalog *cat, const TypedTarget *t)
+plan_build(Plan *p, N2pCatalog *cat, const TypedTarget *t, const NameSet *taken)
 {
 	size_t		i = 0,
 				n;
@@ -299,7 +304,30 @@ plan_build(Plan *p, N2pCatalog *cat, const TypedTarget *t)
 			plan_scope(&p->scopes[p->nscopes++], e, i, end, nkeys, t);
 		i = end;
 	}
-	name_relations(p);
+	name_relations(p, taken);
+}
+
+/* Names the schema already uses: relations, indexes and types share them. */
+static bool
+taken_names(PGconn *conn, const TypedTarget *t, NameSet *out, N2pError *err)
+{
+	const char *params[1] = {t->schema};
+	PGresult   *res = PQexecParams(conn,
+								   "SELECT c.relname FROM pg_class c JOIN pg_namespace n "
+								   "ON n.oid = c.relnamespace WHERE n.nspname = $1 UNION "
+								   "SELECT y.typname FROM pg_type y JOIN pg_namespace n "
+								   "ON n.oid = y.typnamespace WHERE n.nspname = $1",
+								   1, NULL, params, NULL, NULL, 0);
+	bool		ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	int			i;
+
+	memset(out, 0, sizeof(*out));
+	if (!ok)
+		n2p_error_set(err, N2P_ERR_IO, "PostgreSQL: %s", PQresultErrorMessage(res));
+	for (i = 0; ok && i < PQntuples(res); i++)
+		name_add(out, PQgetvalue(res, i, 0));
+	PQclear(res);
+	return ok;
 }
 
 static void
@@ -399,12 +427,14 @@ column_expr(N2pBuf *b, PGconn *conn, const KeyPlan *kp, const TypedTarget *t)
 {
 	char	   *qkey = PQescapeLiteral(conn, kp->key, strlen(kp->key));
 	char	   *qcol = PQescapeIdentifier(conn, kp->column, strlen(kp->column));
-	char		j[600],
-				tx[600];
+	N2pBuf		j,
+				tx;
+	bool		ok = qkey && qcol;
 
-	if (qkey == NULL || qcol == NULL)
-		return false;
-	if (kp->type.is_array)
+	/* growable buffers: a cut literal would turn the rest into SQL */
+	n2p_buf_init(&j, &n2p_libc_allocator);
+	n2p_buf_init(&tx, &n2p_libc_allocator);
+	if (ok && kp->type.is_array)
 	{
 		n2p_buf_printf(b, "(CASE WHEN props ? %s THEN ARRAY(SELECT ", qkey);
 		value_expr(b, kp, "e", "(e #>> '{}')", t);
@@ -412,16 +442,19 @@ column_expr(N2pBuf *b, PGconn *conn, const KeyPlan *kp, const TypedTarget *t)
 		n2p_buf_printf(b, " FROM jsonb_array_elements(props->%s) WITH ORDINALITY AS a(e, i) "
 					   "ORDER BY i) END)::%s", qkey, kp->pg_type_sql);
 	}
-	else
+	else if (ok)
 	{
-		snprintf(j, sizeof(j), "(props->%s)", qkey);
-		snprintf(tx, sizeof(tx), "(props->>%s)", qkey);
-		value_expr(b, kp, j, tx, t);
+		ok = n2p_buf_printf(&j, "(props->%s)", qkey) && n2p_buf_printf(&tx, "(props->>%s)", qkey);
+		if (ok)
+			value_expr(b, kp, j.data, tx.data, t);
 	}
-	n2p_buf_printf(b, " AS %s", qcol);
+	if (ok)
+		n2p_buf_printf(b, " AS %s", qcol);
 	PQfreemem(qkey);
 	PQfreemem(qcol);
-	return !b->oom;
+	n2p_buf_free(&j);
+	n2p_buf_free(&tx);
+	return ok && !b->oom;
 }
 
 static bool
@@ -453,10 +486,14 @@ view_sql(N2pBuf *b, PGconn *conn, const ScopePlan *sp, const TypedTarget *t)
 
 /* ------------------------------------------------------------ running */
 
+/*
+ * Run one statement.  PQexecParams refuses several statements in one
+ * string, so a quoting mistake can never smuggle a second one in.
+ */
 static bool
 exec(PGconn *conn, const char *sql, N2pError *err)
 {
-	PGresult   *res = PQexec(conn, sql);
+	PGresult   *res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
 	bool		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 
 	if (!ok)
@@ -573,8 +610,13 @@ pg_typed_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat, N2pError *e
 	size_t		i;
 	bool		ok;
 
+	NameSet		taken;
+
+	if (!taken_names(conn, t, &taken, err))
+		return false;
 	n2p_buf_init(&b, &n2p_libc_allocator);
-	plan_build(&plan, cat, t);
+	plan_build(&plan, cat, t, &taken);
+	name_set_free(&taken);
 	ok = create_helpers(conn, t, &b, err) && write_catalog(conn, t, &plan, err);
 	for (i = 0; ok && i < plan.nscopes; i++)
 	{
@@ -601,7 +643,7 @@ pg_typed_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat, N2pError *e
 #define TABLE_FLUSH_BYTES (8 * 1024 * 1024)
 #define STREAM_PIECE_BYTES (64 * 1024)
 #define MAX_DEDICATED_SPILLS 128
-#define SPILL_SLOTS 256			/* a power of two, > 2 * MAX_DEDICATED_SPILLS */
+#define SPILL_SLOTS 256			/* a power of two; filled at most half */
 
 typedef struct SpillEntry
 {
@@ -950,9 +992,11 @@ copy_begin(TableFill *f, const ScopePlan *sp, N2pError *err)
 	PGresult   *res;
 	bool		ok;
 
+	if (qrel == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	snprintf(sql, sizeof(sql), "COPY %s.%s FROM STDIN (FREEZE)", f->t->qschema, qrel);
 	PQfreemem(qrel);
-	res = PQexec(f->conn, sql);
+	res = PQexecParams(f->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
 	ok = PQresultStatus(res) == PGRES_COPY_IN;
 	if (!ok)
 		n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s", PQresultErrorMessage(res));
@@ -1041,6 +1085,29 @@ fill_tables(TableFill *f, TypedSpills *ts, N2pError *err)
 	return rc == 0 && flush_tables(f, err);
 }
 
+/*
+ * A UNIQUE constraint on the typed column is only as strict as Neo4j's
+ * when PostgreSQL's equality is Neo4j's: interval says P1M = P30D,
+ * timestamptz equates offsets, rounding to microseconds merges nanoseconds,
+ * float8 has NaN = NaN.  Other kinds keep the base table's unique index on
+ * props->>key only.
+ */
+static bool
+unique_is_exact(N2pColumnType t)
+{
+	switch (t.kind)
+	{
+		case N2P_COL_BIGINT:
+		case N2P_COL_TEXT:
+		case N2P_COL_BOOL:
+		case N2P_COL_BYTEA:
+		case N2P_COL_DATE:
+			return !t.is_array;
+		default:
+			return false;
+	}
+}
+
 static bool
 table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *err)
 {
@@ -1050,6 +1117,8 @@ table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *er
 	size_t		i,
 				k;
 
+	if (qrel == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	n2p_buf_init(&b, &n2p_libc_allocator);
 	n2p_buf_printf(&b, "ALTER TABLE %s.%s ADD PRIMARY KEY (id)", t->qschema, qrel);
 	if (sp->kind == N2P_REC_REL)
@@ -1062,7 +1131,7 @@ table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *er
 		if (strcmp(c->label, sp->scope) != 0)
 			continue;
 		for (k = 0; k < sp->nkeys; k++)
-			if (strcmp(sp->keys[k].key, c->prop) == 0)
+			if (strcmp(sp->keys[k].key, c->prop) == 0 && unique_is_exact(sp->keys[k].type))
 			{
 				char	   *qcol = PQescapeIdentifier(conn, sp->keys[k].column,
 													  strlen(sp->keys[k].column));
@@ -1077,6 +1146,24 @@ table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *er
 	return ok;
 }
 
+/*
+ * --skip-dangling removed relationships from the base table after they were
+ * spilled: remove them from the typed table too, before its foreign keys.
+ */
+static bool
+prune_table(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *err)
+{
+	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
+	char		sql[600];
+
+	if (qrel == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	snprintf(sql, sizeof(sql), "DELETE FROM %s.%s t WHERE NOT EXISTS "
+			 "(SELECT 1 FROM %s.relationships r WHERE r.id = t.id)", t->qschema, qrel, t->qschema);
+	PQfreemem(qrel);
+	return exec(conn, sql, err);
+}
+
 bool
 pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 					   TypedSpills *spill, N2pError *err)
@@ -1087,8 +1174,12 @@ pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 				maxkeys = 1;
 	bool		ok;
 	double		t0;
+	NameSet		taken;
 
-	plan_build(&plan, cat, t);
+	if (!taken_names(conn, t, &taken, err))
+		return false;
+	plan_build(&plan, cat, t, &taken);
+	name_set_free(&taken);
 	f.bufs = calloc(plan.nscopes ? plan.nscopes : 1, sizeof(N2pBuf));
 	for (i = 0; i < plan.nscopes; i++)
 	{
@@ -1107,6 +1198,8 @@ pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 			exec(conn, f.scratch.data, err);
 	t0 = now_seconds();
 	ok = ok && fill_tables(&f, spill, err);
+	for (i = 0; ok && t->pruned_rels && i < plan.nscopes; i++)
+		ok = plan.scopes[i].kind != N2P_REC_REL || prune_table(conn, t, &plan.scopes[i], err);
 	log_verbose("typed tables filled in %.2f s", now_seconds() - t0);
 	t0 = now_seconds();
 	for (i = 0; ok && i < plan.nscopes; i++)

@@ -23,12 +23,14 @@
 typedef struct TypedTarget
 {
 	const char *qschema;		/* quoted target schema */
+	const char *schema;			/* the same, as given */
 	const char *postgis_schema; /* quoted schema of PostGIS, NULL without */
 	char		point_type[160];	/* qualified composite used without PostGIS */
 	bool		tables;			/* --typed=tables: tables instead of views */
 	const N2pGraphMeta *meta;	/* uniqueness constraints */
 	N2pPgEncodeOpts *enc;		/* U+0000 handling, as for the base tables */
 	Progress   *progress;
+	bool		pruned_rels;	/* relationships were skipped (--skip-dangling) */
 } TypedTarget;
 
 /*

@@ -45,6 +45,7 @@ struct N2pCatalog
 
 #define TCODE_SCOPE UINT64_MAX
 #define ELEM_EMPTY 0xFF
+#define ELEM_MIXED 0xFE
 
 static uint64_t
 type_code(const N2pValue *v)
@@ -54,10 +55,17 @@ type_code(const N2pValue *v)
 
 	if (v->type == N2P_LIST)
 	{
+		size_t		i;
+
 		if (v->u.list.n == 0)
 			return (uint64_t) N2P_LIST | ((uint64_t) ELEM_EMPTY << 8);
 		e = &v->u.list.items[0];
 		elem = (uint64_t) e->type;
+		/* a list is typed by all its elements: mixed ones make it jsonb */
+		for (i = 1; i < v->u.list.n; i++)
+			if (v->u.list.items[i].type != e->type ||
+				(e->type == N2P_POINT && v->u.list.items[i].u.point.srid != e->u.point.srid))
+				return (uint64_t) N2P_LIST | ((uint64_t) ELEM_MIXED << 8);
 	}
 	return (uint64_t) v->type | elem << 8 |
 		(e->type == N2P_POINT ? (uint64_t) (uint32_t) e->u.point.srid << 16 : 0);
@@ -71,9 +79,10 @@ code_name(uint64_t code, char *buf, size_t len)
 	int32_t		srid = (int32_t) (uint32_t) (code >> 16);
 	char		inner[32];
 
-	if (t == N2P_LIST && elem == ELEM_EMPTY)
+	if (t == N2P_LIST && (elem == ELEM_EMPTY || elem == ELEM_MIXED))
 	{
-		snprintf(buf, len, "list");
+		/* "list<mixed>" names no scalar type, so the column becomes jsonb */
+		snprintf(buf, len, elem == ELEM_EMPTY ? "list" : "list<mixed>");
 		return;
 	}
 	if ((t == N2P_LIST ? elem : t) == N2P_POINT)

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct N2pSpill
 {
@@ -24,6 +25,31 @@ struct N2pSpill
 	N2pArena	arena;			/* the record being read */
 	uint64_t	bytes;
 };
+
+/* tmpfile() ignores $TMPDIR; a big spill must go where the user says. */
+static FILE *
+open_temp(N2pError *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char		path[4096];
+	int			fd;
+	FILE	   *f;
+
+	snprintf(path, sizeof(path), "%s/neo2pg-spill-XXXXXX", dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemp(path)) < 0)
+	{
+		n2p_error_set(err, N2P_ERR_IO, "could not create a temporary file in \"%s\": %s",
+					  dir && *dir ? dir : "/tmp", strerror(errno));
+		return NULL;
+	}
+	unlink(path);				/* gone when closed, whatever happens */
+	if ((f = fdopen(fd, "w+")) == NULL)
+	{
+		n2p_error_set(err, N2P_ERR_IO, "could not open a temporary file: %s", strerror(errno));
+		close(fd);
+	}
+	return f;
+}
 
 N2pSpill *
 n2p_spill_new(const N2pAllocator *alloc, N2pError *err)
@@ -39,9 +65,9 @@ n2p_spill_new(const N2pAllocator *alloc, N2pError *err)
 	sp->alloc = alloc;
 	n2p_buf_init(&sp->buf, alloc);
 	n2p_arena_init(&sp->arena, alloc, 0);
-	if ((sp->f = tmpfile()) == NULL)
+	if ((sp->f = open_temp(err)) == NULL)
 	{
-		n2p_error_set(err, N2P_ERR_IO, "could not create a temporary file: %s", strerror(errno));
+		n2p_buf_free(&sp->buf);
 		n2p_free(alloc, sp);
 		return NULL;
 	}
