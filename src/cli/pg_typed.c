@@ -7,8 +7,9 @@
  *
  * Names.  A node view is named after its label, a relationship view after
  * its type.  When that name is taken by a base object (nodes,
- * relationships, load_info, catalog, neo4j_point) a node view gets the
- * suffix "_label" and a relationship view "_type"; a relationship type
+ * relationships, load_info, catalog, neo4j_point) or by anything else in
+ * the schema (an index, a user's table) a node view gets the suffix
+ * "_label" and a relationship view "_type"; a relationship type
  * that shares its name with a label also gets "_type".  Names are cut to
  * PostgreSQL's 63 bytes (on a character boundary) and, if still taken,
  * numbered "_2", "_3", ...  A property column is named after its key; a
@@ -275,7 +276,8 @@ name_relations(Plan *p, const NameSet *taken)
 	{
 		ScopePlan  *sp = &p->scopes[i];
 		bool		is_node = sp->kind == N2P_REC_NODE;
-		bool		clash = reserved(sp->scope) || (!is_node && name_taken(&labels, sp->scope));
+		bool		clash = reserved(sp->scope) || name_taken(taken, sp->scope) ||
+			(!is_node && name_taken(&labels, sp->scope));
 
 		unique_name(&rels, sp->scope, clash ? (is_node ? "_label" : "_type") : "", sp->relation);
 	}

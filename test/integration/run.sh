@@ -767,6 +767,81 @@ PY
 	ok "301 typed tables (more than have spill files of their own) equal their views"
 }
 
+# make_tiny DIR NODES_JSON RELS_JSON CONSTRAINTS_JSON: a minimal backup
+make_tiny() {
+	mkdir -p "$1/data"
+	printf '%s' "$2" >"$1/data/nodes_1.json"
+	printf '%s' "$3" >"$1/data/relationships_1.json"
+	printf '%s' "$4" >"$1/uniqueness_constraints.json"
+	echo false >"$1/compressed.json"
+}
+
+t_hostile_names() {
+	# a key long enough to overflow a fixed buffer, followed by a key that
+	# is SQL: both must stay names (this once ran the second key as SQL)
+	local long second
+	long=$(python3 -c 'print("!" + "A" * 600)')
+	second=') AS c FROM neo4j.nodes; CREATE TABLE public.pwned(); CREATE VIEW neo4j.zz AS SELECT id, labels --'
+	python3 - "$WORK/hostile" "$long" "$second" <<'PY'
+import json, os, sys
+d, k1, k2 = sys.argv[1:4]
+os.makedirs(os.path.join(d, "data"))
+nodes = [{"node_id": 1, "node_labels": "L", "node_props": {k1: "a", k2: "b"}, "hash_props": {}},
+         # labels that collide with index names, a constraint without a name
+         {"node_id": 2, "node_labels": "Person:nodes_pkey", "node_props": {"uid": 1, "mix": [1, "a"]},
+          "hash_props": {}},
+         {"node_id": 3, "node_labels": "Person", "node_props": {"uid": 2, "mix": [2.5]}, "hash_props": {}}]
+open(os.path.join(d, "data", "nodes_3.json"), "w").write(json.dumps(nodes, indent=0))
+open(os.path.join(d, "data", "relationships_0.json"), "w").write("[]")
+json.dump([{"node_label": "Person", "node_prop": "uid"}], open(os.path.join(d, "uniqueness_constraints.json"), "w"))
+json.dump(False, open(os.path.join(d, "compressed.json"), "w"))
+PY
+	for mode in views tables; do
+		fresh_db it_hostile
+		run copy --typed=$mode "$WORK/hostile" "$(conninfo it_hostile)"
+		[ "$rc" -eq 0 ] || { not_ok "hostile names ($mode)" "$(cat "$WORK/out")"; return; }
+		[ "$(sql it_hostile "SELECT to_regclass('public.pwned') IS NULL AND to_regclass('neo4j.zz') IS NULL")" = t ] ||
+			{ not_ok "hostile names ($mode): a key ran as SQL"; return; }
+		[ "$(sql it_hostile "SELECT count(*) FROM neo4j.catalog WHERE scope = 'L' AND \"column\" IS NOT NULL")" = 2 ] ||
+			{ not_ok "hostile names ($mode): both keys are columns"; return; }
+		[ "$(sql it_hostile "SELECT pg_type FROM neo4j.catalog WHERE key = 'mix' AND scope = 'Person' LIMIT 1")" = jsonb ] ||
+			{ not_ok "hostile names ($mode): a mixed list is jsonb"; return; }
+		sql it_hostile 'SELECT * FROM neo4j."Person", neo4j.nodes_pkey_label' >/dev/null ||
+			{ not_ok "hostile names ($mode): views readable"; return; }
+	done
+	ok "hostile keys stay names, labels named like indexes, unnamed constraints, mixed lists"
+}
+
+t_dangling_typed_tables() {
+	fresh_db it_dt
+	run copy --typed=tables --skip-dangling "$WORK/bad_dangling" "$(conninfo it_dt)"
+	[ "$rc" -eq 0 ] || { not_ok "--skip-dangling with --typed=tables" "$(cat "$WORK/out")"; return; }
+	local n
+	n=$(sql it_dt "SELECT sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM neo4j.%I', relation), false, true, '')))[1]::text::int) FROM (SELECT DISTINCT relation FROM neo4j.catalog WHERE kind = 'type' AND relation IS NOT NULL) r")
+	[ "$n" = 58 ] || { not_ok "--skip-dangling with --typed=tables: typed relationship rows" "$n"; return; }
+	ok "--skip-dangling with --typed=tables leaves the skipped relationships out of the typed tables"
+}
+
+t_secret_target() {
+	run copy examples/backup "postgresql:/alice:S3cret@db/x"
+	[ "$rc" -eq 2 ] && ! grep -q S3cret "$WORK/out" ||
+		{ not_ok "a malformed target is not echoed" "$(cat "$WORK/out")"; return; }
+	run copy examples/backup "postgresql://alice:S3%zzcret@localhost/x"
+	[ "$rc" -ne 0 ] && ! grep -q "S3" "$WORK/out" ||
+		{ not_ok "libpq's parse errors are not echoed" "$(cat "$WORK/out")"; return; }
+	run copy examples/backup "password=S3 cret host=localhost"
+	[ "$rc" -ne 0 ] && ! grep -q "cret" "$WORK/out" ||
+		{ not_ok "libpq's parse errors are not echoed (conninfo)" "$(cat "$WORK/out")"; return; }
+	ok "malformed targets fail without echoing what could be a password"
+}
+
+t_inspect_goes_on() {
+	run inspect "$WORK/bad_bad-literal"
+	expect_fail "inspect after a bad literal" "invalid date literal" "Problems: 1" || return
+	grep -q "stopped" "$WORK/out" && { not_ok "inspect stops at a bad literal" "$(cat "$WORK/out")"; return; }
+	ok "inspect lists a bad literal and reads on"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
@@ -774,7 +849,8 @@ tests=("$@")
 	schema_option plain_chunks generated bad_inputs skip_dangling replace_nul
 	unique_violation inspect usage password local_cluster big_chunk_memory
 	typed_values typed_values_postgis typed_edges typed_names typed_none
-	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many)
+	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many
+	hostile_names dangling_typed_tables secret_target inspect_goes_on)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
