@@ -52,9 +52,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/test/unit/%: test/unit/%.c $(BUILD)/libneo2pg.a
+$(BUILD)/test/unit/%: test/unit/%.c test/unit/test_support.h $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libneo2pg.a -lcmocka $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itest/unit -o $@ $< $(BUILD)/libneo2pg.a -lcmocka $(LDLIBS)
 
 unit: $(UNIT_BINS)
 

@@ -5,8 +5,8 @@
 #
 #   bench/run.sh [NODES [RELS]]      (default 1000000 2000000)
 #
-# Prints both times, their ratio, and neo2pg's peak memory.  Run by hand;
-# no test depends on timings.
+# Prints the times, their ratios (paired within a round, median over the
+# rounds) and neo2pg's peak memory.  Run by hand; no test depends on timings.
 set -eu
 cd "$(dirname "$0")/.."
 NODES=${1:-1000000}
@@ -33,39 +33,32 @@ createdb bench
 q() { psql -X -q -At -d bench -v ON_ERROR_STOP=1 "$@"; }
 now() { date +%s.%N; }
 
-ROUNDS=${ROUNDS:-3}
-best() { python3 -c 'import sys; print(min(float(x) for x in sys.argv[1:]))' "$@"; }
+ROUNDS=${ROUNDS:-5}
+# autovacuum's analyze of the last load would run during the next timing
+q -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
 
 # --- neo2pg, end to end: read, inflate, parse, encode, COPY, keys, indexes,
-#     and per mode: no typed relations, typed views (the default), typed tables
-declare -A mode_times
-for mode in none views tables; do
-	for i in $(seq "$ROUNDS"); do
-		t0=$(now)
-		./neo2pg -v copy --replace --typed=$mode "$BACKUP" "dbname=bench" 2>"$OUT/neo2pg-$mode.log"
-		t1=$(now)
-		mode_times[$mode]+="$(python3 -c "print($t1 - $t0)") "
-		q -c "CHECKPOINT"
-	done
-done
-peak=$(sed -n 's/.*peak memory: \([0-9]*\) kB.*/\1/p' "$OUT/neo2pg-views.log")
-peak_tables=$(sed -n 's/.*peak memory: \([0-9]*\) kB.*/\1/p' "$OUT/neo2pg-tables.log")
-# leave the base layout of the last mode out of the way of the export below
-./neo2pg -q copy --replace --typed=none "$BACKUP" "dbname=bench"
+#     per mode: no typed relations, typed views (the default), typed tables
+declare -A times
+run_mode() {
+	local t0 t1
+	t0=$(now)
+	./neo2pg -v copy --replace --typed="$1" "$BACKUP" "dbname=bench" 2>"$OUT/neo2pg-$1.log"
+	t1=$(now)
+	times[$1]+="$(python3 -c "print($t1 - $t0)") "
+	q -c "CHECKPOINT"
+}
 
-# --- the rows neo2pg produced, as COPY files the server can read
-q -c "COPY neo4j.nodes TO '$PGDIR/nodes.copy' (FORMAT binary)"
-q -c "COPY neo4j.relationships TO '$PGDIR/rels.copy' (FORMAT binary)"
-q -c "CHECKPOINT"
-
-# --- baseline: the same tables, keys, indexes and constraint, from the files
-base_times=()
-for i in $(seq "$ROUNDS"); do
-t2=$(now)
-q <<SQL
+# --- baseline: the same tables, keys, indexes and constraint, from COPY
+#     files of exactly the rows neo2pg produced, with the same memory settings
+run_base() {
+	local t0 t1
+	t0=$(now)
+	q <<SQL
 BEGIN;
 DROP SCHEMA IF EXISTS base CASCADE;
-SET LOCAL synchronous_commit = off;
+SET LOCAL maintenance_work_mem = '256MB';
+SET LOCAL work_mem = '64MB';
 CREATE SCHEMA base;
 CREATE TABLE base.nodes (id bigint NOT NULL, labels text[] NOT NULL, props jsonb NOT NULL, prop_types jsonb);
 CREATE TABLE base.relationships (id bigint NOT NULL, type text NOT NULL, start_id bigint NOT NULL,
@@ -81,31 +74,55 @@ CREATE INDEX ON base.nodes USING gin (labels);
 CREATE INDEX ON base.relationships (start_id);
 CREATE INDEX ON base.relationships (end_id);
 CREATE INDEX ON base.relationships (type);
-$(q -c "SELECT format('CREATE UNIQUE INDEX ON base.nodes ((props->>%L)) WHERE labels @> ARRAY[%L]::text[];', c->>'node_prop', c->>'node_label') FROM neo4j.load_info, jsonb_array_elements(value) c WHERE key = 'uniqueness_constraints'")
+$unique_ddl
 COMMIT;
 SQL
-t3=$(now)
-base_times+=("$(python3 -c "print($t3 - $t2)")")
+	t1=$(now)
+	times[base]+="$(python3 -c "print($t1 - $t0)") "
+	q -c "CHECKPOINT"
+}
+
+./neo2pg -q copy --replace --typed=none "$BACKUP" "dbname=bench"
+q -c "COPY neo4j.nodes TO '$PGDIR/nodes.copy' (FORMAT binary)"
+q -c "COPY neo4j.relationships TO '$PGDIR/rels.copy' (FORMAT binary)"
+unique_ddl=$(q -c "SELECT format('CREATE UNIQUE INDEX ON base.nodes ((props->>%L)) WHERE labels @> ARRAY[%L]::text[];', c->>'node_prop', c->>'node_label') FROM neo4j.load_info, jsonb_array_elements(value) c WHERE key = 'uniqueness_constraints'")
 q -c "CHECKPOINT"
+
+# rounds interleave the four runs, so that a slow spell of the machine
+# does not fall on one of them only
+for i in $(seq "$ROUNDS"); do
+	run_base
+	run_mode none
+	run_mode views
+	run_mode tables
 done
+peak=$(sed -n 's/.*peak memory: \([0-9]*\) kB.*/\1/p' "$OUT/neo2pg-views.log")
+peak_tables=$(sed -n 's/.*peak memory: \([0-9]*\) kB.*/\1/p' "$OUT/neo2pg-tables.log")
 
 # --- the client alone: read, inflate and parse every chunk (no server)
 t4=$(now)
 for f in "$BACKUP"/data/*.json.gz; do build/bench/json_speed "$f" >/dev/null; done
 t5=$(now)
 
-python3 - "${mode_times[none]}" "${mode_times[views]}" "${mode_times[tables]}" "${base_times[*]}" \
+python3 - "${times[none]}" "${times[views]}" "${times[tables]}" "${times[base]}" \
 	"$t4" "$t5" "${peak:-0}" "${peak_tables:-0}" "$NODES" "$RELS" <<'PY'
-import sys
-none, views, tables, base = (min(map(float, a.split())) for a in sys.argv[1:5])
+import statistics, sys
+none, views, tables, base = ([float(x) for x in a.split()] for a in sys.argv[1:5])
 t4, t5 = float(sys.argv[5]), float(sys.argv[6])
 peak, peak_t, n, r = (int(x) for x in sys.argv[7:11])
-print("runs (s): " + "; ".join(f"{k} {v.strip()}" for k, v in zip(("none", "views", "tables", "baseline"), sys.argv[1:5])))
-print(f"rows:                    {n:,} nodes, {r:,} relationships (best of each below)")
-print(f"server-side COPY + DDL:  {base:8.2f} s  (baseline: same rows, same tables, keys and indexes)")
-print(f"neo2pg --typed=none:     {none:8.2f} s  ratio {none / base:.3f} x baseline (target <= 1.10)")
-print(f"neo2pg (typed views):    {views:8.2f} s  ratio {views / base:.3f} x baseline; views add {100 * (views / none - 1):+.1f}%")
-print(f"neo2pg --typed=tables:   {tables:8.2f} s  tables add {100 * (tables / none - 1):+.1f}% (target <= 30%)")
+med = statistics.median
+# a ratio is taken within one round (the runs sat next to each other in time),
+# then the median over the rounds: the machine's slow spells cancel out
+def paired(a, b):
+    return med([x / y for x, y in zip(a, b)])
+print("runs (s): " + "; ".join(f"{k} " + " ".join(f"{x:.2f}" for x in v)
+                               for k, v in (("baseline", base), ("none", none), ("views", views), ("tables", tables))))
+print(f"rows:                    {n:,} nodes, {r:,} relationships; medians over {len(base)} rounds")
+print(f"server-side COPY + DDL:  {med(base):8.2f} s  (baseline: same rows, same tables, keys and indexes)")
+print(f"neo2pg --typed=none:     {med(none):8.2f} s  ratio {paired(none, base):.3f} x baseline (target <= 1.10)")
+print(f"neo2pg (typed views):    {med(views):8.2f} s  ratio {paired(views, base):.3f} x baseline; "
+      f"views vs none {100 * (paired(views, none) - 1):+.1f}%")
+print(f"neo2pg --typed=tables:   {med(tables):8.2f} s  tables vs none {100 * (paired(tables, none) - 1):+.1f}% (target <= 30%)")
 print(f"neo2pg peak memory:      {peak / 1024:8.1f} MB (typed tables {peak_t / 1024:.1f} MB; target <= 64)")
 print(f"(json_speed over every chunk, inflate and inflate+parse: {t5 - t4:.2f} s)")
 PY

@@ -29,6 +29,18 @@ void		log_error(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 void		log_info(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 void		log_verbose(const char *fmt,...) __attribute__((format(printf, 1, 2)));
 void		log_n2p_error(const N2pError *err);
+
+/*
+ * Allocation for the CLI's own bookkeeping: out of memory ends the program,
+ * as pg_dump's pg_malloc does.  The open transaction dies with the
+ * connection, so the target is left as it was.  (The core never does this:
+ * it reports N2P_ERR_NOMEM to its caller.)
+ */
+void		exit_out_of_memory(void) __attribute__((noreturn));
+void	   *xcalloc(size_t n, size_t size);
+void	   *xrealloc(void *ptr, size_t size);
+char	   *xstrdup(const char *s);
+char	   *xstrndup(const char *s, size_t n);
 double		now_seconds(void);
 
 /* One line of the summary table, as pgloader prints it. */

@@ -17,6 +17,7 @@
 #include "cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -95,6 +96,47 @@ log_n2p_error(const N2pError *err)
 	if (err->key[0] && n < sizeof(where))
 		snprintf(where + n, sizeof(where) - n, "key \"%s\": ", err->key);
 	log_error("%s%s", where, err->msg);
+}
+
+/* ----------------------------------------------------------- allocation */
+
+void
+exit_out_of_memory(void)
+{
+	log_error("out of memory: nothing was loaded");
+	exit(EXIT_DATA);
+}
+
+static void *
+check_alloc(void *p)
+{
+	if (p == NULL)
+		exit_out_of_memory();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	return check_alloc(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *
+xrealloc(void *ptr, size_t size)
+{
+	return check_alloc(realloc(ptr, size ? size : 1));
+}
+
+char *
+xstrdup(const char *s)
+{
+	return check_alloc(strdup(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	return check_alloc(strndup(s, n));
 }
 
 /* ------------------------------------------------------------- progress */

@@ -604,7 +604,7 @@ find_postgis(PgSink *s, char **schema, N2pError *err)
 	if (!ok)
 		pg_fail(s, err, "PostgreSQL", res);
 	else if (PQntuples(res) == 1)
-		*schema = strdup(PQgetvalue(res, 0, 0));
+		*schema = xstrdup(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return ok;
 }

@@ -69,9 +69,9 @@ name_add(NameSet *set, const char *name)
 	if (set->n == set->cap)
 	{
 		set->cap = set->cap ? set->cap * 2 : 32;
-		set->names = realloc(set->names, set->cap * sizeof(char *));
+		set->names = xrealloc(set->names, set->cap * sizeof(char *));
 	}
-	set->names[set->n++] = strdup(name);
+	set->names[set->n++] = xstrdup(name);
 }
 
 static void
@@ -228,7 +228,7 @@ plan_scope(ScopePlan *sp, const N2pCatalogEntry *e, size_t from, size_t to,
 
 	sp->kind = e[from].kind;
 	sp->scope = e[from].scope;
-	sp->keys = calloc(nkeys ? nkeys : 1, sizeof(KeyPlan));
+	sp->keys = xcalloc(nkeys ? nkeys : 1, sizeof(KeyPlan));
 	sp->nkeys = nkeys;
 	while (i < to)
 	{
@@ -292,10 +292,13 @@ plan_build(Plan *p, N2pCatalog *cat, const TypedTarget *t, const NameSet *taken)
 				n;
 	const N2pCatalogEntry *e = n2p_catalog_entries(cat, &n);
 
+	/* NULL only when out of memory: never take it for an empty graph */
+	if (e == NULL)
+		exit_out_of_memory();
 	memset(p, 0, sizeof(*p));
 	p->entries = e;
 	p->nentries = n;
-	p->scopes = calloc(n ? n : 1, sizeof(ScopePlan));
+	p->scopes = xcalloc(n ? n : 1, sizeof(ScopePlan));
 	while (i < n)
 	{
 		size_t		nkeys,
@@ -666,11 +669,8 @@ struct TypedSpills
 TypedSpills *
 typed_spills_new(N2pError *err)
 {
-	TypedSpills *ts = calloc(1, sizeof(TypedSpills));
-
-	if (ts == NULL)
-		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	return ts;
+	(void) err;
+	return xcalloc(1, sizeof(TypedSpills));
 }
 
 static uint64_t
@@ -704,9 +704,7 @@ spill_entry(TypedSpills *ts, N2pRecKind kind, N2pStr name, N2pError *err)
 	if (ts->nscopes >= SPILL_SLOTS / 2)
 		return &ts->overflow;
 	e->kind = kind;
-	e->name = strndup(name.ptr, name.len);
-	if (e->name == NULL)
-		return (n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"), NULL);
+	e->name = xstrndup(name.ptr, name.len);
 	ts->nscopes++;
 	if (ts->ndedicated < MAX_DEDICATED_SPILLS)
 	{
@@ -1182,14 +1180,14 @@ pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 		return false;
 	plan_build(&plan, cat, t, &taken);
 	name_set_free(&taken);
-	f.bufs = calloc(plan.nscopes ? plan.nscopes : 1, sizeof(N2pBuf));
+	f.bufs = xcalloc(plan.nscopes ? plan.nscopes : 1, sizeof(N2pBuf));
 	for (i = 0; i < plan.nscopes; i++)
 	{
 		n2p_buf_init(&f.bufs[i], &n2p_libc_allocator);
 		if (plan.scopes[i].nkeys > maxkeys)
 			maxkeys = plan.scopes[i].nkeys;
 	}
-	f.vals = calloc(maxkeys, sizeof(N2pValue *));
+	f.vals = xcalloc(maxkeys, sizeof(N2pValue *));
 	n2p_buf_init(&f.extra, &n2p_libc_allocator);
 	n2p_buf_init(&f.scratch, &n2p_libc_allocator);
 	n2p_typed_encoder_init(&f.enc, &n2p_libc_allocator, t->postgis_schema != NULL, t->enc);

@@ -17,6 +17,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,24 +33,6 @@ static const char sample[] =
 
 /* ---------------------------------------------------------------- helpers */
 
-static unsigned char *
-gzip_bytes(const void *data, size_t len, size_t *outlen)
-{
-	z_stream	zs;
-	size_t		cap = compressBound(len) + 64;
-	unsigned char *out = malloc(cap);
-
-	memset(&zs, 0, sizeof(zs));
-	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	zs.next_in = (Bytef *) data;
-	zs.avail_in = (uInt) len;
-	zs.next_out = out;
-	zs.avail_out = (uInt) cap;
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	*outlen = cap - zs.avail_out;
-	deflateEnd(&zs);
-	return out;
-}
 
 /*
  * Read an input to its end into out; returns false (with err set) on
@@ -517,32 +501,6 @@ test_file_truncated_gzip(void **state)
 
 /* ---------------------------------------------------------------- allocator */
 
-typedef struct FailingAlloc
-{
-	int			left;
-	int			live;			/* outstanding blocks, to check zfree */
-} FailingAlloc;
-
-static void *
-failing_malloc(size_t size, void *ctx)
-{
-	FailingAlloc *fa = ctx;
-
-	if (fa->left-- <= 0)
-		return NULL;
-	fa->live++;
-	return malloc(size);
-}
-
-static void
-failing_free(void *ptr, void *ctx)
-{
-	FailingAlloc *fa = ctx;
-
-	fa->live--;
-	free(ptr);
-}
-
 /* zlib's memory comes from our allocator, and every failure is clean. */
 static void
 test_failing_allocator(void **state)
@@ -554,7 +512,7 @@ test_failing_allocator(void **state)
 	(void) state;
 	for (n = 0;; n++)
 	{
-		FailingAlloc fa = {n, 0};
+		FailingAlloc fa = {.left = n};
 		N2pAllocator a = {failing_malloc, NULL, failing_free, &fa};
 		N2pError	err;
 		N2pInput   *in;

@@ -21,6 +21,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -256,24 +258,6 @@ one_scalar(const char *json, N2pArena *arena)
 	return v;
 }
 
-static unsigned char *
-gzip_bytes(const void *data, size_t len, size_t *outlen)
-{
-	z_stream	zs;
-	size_t		cap = compressBound(len) + 64;
-	unsigned char *out = malloc(cap);
-
-	memset(&zs, 0, sizeof(zs));
-	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	zs.next_in = (Bytef *) data;
-	zs.avail_in = (uInt) len;
-	zs.next_out = out;
-	zs.avail_out = (uInt) cap;
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	*outlen = cap - zs.avail_out;
-	deflateEnd(&zs);
-	return out;
-}
 
 /* ---------------------------------------------------------------- Python forms */
 
@@ -990,39 +974,6 @@ test_document_errors(void **state)
 
 /* ---------------------------------------------------------------- allocator */
 
-typedef struct FailingAlloc
-{
-	int			left;			/* allocations that still succeed */
-} FailingAlloc;
-
-static void *
-failing_malloc(size_t size, void *ctx)
-{
-	FailingAlloc *fa = ctx;
-
-	if (fa->left-- <= 0)
-		return NULL;
-	return malloc(size);
-}
-
-static void *
-failing_realloc(void *ptr, size_t old_size, size_t new_size, void *ctx)
-{
-	FailingAlloc *fa = ctx;
-
-	(void) old_size;
-	if (fa->left-- <= 0)
-		return NULL;
-	return realloc(ptr, new_size);
-}
-
-static void
-failing_free(void *ptr, void *ctx)
-{
-	(void) ctx;
-	free(ptr);
-}
-
 /*
  * Fail the n-th allocation for every n until the document parses: each
  * failure must be a clean NOMEM (ASan finds any leak or bad access).
@@ -1034,7 +985,7 @@ run_failing(const void *doc, size_t len)
 
 	for (n = 0;; n++)
 	{
-		FailingAlloc fa = {n};
+		FailingAlloc fa = {.left = n};
 		N2pAllocator a = {failing_malloc, failing_realloc, failing_free, &fa};
 		N2pError	err;
 		N2pInput   *in;

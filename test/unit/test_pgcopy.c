@@ -21,6 +21,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_support.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -818,42 +820,6 @@ test_copy_record_rel(void **state)
 
 /* ------------------------------------------------------- failing allocator */
 
-typedef struct FailingAlloc
-{
-	int			left;			/* allocations that still succeed */
-	int			calls;
-} FailingAlloc;
-
-static void *
-failing_malloc(size_t size, void *ctx)
-{
-	FailingAlloc *fa = ctx;
-
-	fa->calls++;
-	if (fa->left-- <= 0)
-		return NULL;
-	return malloc(size);
-}
-
-static void *
-failing_realloc(void *ptr, size_t old_size, size_t new_size, void *ctx)
-{
-	FailingAlloc *fa = ctx;
-
-	(void) old_size;
-	fa->calls++;
-	if (fa->left-- <= 0)
-		return NULL;
-	return realloc(ptr, new_size);
-}
-
-static void
-failing_free(void *ptr, void *ctx)
-{
-	(void) ctx;
-	free(ptr);
-}
-
 /*
  * Encode rec with the n-th allocation failing, for every n up to the
  * number the record needs: each must be false with N2P_ERR_NOMEM, and the
@@ -874,7 +840,7 @@ run_failing(const N2pRecord *rec, N2pPgEncodeOpts *opts)
 
 	for (n = 0;; n++)
 	{
-		FailingAlloc fa = {n, 0};
+		FailingAlloc fa = {.left = n};
 		N2pAllocator a = {failing_malloc, failing_realloc, failing_free, &fa};
 		N2pBuf		out,
 					types;
@@ -959,7 +925,7 @@ test_failing_allocator(void **state)
 
 		for (n = 0;; n++)
 		{
-			FailingAlloc fa = {n, 0};
+			FailingAlloc fa = {.left = n};
 			N2pAllocator a = {failing_malloc, failing_realloc, failing_free, &fa};
 			N2pBuf		out;
 			N2pError	err;
