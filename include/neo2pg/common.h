@@ -110,8 +110,37 @@ typedef struct N2pBuf
 
 void		n2p_buf_init(N2pBuf *buf, const N2pAllocator *alloc);
 bool		n2p_buf_reserve(N2pBuf *buf, size_t extra);
-bool		n2p_buf_append(N2pBuf *buf, const void *data, size_t len);
-bool		n2p_buf_putc(N2pBuf *buf, char c);
+bool		n2p_buf_append_slow(N2pBuf *buf, const void *data, size_t len);
+
+/*
+ * The encoders append millions of short pieces: the common case, room
+ * already there, is inline.  The buffer stays NUL-terminated.
+ */
+static inline bool
+n2p_buf_append(N2pBuf *buf, const void *data, size_t len)
+{
+	if (buf->len + len < buf->cap)
+	{
+		if (len)
+			__builtin_memcpy(buf->data + buf->len, data, len);
+		buf->len += len;
+		buf->data[buf->len] = '\0';
+		return true;
+	}
+	return n2p_buf_append_slow(buf, data, len);
+}
+
+static inline bool
+n2p_buf_putc(N2pBuf *buf, char c)
+{
+	if (buf->len + 1 < buf->cap)
+	{
+		buf->data[buf->len++] = c;
+		buf->data[buf->len] = '\0';
+		return true;
+	}
+	return n2p_buf_append_slow(buf, &c, 1);
+}
 bool		n2p_buf_printf(N2pBuf *buf, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 void		n2p_buf_reset(N2pBuf *buf);

@@ -258,22 +258,13 @@ n2p_buf_reserve(N2pBuf *buf, size_t extra)
 }
 
 bool
-n2p_buf_append(N2pBuf *buf, const void *data, size_t len)
+n2p_buf_append_slow(N2pBuf *buf, const void *data, size_t len)
 {
 	if (!n2p_buf_reserve(buf, len))
 		return false;
-	memcpy(buf->data + buf->len, data, len);
+	if (len)
+		memcpy(buf->data + buf->len, data, len);
 	buf->len += len;
-	buf->data[buf->len] = '\0';
-	return true;
-}
-
-bool
-n2p_buf_putc(N2pBuf *buf, char c)
-{
-	if (!n2p_buf_reserve(buf, 1))
-		return false;
-	buf->data[buf->len++] = c;
 	buf->data[buf->len] = '\0';
 	return true;
 }

@@ -1158,6 +1158,43 @@ shortest_digits(double d, char *digits, int *exp10)
 	return n;
 }
 
+/*
+ * The common case without snprintf/strtod: coordinates and measurements
+ * usually have at most 6 decimals.  If k / 1e6 == |d| for an integer k,
+ * the decimal k * 10^-6 reads back as d (the division is correctly
+ * rounded), and below 1e9 doubles lie closer than 1e-6 apart, so no other
+ * decimal of at most 6 places reads back as d: k without its trailing
+ * zeros is the shortest form.  Returns 0 when the case does not apply.
+ */
+static int
+short_decimal_digits(double d, char *digits, int *exp10)
+{
+	double		a = fabs(d);
+	double		scaled = a * 1e6;
+	int64_t		k;
+	char		tmp[24];
+	int			n = 0,
+				i;
+
+	if (!(a >= 1e-6 && a < 1e9))
+		return 0;
+	k = (int64_t) (scaled + 0.5);
+	if ((double) k / 1e6 != a)
+		return 0;
+	while (k > 0)
+	{
+		tmp[n++] = (char) ('0' + k % 10);
+		k /= 10;
+	}
+	*exp10 = n - 1 - 6;
+	for (i = 0; i < n; i++)
+		digits[i] = tmp[n - 1 - i];
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	return n;
+}
+
 /* Append n copies of ch; the fixed-notation range keeps n small enough. */
 static size_t
 put_run(char *out, char ch, int n)
@@ -1190,7 +1227,9 @@ n2p_format_double(double d, char *buf)
 		return (size_t) snprintf(buf, N2P_DOUBLE_BUFSZ, "nan");
 	if (isinf(d))
 		return (size_t) snprintf(buf, N2P_DOUBLE_BUFSZ, "%s", d < 0 ? "-inf" : "inf");
-	nd = shortest_digits(d, digits, &exp10);
+	nd = short_decimal_digits(d, digits, &exp10);
+	if (nd == 0)
+		nd = shortest_digits(d, digits, &exp10);
 	if (signbit(d))
 		buf[len++] = '-';
 	if (exp10 < -4 || exp10 >= 16)
