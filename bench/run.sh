@@ -89,7 +89,11 @@ unique_ddl=$(q -c "SELECT format('CREATE UNIQUE INDEX ON base.nodes ((props->>%L
 q -c "CHECKPOINT"
 
 # rounds interleave the four runs, so that a slow spell of the machine
-# does not fall on one of them only
+# does not fall on one of them only; a first round warms caches and is
+# not counted
+run_base; run_mode none; run_mode views; run_mode tables
+unset times
+declare -A times
 for i in $(seq "$ROUNDS"); do
 	run_base
 	run_mode none
