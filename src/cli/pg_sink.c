@@ -29,6 +29,7 @@
 #include "pg_typed.h"
 
 #include <jansson.h>
+#include <sys/socket.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,23 @@ end_copy(PgSink *s, const char *abort_reason, N2pError *err)
 
 /* --------------------------------------------------------------- begin */
 
+/*
+ * A deep send buffer lets the client run ahead of the server while it
+ * parses the next chunk, instead of the server waiting on it: a Unix
+ * socket's default (about 208 kB) cost 10-20% of the load's COPY time
+ * against TCP's auto-tuned 4 MB.  Best effort: the kernel caps it at
+ * net.core.wmem_max.
+ */
+static void
+widen_send_buffer(PGconn *conn)
+{
+	int			size = 4 * 1024 * 1024;
+	int			fd = PQsocket(conn);
+
+	if (fd >= 0)
+		(void) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+}
+
 /* Server notices ("schema already exists") are chatter: -v shows them. */
 static void
 notice_to_log(void *arg, const char *message)
@@ -224,6 +242,7 @@ connect_target(PgSink *s, N2pError *err)
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
 		return pg_fail(s, err, "could not connect to PostgreSQL", NULL);
 	PQsetNoticeProcessor(s->conn, notice_to_log, NULL);
+	widen_send_buffer(s->conn);
 	s->qschema = PQescapeIdentifier(s->conn, s->opts.schema, strlen(s->opts.schema));
 	if (s->qschema == NULL)
 		return pg_fail(s, err, "schema name", NULL);
