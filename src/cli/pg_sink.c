@@ -27,6 +27,7 @@
 #include "neo2pg/catalog.h"
 #include "neo2pg/pgcopy.h"
 #include "pg_typed.h"
+#include "pg_util.h"
 
 #include <jansson.h>
 #include <sys/socket.h>
@@ -66,14 +67,7 @@ typedef struct PgSink
 static bool
 pg_fail(PgSink *s, N2pError *err, const char *what, const PGresult *res)
 {
-	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(s->conn);
-	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
-	size_t		len = strlen(msg);
-
-	while (len > 0 && msg[len - 1] == '\n')
-		len--;
-	return n2p_error_set(err, N2P_ERR_IO, "%s: %.*s%s%s", what, (int) len, msg,
-						 detail ? " " : "", detail ? detail : "");
+	return pg_error(s->conn, err, what, res);
 }
 
 /*
@@ -166,23 +160,12 @@ start_copy(PgSink *s, N2pRecKind kind, N2pError *err)
 static bool
 end_copy(PgSink *s, const char *abort_reason, N2pError *err)
 {
-	PGresult   *res;
-	bool		ok = true;
-
 	if (s->copying < 0)
 		return true;
 	s->copying = -1;
 	if (!abort_reason && (!n2p_copy_trailer(&s->buf) || !flush_copy(s, err)))
 		abort_reason = "client error";
-	if (PQputCopyEnd(s->conn, abort_reason) != 1)
-		return pg_fail(s, err, "COPY", NULL);
-	while ((res = PQgetResult(s->conn)) != NULL)
-	{
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && ok && !abort_reason)
-			ok = pg_fail(s, err, "COPY", res);
-		PQclear(res);
-	}
-	return ok && !abort_reason;
+	return pg_copy_finish(s->conn, abort_reason, "COPY", err);
 }
 
 /* --------------------------------------------------------------- begin */

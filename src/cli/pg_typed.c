@@ -33,6 +33,7 @@
  *-------------------------------------------------------------------------
  */
 #include "pg_typed.h"
+#include "pg_util.h"
 #include "neo2pg/typemap.h"
 
 #include <stdlib.h>
@@ -491,22 +492,6 @@ view_sql(N2pBuf *b, PGconn *conn, const ScopePlan *sp, const TypedTarget *t)
 
 /* ------------------------------------------------------------ running */
 
-/*
- * Run one statement.  PQexecParams refuses several statements in one
- * string, so a quoting mistake can never smuggle a second one in.
- */
-static bool
-exec(PGconn *conn, const char *sql, N2pError *err)
-{
-	PGresult   *res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
-	bool		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-
-	if (!ok)
-		n2p_error_set(err, N2P_ERR_IO, "PostgreSQL: %s", PQresultErrorMessage(res));
-	PQclear(res);
-	return ok;
-}
-
 static bool
 create_helpers(PGconn *conn, const TypedTarget *t, N2pBuf *b, N2pError *err)
 {
@@ -526,7 +511,7 @@ create_helpers(PGconn *conn, const TypedTarget *t, N2pBuf *b, N2pError *err)
 					   try_types[i][2][0] == 'y' ?
 					   "IF t !~ '^[0-9]{4}-' OR t ~ '^0000-' THEN RETURN NULL; END IF; " : "",
 					   try_types[i][1]);
-		if (!exec(conn, b->data, err))
+		if (!pg_exec_one(conn, b->data, err))
 			return false;
 	}
 	if (t->postgis_schema)
@@ -534,7 +519,7 @@ create_helpers(PGconn *conn, const TypedTarget *t, N2pBuf *b, N2pError *err)
 	n2p_buf_reset(b);
 	n2p_buf_printf(b, "CREATE TYPE %s AS (srid integer, x double precision, "
 				   "y double precision, z double precision)", t->point_type);
-	return exec(conn, b->data, err);
+	return pg_exec_one(conn, b->data, err);
 }
 
 static bool
@@ -581,7 +566,7 @@ write_catalog(PGconn *conn, const TypedTarget *t, const Plan *p, N2pError *err)
 			 "CREATE TABLE %s.catalog (kind text NOT NULL, scope text NOT NULL, key text, "
 			 "neo4j_type text, pg_type text, \"values\" bigint NOT NULL, "
 			 "not_castable bigint NOT NULL, relation text, \"column\" text)", t->qschema);
-	if (!exec(conn, sql, err))
+	if (!pg_exec_one(conn, sql, err))
 		return false;
 	for (i = 0; i < p->nentries; i++)
 	{
@@ -627,7 +612,7 @@ pg_typed_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat, N2pError *e
 	{
 		ok = view_sql(&b, conn, &plan.scopes[i], t) ||
 			n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-		ok = ok && exec(conn, b.data, err);
+		ok = ok && pg_exec_one(conn, b.data, err);
 	}
 	plan_free(&plan);
 	n2p_buf_free(&b);
@@ -1007,17 +992,7 @@ copy_begin(TableFill *f, const ScopePlan *sp, N2pError *err)
 static bool
 copy_end(TableFill *f, const char *abort_reason, N2pError *err)
 {
-	PGresult   *res;
-	bool		ok = PQputCopyEnd(f->conn, abort_reason) == 1;
-
-	while ((res = PQgetResult(f->conn)) != NULL)
-	{
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && ok && !abort_reason)
-			ok = n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s",
-							   PQresultErrorMessage(res));
-		PQclear(res);
-	}
-	return ok && !abort_reason;
+	return pg_copy_finish(f->conn, abort_reason, "COPY into typed table", err);
 }
 
 /* One table from its own spill file, encoding while the server parses. */
@@ -1140,7 +1115,7 @@ table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *er
 				PQfreemem(qcol);
 			}
 	}
-	ok = !b.oom && exec(conn, b.data, err);
+	ok = !b.oom && pg_exec_one(conn, b.data, err);
 	n2p_buf_free(&b);
 	PQfreemem(qrel);
 	return ok;
@@ -1161,7 +1136,7 @@ prune_table(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *e
 	snprintf(sql, sizeof(sql), "DELETE FROM %s.%s t WHERE NOT EXISTS "
 			 "(SELECT 1 FROM %s.relationships r WHERE r.id = t.id)", t->qschema, qrel, t->qschema);
 	PQfreemem(qrel);
-	return exec(conn, sql, err);
+	return pg_exec_one(conn, sql, err);
 }
 
 bool
@@ -1195,7 +1170,7 @@ pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 	for (i = 0; ok && i < plan.nscopes; i++)
 		ok = (table_sql(&f.scratch, conn, &plan.scopes[i], t) ||
 			  n2p_error_set(err, N2P_ERR_NOMEM, "out of memory")) &&
-			exec(conn, f.scratch.data, err);
+			pg_exec_one(conn, f.scratch.data, err);
 	t0 = now_seconds();
 	ok = ok && fill_tables(&f, spill, err);
 	for (i = 0; ok && t->pruned_rels && i < plan.nscopes; i++)

@@ -1,0 +1,38 @@
+/*-------------------------------------------------------------------------
+ *
+ * pg_util.h
+ *	  libpq helpers shared by the PostgreSQL sink and the typed relations.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/cli/pg_util.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef NEO2PG_PG_UTIL_H
+#define NEO2PG_PG_UTIL_H
+
+#include "neo2pg/common.h"
+
+#include <libpq-fe.h>
+
+/* Set err from a failed result (or the connection's message); false. */
+bool		pg_error(PGconn *conn, N2pError *err, const char *what, const PGresult *res);
+
+/*
+ * Run exactly one statement that returns no rows.  PQexecParams refuses
+ * several statements in one string, so a quoting mistake can never smuggle
+ * a second one in.
+ */
+bool		pg_exec_one(PGconn *conn, const char *sql, N2pError *err);
+
+/*
+ * End a COPY FROM STDIN (aborting it with abort_reason when not NULL) and
+ * drain every result, as psql's handleCopyIn does.  True only for a COPY
+ * that completed.
+ */
+bool		pg_copy_finish(PGconn *conn, const char *abort_reason, const char *what,
+						   N2pError *err);
+
+#endif							/* NEO2PG_PG_UTIL_H */
