@@ -348,13 +348,22 @@ prepare_schema(PgSink *s, N2pError *err)
  * Index builds and foreign-key checks sort or hash whole tables: give this
  * transaction more memory for them, as pg_restore users are told to, but
  * never less than the server is already set to give.
+ *
+ * A foreign key's first check is one anti-join of the referencing table
+ * against the node ids.  Without statistics the planner hashes all node
+ * ids for it; merging the sorted sides against nodes' primary key is 2 to
+ * 3 times faster (1M nodes: 1.6 s against 0.7 s for 2M relationships, and
+ * against 0.3 s once relationships' own index exists; bench/run.sh).  The
+ * setting is local to this transaction, whose other joins are the
+ * dangling-relationship diagnostics, the same anti-join.
  */
 static bool
-raise_work_mem(PgSink *s, N2pError *err)
+tune_transaction(PgSink *s, N2pError *err)
 {
 	return run_ok(s, "SELECT set_config(name, v, true) FROM (VALUES "
 				  "('maintenance_work_mem', '256MB'), ('work_mem', '64MB')) w(name, v) "
-				  "WHERE pg_size_bytes(current_setting(name)) < pg_size_bytes(v)", err);
+				  "WHERE pg_size_bytes(current_setting(name)) < pg_size_bytes(v)", err) &&
+		run_ok(s, "SET LOCAL enable_hashjoin = off", err);
 }
 
 static bool
@@ -365,7 +374,7 @@ pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 	s->meta = meta;
 	return connect_target(s, err) &&
 		run_ok(s, "BEGIN", err) &&
-		raise_work_mem(s, err) &&
+		tune_transaction(s, err) &&
 		prepare_schema(s, err) &&
 		start_copy(s, N2P_REC_NODE, err);
 }
@@ -561,6 +570,11 @@ add_unique_index(PgSink *s, const N2pConstraint *c, N2pError *err)
 	return false;
 }
 
+/*
+ * Before the foreign keys: their check then merges two index-only scans
+ * instead of sorting the relationships (2 x 0.3 s against 2 x 0.7 s for
+ * 2M relationships).
+ */
 static bool
 build_indexes(PgSink *s, N2pError *err)
 {
@@ -581,6 +595,14 @@ build_indexes(PgSink *s, N2pError *err)
 		if (!run_ok(s, ddl[i], err))
 			return false;
 	}
+	return true;
+}
+
+static bool
+build_unique_indexes(PgSink *s, N2pError *err)
+{
+	size_t		i;
+
 	for (i = 0; i < s->meta->nconstraints; i++)
 	{
 		progress_step(s->opts.progress, s->meta->constraints[i].name ?
@@ -737,8 +759,9 @@ pg_finish(N2pSink *sink, N2pError *err)
 	progress_plan_steps(p, 8 + (int) s->meta->nconstraints + (s->cat != NULL));
 	ok = add_primary_key(s, "nodes", "node", err) &&
 		add_primary_key(s, "relationships", "relationship", err) &&
-		add_foreign_keys(s, err) &&
 		build_indexes(s, err) &&
+		add_foreign_keys(s, err) &&
+		build_unique_indexes(s, err) &&
 		build_typed(s, err) &&
 		write_load_info(s, err);
 	p->stats[N2P_REC_REL].rejected = s->rejected;
