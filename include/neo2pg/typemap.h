@@ -72,16 +72,25 @@ void		n2p_column_type_sql(N2pColumnType t, bool postgis, const char *point_type,
 bool		n2p_pg_castable(const N2pValue *v);
 
 /*
- * Append v as one field of a text-format COPY row for a column of type t
- * (escaped, no delimiter).  A value the column cannot hold (see
- * n2p_pg_castable, non-finite point coordinates) is written as NULL and
- * *lost is set, so that the caller keeps it elsewhere.
+ * Fields of typed columns for COPY, in text or binary format.  A value the
+ * column cannot hold (see n2p_pg_castable, non-finite point coordinates)
+ * is written as NULL and *lost is set, so that the caller keeps it
+ * elsewhere; in an array column such an element is a NULL element, and
+ * *lost is set too.
  */
 struct N2pPgEncodeOpts;
 typedef struct N2pTypedEncoder
 {
-	bool		postgis;		/* points as EWKT, else the composite's text */
+	bool		postgis;		/* points as PostGIS geometry, else the composite */
 	struct N2pPgEncodeOpts *opts;	/* U+0000 handling */
+
+	/*
+	 * Binary arrays name their element type's OID.  These two are not
+	 * fixed: the caller asks the target and sets them (0 when absent);
+	 * only arrays of points need them.
+	 */
+	uint32_t	geometry_oid;	/* PostGIS geometry */
+	uint32_t	point_oid;		/* the composite (srid int4, x, y, z float8) */
 	N2pBuf		field;			/* scratch, reused for every field */
 	N2pBuf		elem;
 } N2pTypedEncoder;
@@ -89,8 +98,26 @@ typedef struct N2pTypedEncoder
 void		n2p_typed_encoder_init(N2pTypedEncoder *enc, const N2pAllocator *alloc,
 								   bool postgis, struct N2pPgEncodeOpts *opts);
 void		n2p_typed_encoder_free(N2pTypedEncoder *enc);
+
+/*
+ * Append v as one field of a text-format COPY row for a column of type t
+ * (escaped, no delimiter): the canonical ISO text, EWKT or the
+ * composite's text, which PostgreSQL's input functions cast.
+ */
 bool		n2p_copy_text_typed(N2pTypedEncoder *enc, N2pBuf *out, const N2pValue *v,
 								N2pColumnType t, bool *lost, N2pError *err);
+
+/*
+ * Append v as one field of a binary-format COPY row (int32 length, then
+ * the type's binary form) for a column of type t.  The value is exactly
+ * the one PostgreSQL 15 makes of n2p_copy_text_typed's text, nanoseconds
+ * rounded the same way, and the same values are lost.  Points are EWKB
+ * with postgis, else a binary record of the composite.  A value whose
+ * type is not the column's is an N2P_ERR_USAGE error, as is an array of
+ * points whose element OID is not set.  On error out is left as it was.
+ */
+bool		n2p_copy_binary_typed(N2pTypedEncoder *enc, N2pBuf *out, const N2pValue *v,
+								  N2pColumnType t, bool *lost, N2pError *err);
 
 /* Append a text-COPY field for arbitrary text (escaping \, tab, CR, LF). */
 bool		n2p_copy_text_escape(N2pBuf *out, const char *s, size_t len);

@@ -1,12 +1,13 @@
 /*-------------------------------------------------------------------------
  *
  * pgtyped.c
- *	  Text-format COPY fields for typed columns (--typed=tables).
+ *	  Text-format COPY fields for typed columns (--typed=tables), and what
+ *	  the binary encoder (pgtyped_binary.c) shares with them.
  *
- * Text rather than binary COPY: the canonical ISO strings neo2pg already
+ * The text is the reference: the canonical ISO strings neo2pg already
  * produces are PostgreSQL's input syntax for every temporal type, PostGIS
- * reads EWKT, and the server's parsing of these short fields costs little
- * next to the jsonb of the base tables.
+ * reads EWKT, and the typed views cast the same strings.  The binary
+ * encoder reproduces what PostgreSQL makes of this text.
  *
  * Copyright (c) 2026, neo2pg developers
  *
@@ -18,9 +19,37 @@
 #include "neo2pg/literal.h"
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
+#include "pgtyped_int.h"
 
 #include <math.h>
 #include <string.h>
+
+bool
+n2p_typed_holds(const N2pValue *v)
+{
+	if (v->type == N2P_POINT)
+		return isfinite(v->u.point.x) && isfinite(v->u.point.y) && isfinite(v->u.point.z);
+	return n2p_pg_castable(v);
+}
+
+bool
+n2p_typed_append_string(N2pBuf *b, N2pStr s, const N2pPgEncodeOpts *opts, N2pError *err)
+{
+	const char *nul = memchr(s.ptr, '\0', s.len);
+	size_t		i;
+
+	if (nul == NULL)
+		return n2p_buf_append(b, s.ptr, s.len) ||
+			n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	if (opts == NULL || opts->nul_replacement == NULL)
+		return n2p_error_set(err, N2P_ERR_DATA,
+							 "string contains U+0000, which PostgreSQL cannot store (--replace-nul replaces it)");
+	for (i = 0; i < s.len; i++)
+		if (!(s.ptr[i] ? n2p_buf_putc(b, s.ptr[i])
+			  : n2p_buf_append(b, opts->nul_replacement, strlen(opts->nul_replacement))))
+			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	return true;
+}
 
 bool
 n2p_copy_text_escape(N2pBuf *out, const char *s, size_t len)
@@ -108,9 +137,7 @@ static bool
 scalar_text(N2pBuf *b, const N2pValue *v, N2pColumnType t, bool postgis,
 			N2pPgEncodeOpts *opts, bool *lost, N2pError *err)
 {
-	if (!n2p_pg_castable(v) ||
-		(v->type == N2P_POINT && (!isfinite(v->u.point.x) || !isfinite(v->u.point.y) ||
-								  !isfinite(v->u.point.z))))
+	if (!n2p_typed_holds(v))
 	{
 		*lost = true;
 		return false;
@@ -126,18 +153,7 @@ scalar_text(N2pBuf *b, const N2pValue *v, N2pColumnType t, bool postgis,
 				return n2p_buf_append(b, v->u.fnum.text, v->u.fnum.len);
 			return float_text(b, v->u.f);
 		case N2P_STRING:
-			if (memchr(v->u.str.ptr, '\0', v->u.str.len))
-			{
-				if (opts == NULL || opts->nul_replacement == NULL)
-					return n2p_error_set(err, N2P_ERR_DATA,
-										 "string contains U+0000, which PostgreSQL cannot store (--replace-nul replaces it)");
-				for (size_t i = 0; i < v->u.str.len; i++)
-					if (!(v->u.str.ptr[i] ? n2p_buf_putc(b, v->u.str.ptr[i])
-						  : n2p_buf_append(b, opts->nul_replacement, strlen(opts->nul_replacement))))
-						return false;
-				return true;
-			}
-			return n2p_buf_append(b, v->u.str.ptr, v->u.str.len);
+			return n2p_typed_append_string(b, v->u.str, opts, err);
 		case N2P_BYTES:
 			return bytes_text(b, v->u.str);
 		case N2P_POINT:
@@ -215,6 +231,8 @@ n2p_typed_encoder_init(N2pTypedEncoder *enc, const N2pAllocator *alloc, bool pos
 {
 	enc->postgis = postgis;
 	enc->opts = opts;
+	enc->geometry_oid = 0;
+	enc->point_oid = 0;
 	n2p_buf_init(&enc->field, alloc);
 	n2p_buf_init(&enc->elem, alloc);
 }
