@@ -24,7 +24,7 @@ PG_BINDIR := $(shell $(PG_CONFIG) --bindir 2>/dev/null)
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANITIZE) \
 	-Iinclude -Isrc/cli -I$(PG_INCLUDEDIR) -DN2P_PG_BINDIR='"$(PG_BINDIR)"'
-LDLIBS = -L$(PG_LIBDIR) -lpq -ljansson -lz -lcrypto -lm
+LDLIBS = -L$(PG_LIBDIR) -lpq -ljansson -lz -lcrypto -lm -pthread
 
 CORE_SRCS := $(wildcard src/core/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)

@@ -60,6 +60,8 @@ typedef struct PgSink
 	json_t	   *dangling_sample;
 	N2pCatalog *cat;			/* for the typed views; NULL with --typed=none */
 	TypedSpills *spill;			/* --typed=tables: the records, for a second pass */
+	TypedTablesJob *job;		/* --typed=tables, once the base COPY is done */
+	char	   *postgis;		/* quoted schema of PostGIS in the target, or NULL */
 } PgSink;
 
 /* ------------------------------------------------------------- helpers */
@@ -199,12 +201,49 @@ notice_to_log(void *arg, const char *message)
 	log_verbose("server: %.*s", (int) len, message);
 }
 
-static bool
-connect_target(PgSink *s, N2pError *err)
+static PGconn *
+open_connection(PgSink *s)
 {
 	const char *keys[] = {"dbname", "fallback_application_name", "client_encoding", NULL};
 	const char *vals[] = {s->opts.conninfo, "neo2pg", "UTF8", NULL};
+	PGconn	   *conn = PQconnectdbParams(keys, vals, 1);
 
+	if (conn && PQstatus(conn) == CONNECTION_OK)
+		widen_send_buffer(conn);
+	return conn;
+}
+
+static void
+notice_ignore(void *arg, const char *message)
+{
+	(void) arg;
+	(void) message;
+}
+
+/*
+ * The typed tables' second connection.  Without one they are built in the
+ * load's transaction, later: slower, never wrong, so no error.
+ */
+static PGconn *
+open_second_connection(PgSink *s)
+{
+	PGconn	   *conn = open_connection(s);
+
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+	{
+		log_verbose("no second connection for the typed tables: %s",
+					conn ? PQerrorMessage(conn) : "out of memory");
+		PQfinish(conn);
+		return NULL;
+	}
+	/* its thread must not write to the terminal */
+	PQsetNoticeProcessor(conn, notice_ignore, NULL);
+	return conn;
+}
+
+static bool
+connect_target(PgSink *s, N2pError *err)
+{
 	PQconninfoOption *parsed = NULL;
 	char	   *perr = NULL;
 
@@ -221,11 +260,10 @@ connect_target(PgSink *s, N2pError *err)
 	}
 	if (s->opts.conninfo)
 		PQconninfoFree(parsed);
-	s->conn = PQconnectdbParams(keys, vals, 1);
+	s->conn = open_connection(s);
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
 		return pg_fail(s, err, "could not connect to PostgreSQL", NULL);
 	PQsetNoticeProcessor(s->conn, notice_to_log, NULL);
-	widen_send_buffer(s->conn);
 	s->qschema = PQescapeIdentifier(s->conn, s->opts.schema, strlen(s->opts.schema));
 	if (s->qschema == NULL)
 		return pg_fail(s, err, "schema name", NULL);
@@ -301,6 +339,25 @@ drop_typed_relations(PgSink *s, N2pError *err)
 	return ok;
 }
 
+/*
+ * CREATE SCHEMA IF NOT EXISTS needs the right to create schemas even when
+ * the schema exists: a user who owns the schema but may not create one
+ * could not load.  So look first.
+ */
+static bool
+create_schema(PgSink *s, N2pError *err)
+{
+	const char *params[1] = {s->opts.schema};
+	PGresult   *res = PQexecParams(s->conn, "SELECT 1 FROM pg_namespace WHERE nspname = $1",
+								   1, NULL, params, NULL, NULL, 0);
+	int			found = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : -1;
+
+	if (found < 0)
+		pg_fail(s, err, "PostgreSQL", res);
+	PQclear(res);
+	return found > 0 || (found == 0 && run_ok(s, "CREATE SCHEMA %s", err));
+}
+
 static bool
 prepare_schema(PgSink *s, N2pError *err)
 {
@@ -335,7 +392,7 @@ prepare_schema(PgSink *s, N2pError *err)
 					run_ok(s, "DROP FUNCTION IF EXISTS %s.n2p_try_timestamptz, %s.n2p_try_interval", err) &&
 					run_ok(s, "DROP TYPE IF EXISTS %s.neo4j_point CASCADE", err)))
 		return false;
-	return run_ok(s, "CREATE SCHEMA IF NOT EXISTS %s", err) &&
+	return create_schema(s, err) &&
 		run_ok(s, "CREATE TABLE %s.nodes (id bigint NOT NULL, labels text[] NOT NULL, "
 			   "props jsonb NOT NULL, prop_types jsonb)", err) &&
 		run_ok(s, "CREATE TABLE %s.relationships (id bigint NOT NULL, type text NOT NULL, "
@@ -633,26 +690,46 @@ find_postgis(PgSink *s, char **schema, N2pError *err)
 	return ok;
 }
 
-static bool
-build_typed(PgSink *s, N2pError *err)
+static TypedTarget
+typed_target(PgSink *s)
 {
 	TypedTarget t = {.qschema = s->qschema, .schema = s->opts.schema, .tables = s->spill != NULL,
 	.meta = s->meta, .enc = &s->enc, .progress = s->opts.progress,
-	.pruned_rels = s->rejected > 0};
-	char	   *postgis;
-	bool		ok;
+	.postgis_schema = s->postgis};
+
+	snprintf(t.point_type, sizeof(t.point_type), "%s.neo4j_point", s->qschema);
+	return t;
+}
+
+/* --typed=tables: begin them as soon as the base COPY is done. */
+static bool
+start_typed_tables(PgSink *s, N2pError *err)
+{
+	TypedTarget t;
+
+	if (s->spill == NULL)
+		return true;
+	if (!find_postgis(s, &s->postgis, err))
+		return false;
+	t = typed_target(s);
+	s->job = pg_typed_tables_start(s->conn, &t, s->cat, s->spill, open_second_connection(s), err);
+	return s->job != NULL;
+}
+
+static bool
+build_typed(PgSink *s, N2pError *err)
+{
+	TypedTarget t;
 
 	if (s->cat == NULL)
 		return true;
 	progress_step(s->opts.progress, s->spill ? "typed tables and catalog" : "typed views and catalog");
-	if (!find_postgis(s, &postgis, err))
+	if (s->job)
+		return pg_typed_tables_finish(s->job, s->conn, s->rejected > 0, err);
+	if (!find_postgis(s, &s->postgis, err))
 		return false;
-	t.postgis_schema = postgis;
-	snprintf(t.point_type, sizeof(t.point_type), "%s.neo4j_point", s->qschema);
-	ok = s->spill ? pg_typed_tables_create(s->conn, &t, s->cat, s->spill, err)
-		: pg_typed_create(s->conn, &t, s->cat, err);
-	free(postgis);
-	return ok;
+	t = typed_target(s);
+	return pg_typed_create(s->conn, &t, s->cat, err);
 }
 
 /* ------------------------------------------------------------ load_info */
@@ -728,20 +805,6 @@ write_load_info(PgSink *s, N2pError *err)
 
 /* -------------------------------------------------------------- finish */
 
-/* An aborted transaction answers COMMIT with ROLLBACK: make sure. */
-static bool
-commit(PgSink *s, N2pError *err)
-{
-	PGresult   *res = PQexecParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
-	bool		ok = PQresultStatus(res) == PGRES_COMMAND_OK &&
-		strcmp(PQcmdStatus(res), "COMMIT") == 0;
-
-	if (!ok)
-		pg_fail(s, err, "COMMIT failed, nothing was loaded", res);
-	PQclear(res);
-	return ok;
-}
-
 static bool
 pg_finish(N2pSink *sink, N2pError *err)
 {
@@ -757,7 +820,8 @@ pg_finish(N2pSink *sink, N2pError *err)
 		progress_phase_done(p, N2P_REC_REL);
 	/* 2 primary keys, foreign keys, 4 indexes, the constraints, commit */
 	progress_plan_steps(p, 8 + (int) s->meta->nconstraints + (s->cat != NULL));
-	ok = add_primary_key(s, "nodes", "node", err) &&
+	ok = start_typed_tables(s, err) &&
+		add_primary_key(s, "nodes", "node", err) &&
 		add_primary_key(s, "relationships", "relationship", err) &&
 		build_indexes(s, err) &&
 		add_foreign_keys(s, err) &&
@@ -768,8 +832,10 @@ pg_finish(N2pSink *sink, N2pError *err)
 	if (!ok)
 		return false;
 	progress_step(p, "commit");
-	if (!commit(s, err))
+	if (!pg_commit(s->conn, "COMMIT failed, nothing was loaded", err))
 		return false;
+	pg_typed_tables_end(s->job, true);
+	s->job = NULL;
 	progress_phase_done(p, 2);
 	return true;
 }
@@ -785,6 +851,8 @@ pg_abort(N2pSink *sink)
 	n2p_error_init(&ignore);
 	end_copy(s, "neo2pg: load aborted", &ignore);
 	PQclear(PQexec(s->conn, "ROLLBACK"));
+	pg_typed_tables_end(s->job, false);
+	s->job = NULL;
 }
 
 static void
@@ -796,6 +864,8 @@ pg_close(N2pSink *sink)
 		PQfreemem(s->qschema);
 	if (s->conn)
 		PQfinish(s->conn);
+	pg_typed_tables_end(s->job, false);
+	free(s->postgis);
 	json_decref(s->dangling_sample);
 	n2p_catalog_free(s->cat);
 	typed_spills_free(s->spill);

@@ -224,11 +224,67 @@ reserved(const char *name)
 }
 
 /*
+ * A UNIQUE constraint on the typed column is only as strict as Neo4j's
+ * when PostgreSQL's equality is Neo4j's: interval says P1M = P30D,
+ * timestamptz equates offsets, rounding to microseconds merges nanoseconds,
+ * float8 has NaN = NaN.  Other kinds keep the base table's unique index on
+ * props->>key only.
+ */
+static bool
+unique_is_exact(N2pColumnType t)
+{
+	switch (t.kind)
+	{
+		case N2P_COL_BIGINT:
+		case N2P_COL_TEXT:
+		case N2P_COL_BOOL:
+		case N2P_COL_BYTEA:
+		case N2P_COL_DATE:
+			return !t.is_array;
+		default:
+			return false;
+	}
+}
+
+/*
+ * Typed tables name their keys' indexes themselves, from the names still
+ * free: the tables may be built in a staging schema and moved into the
+ * target, where a name the server picked there could be taken.
+ */
+static void
+name_keys(ScopePlan *sp, NameSet *rels, const TypedTarget *t)
+{
+	size_t		i,
+				k;
+
+	if (!t->tables)
+		return;
+	unique_name(rels, sp->relation, "_pkey", sp->pkey);
+	for (i = 0; sp->kind == N2P_REC_NODE && i < t->meta->nconstraints; i++)
+	{
+		const N2pConstraint *c = &t->meta->constraints[i];
+
+		if (strcmp(c->label, sp->scope) != 0)
+			continue;
+		for (k = 0; k < sp->nkeys; k++)
+		{
+			KeyPlan    *kp = &sp->keys[k];
+			char		base[2 * NAMEDATALEN];
+
+			if (strcmp(kp->key, c->prop) != 0 || !unique_is_exact(kp->type) || kp->ukey[0])
+				continue;
+			snprintf(base, sizeof(base), "%s_%s", sp->relation, kp->column);
+			unique_name(rels, base, "_key", kp->ukey);
+		}
+	}
+}
+
+/*
  * Node views first, so that labels keep their names before types do.
  * taken: every name already used in the schema (tables, indexes, types).
  */
 static void
-name_relations(Plan *p, const NameSet *taken)
+name_relations(Plan *p, const NameSet *taken, const TypedTarget *t)
 {
 	NameSet		rels = {0},
 				labels = {0};
@@ -251,6 +307,8 @@ name_relations(Plan *p, const NameSet *taken)
 
 		unique_name(&rels, sp->scope, clash ? (is_node ? "_label" : "_type") : "", sp->relation);
 	}
+	for (i = 0; i < p->nscopes; i++)
+		name_keys(&p->scopes[i], &rels, t);
 	typed_name_set_free(&rels);
 	typed_name_set_free(&labels);
 }
@@ -279,7 +337,42 @@ typed_plan_build(Plan *p, N2pCatalog *cat, const TypedTarget *t, const NameSet *
 			plan_scope(&p->scopes[p->nscopes++], e, i, end, nkeys, t);
 		i = end;
 	}
-	name_relations(p, taken);
+	name_relations(p, taken, t);
+}
+
+/*
+ * The names the base layout's keys and indexes take, whether or not they
+ * exist yet: typed tables may be planned before those are built.  A
+ * uniqueness constraint's index takes the constraint's name, or else the
+ * server's nodes_expr_idx, nodes_expr_idx1, ...
+ */
+static void
+reserve_index_names(NameSet *set, const N2pGraphMeta *meta)
+{
+	static const char *const fixed[] = {
+		"nodes_pkey", "relationships_pkey", "load_info_pkey", "nodes_labels_idx",
+		"relationships_start_id_idx", "relationships_end_id_idx", "relationships_type_idx", NULL};
+	size_t		i;
+	int			k;
+
+	for (k = 0; fixed[k]; k++)
+		name_add(set, fixed[k]);
+	for (i = 0; i < meta->nconstraints; i++)
+	{
+		char		name[32];
+
+		if (meta->constraints[i].name)
+		{
+			char		cut[2 * NAMEDATALEN];
+
+			/* the server cuts long names the same way */
+			snprintf(cut, sizeof(cut), "%s", meta->constraints[i].name);
+			utf8_cut(cut, NAMEDATALEN - 1);
+			name_add(set, cut);
+		}
+		snprintf(name, sizeof(name), i ? "nodes_expr_idx%zu" : "nodes_expr_idx", i);
+		name_add(set, name);
+	}
 }
 
 /* Names the schema already uses: relations, indexes and types share them. */
@@ -302,6 +395,8 @@ typed_taken_names(PGconn *conn, const TypedTarget *t, NameSet *out, N2pError *er
 	for (i = 0; ok && i < PQntuples(res); i++)
 		name_add(out, PQgetvalue(res, i, 0));
 	PQclear(res);
+	if (ok)
+		reserve_index_names(out, t->meta);
 	return ok;
 }
 
@@ -483,7 +578,8 @@ typed_create_helpers(PGconn *conn, const TypedTarget *t, N2pBuf *b, N2pError *er
 		if (!pg_exec_one(conn, b->data, err))
 			return false;
 	}
-	if (t->postgis_schema)
+	/* typed tables create it where they are built */
+	if (t->postgis_schema || t->tables)
 		return true;
 	n2p_buf_reset(b);
 	n2p_buf_printf(b, "CREATE TYPE %s AS (srid integer, x double precision, "

@@ -30,7 +30,6 @@ typedef struct TypedTarget
 	const N2pGraphMeta *meta;	/* uniqueness constraints */
 	N2pPgEncodeOpts *enc;		/* U+0000 handling, as for the base tables */
 	Progress   *progress;
-	bool		pruned_rels;	/* relationships were skipped (--skip-dangling) */
 } TypedTarget;
 
 /*
@@ -56,7 +55,22 @@ TypedSpills *typed_spills_new(N2pError *err);
 bool		typed_spills_write(TypedSpills *ts, const N2pRecord *rec, N2pError *err);
 void		typed_spills_free(TypedSpills *ts);
 
-bool		pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
-								   TypedSpills *spills, N2pError *err);
+/*
+ * Building the typed tables, in three calls around the base keys:
+ * - start, once the base COPY is done (the plan reserves the names the base
+ *   keys will take).  With conn2, a second connection to the same database
+ *   that the job then owns, a thread fills and keys the tables in a staging
+ *   schema meanwhile.
+ * - finish, in the load's transaction after the base keys: adopt the staged
+ *   tables (or build them here), write the catalog, add the foreign keys.
+ * - end, once the load's transaction is over: committed says how.
+ */
+typedef struct TypedTablesJob TypedTablesJob;
+
+TypedTablesJob *pg_typed_tables_start(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
+									  TypedSpills *spills, PGconn *conn2, N2pError *err);
+bool		pg_typed_tables_finish(TypedTablesJob *job, PGconn *conn, bool pruned_rels,
+								   N2pError *err);
+void		pg_typed_tables_end(TypedTablesJob *job, bool committed);
 
 #endif							/* NEO2PG_PG_TYPED_H */

@@ -32,6 +32,7 @@ typedef struct KeyPlan
 	N2pColumnType type;
 	uint64_t	not_castable;
 	char		column[NAMEDATALEN];
+	char		ukey[NAMEDATALEN];	/* typed tables: its UNIQUE constraint, or "" */
 	char		pg_type[128];	/* as the catalog shows it */
 	char		pg_type_sql[256];	/* for DDL: PostGIS's type qualified */
 } KeyPlan;
@@ -41,6 +42,7 @@ typedef struct ScopePlan
 	N2pRecKind	kind;
 	const char *scope;
 	char		relation[NAMEDATALEN];
+	char		pkey[NAMEDATALEN];	/* typed tables: the primary key's name */
 	KeyPlan    *keys;
 	size_t		nkeys;
 	bool		dedicated;		/* typed tables: has a spill file of its own */

@@ -15,6 +15,8 @@
 #include "pg_typed_plan.h"
 #include "pg_util.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +154,7 @@ typedef struct TableFill
 	N2pBuf		extra;			/* scratch: values no column could hold */
 	N2pBuf		scratch;
 	N2pTypedEncoder enc;
+	atomic_bool *stop;			/* set when the load failed meanwhile */
 } TableFill;
 
 static bool
@@ -169,10 +172,16 @@ table_sql(N2pBuf *b, PGconn *conn, const ScopePlan *sp, const TypedTarget *t)
 	for (i = 0; i < sp->nkeys; i++)
 	{
 		char	   *qcol = PQescapeIdentifier(conn, sp->keys[i].column, strlen(sp->keys[i].column));
+		const KeyPlan *kp = &sp->keys[i];
+		char		point[256];
 
 		if (qcol == NULL)
 			return false;
-		n2p_buf_printf(b, ", %s %s", qcol, sp->keys[i].pg_type_sql);
+		/* neo2pg's point type lives where the table is built */
+		if (kp->type.kind == N2P_COL_POINT && !t->postgis_schema)
+			n2p_column_type_sql(kp->type, false, t->point_type, point, sizeof(point));
+		n2p_buf_printf(b, ", %s %s", qcol,
+					   kp->type.kind == N2P_COL_POINT && !t->postgis_schema ? point : kp->pg_type_sql);
 		PQfreemem(qcol);
 	}
 	n2p_buf_printf(b, ", props jsonb)");
@@ -416,6 +425,11 @@ stream_table(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
 		}
 		if (b->len >= STREAM_PIECE_BYTES)
 		{
+			if (atomic_load(f->stop))
+			{
+				n2p_error_set(err, N2P_ERR_IO, "typed tables: the load was stopped");
+				break;
+			}
 			if (PQputCopyData(f->conn, b->data, (int) b->len) != 1)
 				break;
 			n2p_buf_reset(b);
@@ -459,61 +473,60 @@ fill_tables(TableFill *f, TypedSpills *ts, N2pError *err)
 	return rc == 0 && flush_tables(f, err);
 }
 
-/*
- * A UNIQUE constraint on the typed column is only as strict as Neo4j's
- * when PostgreSQL's equality is Neo4j's: interval says P1M = P30D,
- * timestamptz equates offsets, rounding to microseconds merges nanoseconds,
- * float8 has NaN = NaN.  Other kinds keep the base table's unique index on
- * props->>key only.
- */
-static bool
-unique_is_exact(N2pColumnType t)
-{
-	switch (t.kind)
-	{
-		case N2P_COL_BIGINT:
-		case N2P_COL_TEXT:
-		case N2P_COL_BOOL:
-		case N2P_COL_BYTEA:
-		case N2P_COL_DATE:
-			return !t.is_array;
-		default:
-			return false;
-	}
-}
-
+/* Primary key and UNIQUE constraints, under the names the plan chose. */
 static bool
 table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *err)
 {
 	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
+	char	   *qpk = PQescapeIdentifier(conn, sp->pkey, strlen(sp->pkey));
+	N2pBuf		b;
+	bool		ok = qrel && qpk;
+	size_t		k;
+
+	n2p_buf_init(&b, &n2p_libc_allocator);
+	if (ok)
+		n2p_buf_printf(&b, "ALTER TABLE %s.%s ADD CONSTRAINT %s PRIMARY KEY (id)", t->qschema, qrel, qpk);
+	for (k = 0; ok && k < sp->nkeys; k++)
+	{
+		const KeyPlan *kp = &sp->keys[k];
+		char	   *qname,
+				   *qcol;
+
+		if (kp->ukey[0] == '\0')
+			continue;
+		qname = PQescapeIdentifier(conn, kp->ukey, strlen(kp->ukey));
+		qcol = PQescapeIdentifier(conn, kp->column, strlen(kp->column));
+		ok = qname && qcol;
+		if (ok)
+			n2p_buf_printf(&b, ", ADD CONSTRAINT %s UNIQUE (%s)", qname, qcol);
+		PQfreemem(qname);
+		PQfreemem(qcol);
+	}
+	ok = (ok && !b.oom) ? pg_exec_one(conn, b.data, err) :
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	n2p_buf_free(&b);
+	PQfreemem(qrel);
+	PQfreemem(qpk);
+	return ok;
+}
+
+/* Foreign keys need nodes, so they are added in the load's transaction. */
+static bool
+table_foreign_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *err)
+{
+	char	   *qrel;
 	N2pBuf		b;
 	bool		ok;
-	size_t		i,
-				k;
 
+	if (sp->kind != N2P_REC_REL)
+		return true;
+	qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
 	if (qrel == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	n2p_buf_init(&b, &n2p_libc_allocator);
-	n2p_buf_printf(&b, "ALTER TABLE %s.%s ADD PRIMARY KEY (id)", t->qschema, qrel);
-	if (sp->kind == N2P_REC_REL)
-		n2p_buf_printf(&b, ", ADD FOREIGN KEY (start_id) REFERENCES %s.nodes, "
-					   "ADD FOREIGN KEY (end_id) REFERENCES %s.nodes", t->qschema, t->qschema);
-	for (i = 0; sp->kind == N2P_REC_NODE && i < t->meta->nconstraints; i++)
-	{
-		const N2pConstraint *c = &t->meta->constraints[i];
-
-		if (strcmp(c->label, sp->scope) != 0)
-			continue;
-		for (k = 0; k < sp->nkeys; k++)
-			if (strcmp(sp->keys[k].key, c->prop) == 0 && unique_is_exact(sp->keys[k].type))
-			{
-				char	   *qcol = PQescapeIdentifier(conn, sp->keys[k].column,
-													  strlen(sp->keys[k].column));
-
-				n2p_buf_printf(&b, ", ADD UNIQUE (%s)", qcol);
-				PQfreemem(qcol);
-			}
-	}
+	n2p_buf_printf(&b, "ALTER TABLE %s.%s ADD FOREIGN KEY (start_id) REFERENCES %s.nodes, "
+				   "ADD FOREIGN KEY (end_id) REFERENCES %s.nodes",
+				   t->qschema, qrel, t->qschema, t->qschema);
 	ok = !b.oom && pg_exec_one(conn, b.data, err);
 	n2p_buf_free(&b);
 	PQfreemem(qrel);
@@ -527,9 +540,12 @@ table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *er
 static bool
 prune_table(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *err)
 {
-	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
+	char	   *qrel;
 	char		sql[600];
 
+	if (sp->kind != N2P_REC_REL)
+		return true;
+	qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
 	if (qrel == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	snprintf(sql, sizeof(sql), "DELETE FROM %s.%s t WHERE NOT EXISTS "
@@ -538,54 +554,309 @@ prune_table(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *e
 	return pg_exec_one(conn, sql, err);
 }
 
-bool
-pg_typed_tables_create(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
-					   TypedSpills *spill, N2pError *err)
+/* ---------------------------------------------------------- the job */
+
+/*
+ * The typed tables are filled by a second connection while the first
+ * builds the base tables' keys and indexes: those are server work on
+ * one backend, and a second backend has a processor to use meanwhile.
+ * A connection is a transaction, so the second one builds the tables in
+ * a staging schema of its own, neo2pg_staging_<its backend pid>, and
+ * commits it; the load's transaction then moves them into the target
+ * schema and drops the staging schema, so they appear with the load or
+ * not at all.  A failed load drops the staging schema; one left by a
+ * killed neo2pg is dropped by the next load that sees its backend gone.
+ * Without a second connection, or without the right to create a schema,
+ * the tables are built in the load's own transaction, one step after the
+ * other.
+ */
+struct TypedTablesJob
 {
+	TypedTarget t;				/* the target */
+	TypedTarget st;				/* the staging schema */
+	char	   *postgis;
+	char		staging[NAMEDATALEN];
+	char	   *qstaging;
 	Plan		plan;
-	TableFill	f = {conn, t, &plan, NULL, 0, NULL, {0}, {0}, {0}};
+	TypedSpills *spills;
+	PGconn	   *conn2;
+	PGcancel   *cancel;
+	pthread_t	thread;
+	bool		running;		/* the thread was started and not joined */
+	bool		staged;			/* the staging schema is committed */
+	bool		fallback;		/* no staging: build in the load's transaction */
+	char		why[sizeof(((N2pError *) 0)->msg)];	/* why not staged */
+	atomic_bool stop;
+	N2pError	err;
+	double		fill_secs;
+	double		keys_secs;
+};
+
+static bool
+create_point_type(PGconn *conn, const TypedTarget *t, N2pError *err)
+{
+	char		sql[400];
+
+	if (t->postgis_schema)
+		return true;
+	snprintf(sql, sizeof(sql), "CREATE TYPE %s AS (srid integer, x double precision, "
+			 "y double precision, z double precision)", t->point_type);
+	return pg_exec_one(conn, sql, err);
+}
+
+/* Create, fill and key every typed table in the schema of dest. */
+static bool
+build_tables(TypedTablesJob *job, PGconn *conn, const TypedTarget *dest, N2pError *err)
+{
+	TableFill	f = {conn, dest, &job->plan, NULL, 0, NULL, {0}, {0}, {0}, &job->stop};
 	size_t		i,
 				maxkeys = 1;
 	bool		ok;
 	double		t0;
-	NameSet		taken;
 
-	if (!typed_taken_names(conn, t, &taken, err))
-		return false;
-	typed_plan_build(&plan, cat, t, &taken);
-	typed_name_set_free(&taken);
-	f.bufs = xcalloc(plan.nscopes ? plan.nscopes : 1, sizeof(N2pBuf));
-	for (i = 0; i < plan.nscopes; i++)
+	f.bufs = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(N2pBuf));
+	for (i = 0; i < job->plan.nscopes; i++)
 	{
 		n2p_buf_init(&f.bufs[i], &n2p_libc_allocator);
-		if (plan.scopes[i].nkeys > maxkeys)
-			maxkeys = plan.scopes[i].nkeys;
+		if (job->plan.scopes[i].nkeys > maxkeys)
+			maxkeys = job->plan.scopes[i].nkeys;
 	}
 	f.vals = xcalloc(maxkeys, sizeof(N2pValue *));
 	n2p_buf_init(&f.extra, &n2p_libc_allocator);
 	n2p_buf_init(&f.scratch, &n2p_libc_allocator);
-	n2p_typed_encoder_init(&f.enc, &n2p_libc_allocator, t->postgis_schema != NULL, t->enc);
-	ok = typed_create_helpers(conn, t, &f.scratch, err) && typed_write_catalog(conn, t, &plan, err);
-	for (i = 0; ok && i < plan.nscopes; i++)
-		ok = (table_sql(&f.scratch, conn, &plan.scopes[i], t) ||
+	n2p_typed_encoder_init(&f.enc, &n2p_libc_allocator, dest->postgis_schema != NULL, dest->enc);
+	ok = create_point_type(conn, dest, err);
+	for (i = 0; ok && i < job->plan.nscopes; i++)
+		ok = (table_sql(&f.scratch, conn, &job->plan.scopes[i], dest) ||
 			  n2p_error_set(err, N2P_ERR_NOMEM, "out of memory")) &&
 			pg_exec_one(conn, f.scratch.data, err);
 	t0 = now_seconds();
-	ok = ok && fill_tables(&f, spill, err);
-	for (i = 0; ok && t->pruned_rels && i < plan.nscopes; i++)
-		ok = plan.scopes[i].kind != N2P_REC_REL || prune_table(conn, t, &plan.scopes[i], err);
-	log_verbose("typed tables filled in %.2f s", now_seconds() - t0);
+	ok = ok && fill_tables(&f, job->spills, err);
+	job->fill_secs = now_seconds() - t0;
 	t0 = now_seconds();
-	for (i = 0; ok && i < plan.nscopes; i++)
-		ok = table_keys(conn, t, &plan.scopes[i], err);
-	log_verbose("typed tables' keys built in %.2f s", now_seconds() - t0);
-	for (i = 0; i < plan.nscopes; i++)
+	for (i = 0; ok && i < job->plan.nscopes; i++)
+		ok = table_keys(conn, dest, &job->plan.scopes[i], err);
+	job->keys_secs = now_seconds() - t0;
+	for (i = 0; i < job->plan.nscopes; i++)
 		n2p_buf_free(&f.bufs[i]);
 	free(f.bufs);
 	free(f.vals);
 	n2p_buf_free(&f.extra);
 	n2p_buf_free(&f.scratch);
 	n2p_typed_encoder_free(&f.enc);
-	typed_plan_free(&plan);
 	return ok;
+}
+
+/*
+ * Staging schemas whose backend is gone were left by a neo2pg that was
+ * killed after the second connection committed.  Only our own, and only
+ * best effort: this is tidying, not part of the load.
+ */
+static void
+drop_abandoned_staging(PGconn *conn)
+{
+	PGresult   *res = PQexec(conn,
+							 "SELECT format('DROP SCHEMA %I CASCADE', nspname) FROM pg_namespace "
+							 "WHERE nspname ~ '^neo2pg_staging_[0-9]{1,9}$' "
+							 "AND pg_has_role(nspowner, 'USAGE') "
+							 "AND substr(nspname, 16)::int NOT IN "
+							 "(SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)");
+	int			i;
+
+	for (i = 0; PQresultStatus(res) == PGRES_TUPLES_OK && i < PQntuples(res); i++)
+		PQclear(PQexec(conn, PQgetvalue(res, i, 0)));
+	PQclear(res);
+}
+
+/* BEGIN and CREATE SCHEMA; false (with why) means: build without staging. */
+static bool
+open_staging(TypedTablesJob *job)
+{
+	PGconn	   *c = job->conn2;
+	N2pError	e;
+
+	n2p_error_init(&e);
+	snprintf(job->staging, sizeof(job->staging), "neo2pg_staging_%d", PQbackendPID(c));
+	job->qstaging = PQescapeIdentifier(c, job->staging, strlen(job->staging));
+	if (job->qstaging == NULL)
+	{
+		snprintf(job->why, sizeof(job->why), "out of memory");
+		return false;
+	}
+	job->st = job->t;
+	job->st.qschema = job->qstaging;
+	job->st.schema = job->staging;
+	snprintf(job->st.point_type, sizeof(job->st.point_type), "%s.neo4j_point", job->qstaging);
+	if (pg_exec_one(c, "BEGIN", &e) &&
+		pg_exec_one(c, "SET LOCAL maintenance_work_mem = '256MB'", &e) &&
+		pg_exec_one(c, "SET LOCAL synchronous_commit = off", &e))
+	{
+		char		sql[200];
+
+		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", job->qstaging);
+		if (pg_exec_one(c, sql, &e))
+			return true;
+	}
+	snprintf(job->why, sizeof(job->why), "%s", e.msg);
+	PQclear(PQexec(c, "ROLLBACK"));
+	return false;
+}
+
+static void *
+staging_main(void *arg)
+{
+	TypedTablesJob *job = arg;
+	PGconn	   *c = job->conn2;
+
+	drop_abandoned_staging(c);
+	if (!open_staging(job))
+	{
+		job->fallback = true;
+		return NULL;
+	}
+	if (build_tables(job, c, &job->st, &job->err) && pg_commit(c, "COMMIT of the typed tables", &job->err))
+		job->staged = true;
+	else
+		PQclear(PQexec(c, "ROLLBACK"));
+	return NULL;
+}
+
+TypedTablesJob *
+pg_typed_tables_start(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
+					  TypedSpills *spills, PGconn *conn2, N2pError *err)
+{
+	TypedTablesJob *job = xcalloc(1, sizeof(TypedTablesJob));
+	NameSet		taken;
+
+	job->t = *t;
+	job->t.progress = NULL;		/* the thread never draws */
+	job->postgis = t->postgis_schema ? xstrdup(t->postgis_schema) : NULL;
+	job->t.postgis_schema = job->postgis;
+	job->spills = spills;
+	job->conn2 = conn2;
+	n2p_error_init(&job->err);
+	atomic_init(&job->stop, false);
+	if (!typed_taken_names(conn, t, &taken, err))
+	{
+		pg_typed_tables_end(job, false);
+		return NULL;
+	}
+	typed_plan_build(&job->plan, cat, &job->t, &taken);
+	typed_name_set_free(&taken);
+	if (conn2 == NULL)
+	{
+		job->fallback = true;
+		snprintf(job->why, sizeof(job->why), "no second connection");
+		return job;
+	}
+	job->cancel = PQgetCancel(conn2);
+	if (pthread_create(&job->thread, NULL, staging_main, job) != 0)
+	{
+		job->fallback = true;
+		snprintf(job->why, sizeof(job->why), "no thread");
+		return job;
+	}
+	job->running = true;
+	return job;
+}
+
+/* Move the committed tables (and the point type) into the target. */
+static bool
+adopt_staging(TypedTablesJob *job, PGconn *conn, N2pError *err)
+{
+	N2pBuf		b;
+	size_t		i;
+	bool		ok = true;
+
+	n2p_buf_init(&b, &n2p_libc_allocator);
+	for (i = 0; ok && i < job->plan.nscopes; i++)
+	{
+		char	   *qrel = PQescapeIdentifier(conn, job->plan.scopes[i].relation,
+											  strlen(job->plan.scopes[i].relation));
+
+		n2p_buf_reset(&b);
+		ok = qrel && n2p_buf_printf(&b, "ALTER TABLE %s.%s SET SCHEMA %s", job->qstaging, qrel,
+									job->t.qschema);
+		ok = ok ? pg_exec_one(conn, b.data, err) : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		PQfreemem(qrel);
+	}
+	n2p_buf_reset(&b);
+	if (ok && !job->t.postgis_schema)
+		ok = n2p_buf_printf(&b, "ALTER TYPE %s SET SCHEMA %s", job->st.point_type, job->t.qschema) &&
+			pg_exec_one(conn, b.data, err);
+	n2p_buf_reset(&b);
+	/* RESTRICT: anything else in it would be a surprise worth failing on */
+	ok = ok && n2p_buf_printf(&b, "DROP SCHEMA %s", job->qstaging) && pg_exec_one(conn, b.data, err);
+	n2p_buf_free(&b);
+	return ok;
+}
+
+static void
+join_staging(TypedTablesJob *job)
+{
+	if (!job->running)
+		return;
+	pthread_join(job->thread, NULL);
+	job->running = false;
+}
+
+bool
+pg_typed_tables_finish(TypedTablesJob *job, PGconn *conn, bool pruned_rels, N2pError *err)
+{
+	N2pBuf		scratch;
+	size_t		i;
+	bool		ok;
+
+	join_staging(job);
+	if (!job->staged && !job->fallback)
+	{
+		*err = job->err;
+		return false;
+	}
+	if (job->fallback)
+		log_verbose("typed tables: built in the load's transaction (%s)", job->why);
+	ok = job->staged ? adopt_staging(job, conn, err) : build_tables(job, conn, &job->t, err);
+	log_verbose("typed tables filled in %.2f s%s", job->fill_secs,
+				job->staged ? ", on a second connection" : "");
+	log_verbose("typed tables' keys built in %.2f s", job->keys_secs);
+	n2p_buf_init(&scratch, &n2p_libc_allocator);
+	ok = ok && typed_create_helpers(conn, &job->t, &scratch, err) &&
+		typed_write_catalog(conn, &job->t, &job->plan, err);
+	n2p_buf_free(&scratch);
+	for (i = 0; ok && pruned_rels && i < job->plan.nscopes; i++)
+		ok = prune_table(conn, &job->t, &job->plan.scopes[i], err);
+	for (i = 0; ok && i < job->plan.nscopes; i++)
+		ok = table_foreign_keys(conn, &job->t, &job->plan.scopes[i], err);
+	return ok;
+}
+
+void
+pg_typed_tables_end(TypedTablesJob *job, bool committed)
+{
+	if (job == NULL)
+		return;
+	if (job->running)
+	{
+		char		errbuf[256];
+
+		atomic_store(&job->stop, true);
+		if (job->cancel)
+			(void) PQcancel(job->cancel, errbuf, sizeof(errbuf));
+		join_staging(job);
+	}
+	if (job->staged && !committed && PQstatus(job->conn2) == CONNECTION_OK)
+	{
+		char		sql[200];
+
+		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", job->qstaging);
+		PQclear(PQexec(job->conn2, sql));
+	}
+	if (job->cancel)
+		PQfreeCancel(job->cancel);
+	if (job->conn2)
+		PQfinish(job->conn2);
+	PQfreemem(job->qstaging);
+	free(job->postgis);
+	typed_plan_free(&job->plan);
+	free(job);
 }

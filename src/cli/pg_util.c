@@ -55,3 +55,16 @@ pg_copy_finish(PGconn *conn, const char *abort_reason, const char *what, N2pErro
 	}
 	return ok && !abort_reason;
 }
+
+bool
+pg_commit(PGconn *conn, const char *what, N2pError *err)
+{
+	PGresult   *res = PQexecParams(conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
+	bool		ok = PQresultStatus(res) == PGRES_COMMAND_OK &&
+		strcmp(PQcmdStatus(res), "COMMIT") == 0;
+
+	if (!ok)
+		pg_error(conn, err, what, res);
+	PQclear(res);
+	return ok;
+}

@@ -35,4 +35,10 @@ bool		pg_exec_one(PGconn *conn, const char *sql, N2pError *err);
 bool		pg_copy_finish(PGconn *conn, const char *abort_reason, const char *what,
 						   N2pError *err);
 
+/*
+ * COMMIT, checking the command tag: an aborted transaction answers COMMIT
+ * with ROLLBACK, which is no error to libpq.
+ */
+bool		pg_commit(PGconn *conn, const char *what, N2pError *err);
+
 #endif							/* NEO2PG_PG_UTIL_H */

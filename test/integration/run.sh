@@ -243,10 +243,10 @@ t_replace_nul() {
 	ok "--replace-nul=TEXT replaces U+0000 and counts it in load_info"
 }
 
-t_unique_violation() {
-	fresh_db it_uniq
+# $WORK/uniq: the example with two Person nodes that share a uid
+make_uniq_backup() {
+	[ -d "$WORK/uniq" ] && return
 	cp -r examples/backup "$WORK/uniq"
-	# two Person nodes that share a uid
 	python3 - "$WORK/uniq" <<'PY'
 import gzip, json, os, sys
 d = os.path.join(sys.argv[1], "data")
@@ -258,6 +258,11 @@ open(os.path.join(sys.argv[1], "ids"), "w").write("%d %d" % (people[0]["node_id"
 with gzip.open(os.path.join(d, name), "wt") as f:
     f.write(json.dumps(rows, indent=0))
 PY
+}
+
+t_unique_violation() {
+	fresh_db it_uniq
+	make_uniq_backup
 	read -r a b <"$WORK/uniq/ids"
 	run copy "$WORK/uniq" "$(conninfo it_uniq)"
 	expect_fail "uniqueness violation" "constraint_person_uid" "(:Person).uid" "{$a,$b}" || return
@@ -822,6 +827,77 @@ t_dangling_typed_tables() {
 	ok "--skip-dangling with --typed=tables leaves the skipped relationships out of the typed tables"
 }
 
+staging_schemas() {
+	sql "$1" "SELECT coalesce(string_agg(nspname, ' ' ORDER BY nspname), '') FROM pg_namespace
+		WHERE nspname LIKE 'neo2pg\_staging\_%'"
+}
+
+# The typed tables are built on a second connection in a staging schema,
+# which the load adopts; a staging schema whose backend is gone is tidied
+# away, one whose backend lives is left alone.
+t_typed_tables_staging() {
+	local name="typed tables on a second connection" busy pid left
+	fresh_db it_stage
+	psql -X -q -d it_stage -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
+	busy=$!
+	for _ in $(seq 50); do
+		pid=$(sql it_stage "SELECT pid FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)'")
+		[ -n "$pid" ] && break
+		sleep 0.1
+	done
+	sql it_stage "CREATE SCHEMA neo2pg_staging_999999; CREATE TABLE neo2pg_staging_999999.\"Person\" ();
+		CREATE SCHEMA neo2pg_staging_$pid" >/dev/null
+	run -v copy --typed=tables examples/backup "$(conninfo it_stage)"
+	left=$(staging_schemas it_stage)
+	sql it_stage "SELECT pg_terminate_backend($pid)" >/dev/null
+	wait "$busy" 2>/dev/null
+	[ "$rc" -eq 0 ] || { not_ok "$name" "$(cat "$WORK/out")"; return; }
+	grep -q "on a second connection" "$WORK/out" ||
+		{ not_ok "$name: second connection used" "$(cat "$WORK/out")"; return; }
+	[ "$left" = "neo2pg_staging_$pid" ] ||
+		{ not_ok "$name: staging schemas left" "want neo2pg_staging_$pid, got: $left"; return; }
+	check_typed it_stage examples/expected.jsonl ||
+		{ not_ok "$name: values" "$(cat "$WORK/check")"; return; }
+	ok "$name: adopted from a staging schema, values as expected, an abandoned staging schema dropped, a live one kept"
+}
+
+# A load that fails while, or after, the second connection builds the
+# typed tables leaves no staging schema and no target schema behind.
+t_typed_tables_failure() {
+	local name="failed load with --typed=tables"
+	fresh_db it_stage_fail
+	$GEN "$WORK/dup" --nodes 20000 --rels 20000 --chunk-rows 5000 --bad duplicate-id >/dev/null
+	run copy --typed=tables "$WORK/dup" "$(conninfo it_stage_fail)"
+	expect_fail "$name: duplicate id" "appears more than once" || return
+	schema_absent it_stage_fail && [ -z "$(staging_schemas it_stage_fail)" ] ||
+		{ not_ok "$name: duplicate id leaves nothing" "$(staging_schemas it_stage_fail)"; return; }
+	# fails at the last base step, when the tables are usually staged
+	make_uniq_backup
+	run copy --typed=tables "$WORK/uniq" "$(conninfo it_stage_fail)"
+	expect_fail "$name: uniqueness" "constraint_person_uid" || return
+	schema_absent it_stage_fail && [ -z "$(staging_schemas it_stage_fail)" ] ||
+		{ not_ok "$name: uniqueness violation leaves nothing" "$(staging_schemas it_stage_fail)"; return; }
+	ok "$name: a duplicate id and a uniqueness violation leave neither the schema nor a staging schema"
+}
+
+# A role that may not create schemas still gets its typed tables, built
+# in the load's own transaction.
+t_typed_tables_no_staging() {
+	local name="typed tables without the right to create a schema"
+	fresh_db it_nostage
+	sql it_nostage "DROP ROLE IF EXISTS it_nocreate; CREATE ROLE it_nocreate LOGIN;
+		CREATE SCHEMA g AUTHORIZATION it_nocreate" >/dev/null
+	run -v copy -s g --typed=tables examples/backup \
+		"host=$PGHOST port=$PGPORT user=it_nocreate dbname=it_nostage"
+	[ "$rc" -eq 0 ] || { not_ok "$name" "$(cat "$WORK/out")"; return; }
+	grep "built in the load's transaction" "$WORK/out" | grep -q "permission denied" ||
+		{ not_ok "$name: fallback reported" "$(cat "$WORK/out")"; return; }
+	check_typed it_nostage examples/expected.jsonl g ||
+		{ not_ok "$name: values" "$(cat "$WORK/check")"; return; }
+	[ -z "$(staging_schemas it_nostage)" ] || { not_ok "$name: staging left"; return; }
+	ok "$name: built in the load's transaction, values as expected"
+}
+
 t_secret_target() {
 	run copy examples/backup "postgresql:/alice:S3cret@db/x"
 	[ "$rc" -eq 2 ] && ! grep -q S3cret "$WORK/out" ||
@@ -850,7 +926,8 @@ tests=("$@")
 	unique_violation inspect usage password local_cluster big_chunk_memory
 	typed_values typed_values_postgis typed_edges typed_names typed_none
 	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many
-	hostile_names dangling_typed_tables secret_target inspect_goes_on)
+	hostile_names dangling_typed_tables typed_tables_staging typed_tables_failure
+	typed_tables_no_staging secret_target inspect_goes_on)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
