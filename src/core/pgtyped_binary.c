@@ -119,6 +119,20 @@ patch_be32(N2pBuf *b, size_t pos, uint32_t v)
 	b->data[pos + 3] = (char) v;
 }
 
+/* Fill in the length word at pos for the field that ends here. */
+static bool
+end_field(N2pBuf *b, size_t pos, N2pError *err)
+{
+	size_t		len = b->len - pos - 4;
+
+	/* the format's limit; the server's own is 1 GB */
+	if (len > INT32_MAX)
+		return n2p_error_set(err, N2P_ERR_LIMIT, "a value of %zu bytes is too long for COPY",
+							 len);
+	patch_be32(b, pos, (uint32_t) len);
+	return true;
+}
+
 /* Drop what an encoding that failed had appended. */
 static void
 truncate_to(N2pBuf *b, size_t len)
@@ -343,16 +357,17 @@ put_string_field(N2pBuf *b, N2pStr s, const N2pPgEncodeOpts *opts, N2pError *err
 
 	if (!put_be32(b, 0))
 		return nomem(err);
-	if (!n2p_typed_append_string(b, s, opts, err))
-		return false;
-	patch_be32(b, pos, (uint32_t) (b->len - pos - 4));
-	return true;
+	return n2p_typed_append_string(b, s, opts, err) && end_field(b, pos, err);
 }
 
 static bool
-put_bytes_field(N2pBuf *b, N2pStr s)
+put_bytes_field(N2pBuf *b, N2pStr s, N2pError *err)
 {
-	return put_be32(b, (uint32_t) s.len) && n2p_buf_append(b, s.ptr, s.len);
+	size_t		pos = b->len;
+
+	if (!put_be32(b, 0) || !n2p_buf_append(b, s.ptr, s.len))
+		return nomem(err);
+	return end_field(b, pos, err);
 }
 
 static bool
@@ -388,8 +403,7 @@ put_scalar(N2pTypedEncoder *enc, N2pBuf *b, const N2pValue *v, N2pColKind kind, 
 			ok = put_be32(b, 1) && n2p_buf_putc(b, v->u.b ? 1 : 0);
 			break;
 		case N2P_COL_BYTEA:
-			ok = put_bytes_field(b, v->u.str);
-			break;
+			return put_bytes_field(b, v->u.str, err);
 		case N2P_COL_POINT:
 			ok = enc->postgis ? put_point_ewkb(b, v) : put_point_record(b, v);
 			break;
@@ -451,8 +465,7 @@ put_array(N2pTypedEncoder *enc, N2pBuf *b, const N2pValue *v, N2pColKind kind, b
 	}
 	*lost = has_null;
 	patch_be32(b, pos + 8, has_null ? 1 : 0);
-	patch_be32(b, pos, (uint32_t) (b->len - pos - 4));
-	return true;
+	return end_field(b, pos, err);
 }
 
 /* jsonb's binary input is a version byte (1) followed by the JSON text. */
@@ -464,10 +477,7 @@ put_jsonb(N2pTypedEncoder *enc, N2pBuf *b, const N2pValue *v, N2pError *err)
 
 	if (!put_be32(b, 0) || !n2p_buf_putc(b, 1))
 		return nomem(err);
-	if (!n2p_pg_value_json(b, v, &mark, enc->opts, err))
-		return false;
-	patch_be32(b, pos, (uint32_t) (b->len - pos - 4));
-	return true;
+	return n2p_pg_value_json(b, v, &mark, enc->opts, err) && end_field(b, pos, err);
 }
 
 bool
