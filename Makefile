@@ -56,7 +56,14 @@ $(BUILD)/test/unit/%: test/unit/%.c test/unit/test_support.h $(BUILD)/libneo2pg.
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itest/unit -o $@ $< $(BUILD)/libneo2pg.a -lcmocka $(LDLIBS)
 
-unit: $(UNIT_BINS)
+# The typed columns' text and binary COPY against a real server (test/check.sh).
+EQUIV_BIN := $(BUILD)/test/typed_equiv
+
+unit: $(UNIT_BINS) $(EQUIV_BIN)
+
+$(EQUIV_BIN): test/typed_equiv.c $(BUILD)/libneo2pg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libneo2pg.a $(LDLIBS)
 
 bench-tools: $(BUILD)/bench/json_speed
 
