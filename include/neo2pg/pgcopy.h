@@ -55,6 +55,8 @@ bool		n2p_copy_null(N2pBuf *out);
 bool		n2p_copy_int8(N2pBuf *out, int64_t v);
 bool		n2p_copy_text(N2pBuf *out, const char *s, size_t len, N2pError *err);
 bool		n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *err);
+/* A jsonb field from its JSON text (binary jsonb: version 1, the text). */
+bool		n2p_copy_jsonb(N2pBuf *out, const char *json, size_t len);
 
 /*
  * The rows of the neo2pg base layout:

@@ -155,6 +155,10 @@ typedef struct TableFill
 	N2pBuf		scratch;
 	N2pTypedEncoder enc;
 	atomic_bool *stop;			/* set when the load failed meanwhile */
+	TypedTablesJob *job;
+	bool		staged;			/* on the staging connection: commit per table */
+	N2pBuf		header;			/* binary COPY's signature and trailer */
+	N2pBuf		trailer;
 } TableFill;
 
 static bool
@@ -261,7 +265,9 @@ flush_tables(TableFill *f, N2pError *err)
 			continue;
 		if (!copy_begin(f, &f->plan->scopes[i], err))
 			return false;
-		sent = PQputCopyData(f->conn, b->data, (int) b->len) == 1;
+		sent = PQputCopyData(f->conn, f->header.data, (int) f->header.len) == 1 &&
+			PQputCopyData(f->conn, b->data, (int) b->len) == 1 &&
+			PQputCopyData(f->conn, f->trailer.data, (int) f->trailer.len) == 1;
 		if (!copy_end(f, sent ? NULL : "neo2pg: send failed", err) || !sent)
 			return err->code ? false : n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s",
 													  PQerrorMessage(f->conn));
@@ -271,44 +277,18 @@ flush_tables(TableFill *f, N2pError *err)
 	return true;
 }
 
-static bool
-put_labels(N2pBuf *b, const N2pRecord *rec)
-{
-	N2pBuf		arr;
-	size_t		i;
-	bool		ok;
-
-	n2p_buf_init(&arr, &n2p_libc_allocator);
-	ok = n2p_buf_putc(&arr, '{');
-	for (i = 0; ok && i < rec->nlabels; i++)
-	{
-		size_t		k;
-
-		ok = (i == 0 || n2p_buf_putc(&arr, ',')) && n2p_buf_putc(&arr, '"');
-		for (k = 0; ok && k < rec->labels[i].len; k++)
-		{
-			char		c = rec->labels[i].ptr[k];
-
-			ok = (c != '"' && c != '\\') || n2p_buf_putc(&arr, '\\');
-			ok = ok && n2p_buf_putc(&arr, c);
-		}
-		ok = ok && n2p_buf_putc(&arr, '"');
-	}
-	ok = ok && n2p_buf_putc(&arr, '}') && n2p_copy_text_escape(b, arr.data, arr.len);
-	n2p_buf_free(&arr);
-	return ok;
-}
-
 /* One row of one typed table: fixed columns, property columns, props. */
 static bool
 put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pError *err)
 {
+	bool		node = rec->kind == N2P_REC_NODE;
 	size_t		i,
 				nextra = 0;
-	bool		ok = n2p_buf_printf(b, "%lld\t", (long long) rec->id);
+	bool		ok = n2p_copy_tuple(b, (int16_t) ((node ? 2 : 3) + sp->nkeys + 1)) &&
+		n2p_copy_int8(b, rec->id);
 
-	ok = ok && (rec->kind == N2P_REC_NODE ? put_labels(b, rec) :
-				n2p_buf_printf(b, "%lld\t%lld", (long long) rec->start_id, (long long) rec->end_id));
+	ok = ok && (node ? n2p_copy_text_array(b, rec->labels, rec->nlabels, err) :
+				n2p_copy_int8(b, rec->start_id) && n2p_copy_int8(b, rec->end_id));
 	for (i = 0; i < sp->nkeys; i++)
 		f->vals[i] = NULL;
 	for (i = 0; i < rec->props.u.map.n; i++)
@@ -324,13 +304,12 @@ put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pE
 		bool		lost = false;
 		const char *mark;
 
-		ok = n2p_buf_putc(b, '\t');
 		if (f->vals[i] == NULL)
 		{
-			ok = ok && n2p_buf_append(b, "\\N", 2);
+			ok = n2p_copy_null(b);
 			continue;
 		}
-		if (!ok || !n2p_copy_text_typed(&f->enc, b, f->vals[i], sp->keys[i].type, &lost, err))
+		if (!n2p_copy_binary_typed(&f->enc, b, f->vals[i], sp->keys[i].type, &lost, err))
 			return false;
 		if (!lost)
 			continue;
@@ -341,12 +320,11 @@ put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pE
 			n2p_pg_value_json(&f->extra, f->vals[i], &mark, f->t->enc, err);
 		nextra++;
 	}
-	ok = ok && n2p_buf_putc(b, '\t');
 	if (ok && nextra)
-		ok = n2p_buf_putc(&f->extra, '}') && n2p_copy_text_escape(b, f->extra.data, f->extra.len);
+		ok = n2p_buf_putc(&f->extra, '}') && n2p_copy_jsonb(b, f->extra.data, f->extra.len);
 	else if (ok)
-		ok = n2p_buf_append(b, "\\N", 2);
-	return (ok && n2p_buf_putc(b, '\n')) || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		ok = n2p_copy_null(b);
+	return ok || (err->code ? false : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"));
 }
 
 static bool
@@ -387,7 +365,7 @@ copy_begin(TableFill *f, const ScopePlan *sp, N2pError *err)
 
 	if (qrel == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	snprintf(sql, sizeof(sql), "COPY %s.%s FROM STDIN (FREEZE)", f->t->qschema, qrel);
+	snprintf(sql, sizeof(sql), "COPY %s.%s FROM STDIN (FORMAT binary, FREEZE)", f->t->qschema, qrel);
 	PQfreemem(qrel);
 	res = PQexecParams(f->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
 	ok = PQresultStatus(res) == PGRES_COPY_IN;
@@ -415,6 +393,9 @@ stream_table(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
 	if (!n2p_spill_rewind(spill, err) || !copy_begin(f, sp, err))
 		return false;
 	n2p_buf_reset(b);
+	if (!n2p_buf_append(b, f->header.data, f->header.len))
+		return copy_end(f, "neo2pg: out of memory", err) ||
+			n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	while ((rc = n2p_spill_read(spill, &rec, err)) == 1)
 	{
 		if (!put_row(f, b, sp, &rec, err))
@@ -435,42 +416,12 @@ stream_table(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
 			n2p_buf_reset(b);
 		}
 	}
-	ok = rc == 0 && (b->len == 0 || PQputCopyData(f->conn, b->data, (int) b->len) == 1);
+	ok = rc == 0 && n2p_buf_append(b, f->trailer.data, f->trailer.len) &&
+		PQputCopyData(f->conn, b->data, (int) b->len) == 1;
 	n2p_buf_reset(b);
 	if (!ok && err->code == N2P_OK)
 		n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s", PQerrorMessage(f->conn));
 	return copy_end(f, ok ? NULL : "neo2pg: typed table aborted", err) && ok;
-}
-
-static bool
-fill_tables(TableFill *f, TypedSpills *ts, N2pError *err)
-{
-	N2pRecord	rec;
-	size_t		i;
-	int			rc;
-
-	for (i = 0; i < SPILL_SLOTS; i++)
-	{
-		SpillEntry *e = &ts->slots[i];
-		ScopePlan  *sp;
-
-		if (e->spill == NULL)
-			continue;
-		sp = find_scope(f->plan, e->kind, (N2pStr) {e->name, strlen(e->name)});
-		if (sp == NULL)
-			continue;			/* unlabeled, or no typed table */
-		sp->dedicated = true;
-		if (!stream_table(f, sp, e->spill, err))
-			return false;
-	}
-	if (ts->shared == NULL)
-		return true;
-	if (!n2p_spill_rewind(ts->shared, err))
-		return false;
-	while ((rc = n2p_spill_read(ts->shared, &rec, err)) == 1)
-		if (!route_record(f, &rec, err))
-			return false;
-	return rc == 0 && flush_tables(f, err);
 }
 
 /* Primary key and UNIQUE constraints, under the names the plan chose. */
@@ -558,17 +509,20 @@ prune_table(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *e
 
 /*
  * The typed tables are filled by a second connection while the first
- * builds the base tables' keys and indexes: those are server work on
- * one backend, and a second backend has a processor to use meanwhile.
- * A connection is a transaction, so the second one builds the tables in
- * a staging schema of its own, neo2pg_staging_<its backend pid>, and
- * commits it; the load's transaction then moves them into the target
- * schema and drops the staging schema, so they appear with the load or
- * not at all.  A failed load drops the staging schema; one left by a
- * killed neo2pg is dropped by the next load that sees its backend gone.
- * Without a second connection, or without the right to create a schema,
- * the tables are built in the load's own transaction, one step after the
- * other.
+ * builds the base tables' keys and indexes: those are server work on one
+ * backend, and a second backend has a processor to use meanwhile.
+ *
+ * A connection is a transaction, so the second one works in a staging
+ * schema of its own, neo2pg_staging_<its backend pid>.  It commits the
+ * empty schema first, then each table with its keys (relationship tables
+ * first) in a transaction of its own.  The load's transaction moves each
+ * committed table into the target schema and adds its foreign keys while
+ * the next one fills, then drops the staging schema: the tables appear
+ * with the load or not at all.  A failed load drops the staging schema;
+ * one left by a killed neo2pg is dropped by the next load that sees its
+ * backend gone.  Without a second connection, or without the right to
+ * create a schema, the tables are built in the load's own transaction,
+ * one step after the other.
  */
 struct TypedTablesJob
 {
@@ -583,14 +537,156 @@ struct TypedTablesJob
 	PGcancel   *cancel;
 	pthread_t	thread;
 	bool		running;		/* the thread was started and not joined */
-	bool		staged;			/* the staging schema is committed */
+	bool		schema_made;	/* the staging schema is committed */
 	bool		fallback;		/* no staging: build in the load's transaction */
 	char		why[sizeof(((N2pError *) 0)->msg)];	/* why not staged */
 	atomic_bool stop;
-	N2pError	err;
+	N2pError	err;			/* the thread's */
 	double		fill_secs;
 	double		keys_secs;
+
+	/* what the thread has committed, in order; guarded by lock */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t	   *ready;			/* scope indexes */
+	size_t		nready;
+	bool		done;			/* the thread will commit nothing more */
+	bool		failed;
 };
+
+static void
+publish(TypedTablesJob *job, const ScopePlan *const *scopes, size_t n, bool done, bool failed)
+{
+	size_t		i;
+
+	pthread_mutex_lock(&job->lock);
+	for (i = 0; i < n; i++)
+		job->ready[job->nready++] = (size_t) (scopes[i] - job->plan.scopes);
+	job->done |= done;
+	job->failed |= failed;
+	pthread_cond_signal(&job->cond);
+	pthread_mutex_unlock(&job->lock);
+}
+
+/* In the staging connection every table is a transaction of its own. */
+static bool
+unit_begin(TableFill *f, N2pError *err)
+{
+	if (atomic_load(f->stop))
+		return n2p_error_set(err, N2P_ERR_IO, "typed tables: the load was stopped");
+	return !f->staged ||
+		(pg_exec_one(f->conn, "BEGIN", err) &&
+		 pg_exec_one(f->conn, "SET LOCAL maintenance_work_mem = '256MB'", err));
+}
+
+static bool
+unit_commit(TableFill *f, const ScopePlan *const *scopes, size_t n, N2pError *err)
+{
+	if (!f->staged)
+		return true;
+	if (!pg_commit(f->conn, "COMMIT of a typed table", err))
+		return false;
+	publish(f->job, scopes, n, false, false);
+	return true;
+}
+
+static bool
+create_table(TableFill *f, const ScopePlan *sp, N2pError *err)
+{
+	return (table_sql(&f->scratch, f->conn, sp, f->t) ||
+			n2p_error_set(err, N2P_ERR_NOMEM, "out of memory")) &&
+		pg_exec_one(f->conn, f->scratch.data, err);
+}
+
+static bool
+keys_timed(TableFill *f, const ScopePlan *sp, N2pError *err)
+{
+	double		t0 = now_seconds();
+	bool		ok = table_keys(f->conn, f->t, sp, err);
+
+	f->job->keys_secs += now_seconds() - t0;
+	return ok;
+}
+
+/* A table with a spill file of its own: create, stream, key, commit. */
+static bool
+fill_dedicated(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
+{
+	const ScopePlan *one[1] = {sp};
+
+	return unit_begin(f, err) && create_table(f, sp, err) && stream_table(f, sp, spill, err) &&
+		keys_timed(f, sp, err) && unit_commit(f, one, 1, err);
+}
+
+/* The scopes past MAX_DEDICATED_SPILLS, from the shared file: one unit. */
+static bool
+fill_shared(TableFill *f, TypedSpills *ts, N2pError *err)
+{
+	const ScopePlan **rest = xcalloc(f->plan->nscopes ? f->plan->nscopes : 1, sizeof(ScopePlan *));
+	size_t		i,
+				n = 0;
+	N2pRecord	rec;
+	int			rc = 0;
+	bool		ok;
+
+	for (i = 0; i < f->plan->nscopes; i++)
+		if (!f->plan->scopes[i].dedicated)
+			rest[n++] = &f->plan->scopes[i];
+	ok = n == 0 || unit_begin(f, err);
+	for (i = 0; ok && i < n; i++)
+		ok = create_table(f, rest[i], err);
+	if (ok && n > 0 && ts->shared)
+	{
+		ok = n2p_spill_rewind(ts->shared, err);
+		while (ok && (rc = n2p_spill_read(ts->shared, &rec, err)) == 1)
+			ok = route_record(f, &rec, err);
+		ok = ok && rc == 0 && flush_tables(f, err);
+	}
+	for (i = 0; ok && i < n; i++)
+		ok = keys_timed(f, rest[i], err);
+	ok = ok && (n == 0 || unit_commit(f, rest, n, err));
+	free(rest);
+	return ok;
+}
+
+/* Relationship tables first: the load's transaction adds their foreign keys. */
+static int
+spill_order(const void *a, const void *b)
+{
+	const SpillEntry *x = *(const SpillEntry *const *) a;
+	const SpillEntry *y = *(const SpillEntry *const *) b;
+
+	return (x->kind == N2P_REC_REL ? 0 : 1) - (y->kind == N2P_REC_REL ? 0 : 1);
+}
+
+static bool
+fill_tables(TableFill *f, TypedSpills *ts, N2pError *err)
+{
+	SpillEntry *order[SPILL_SLOTS];
+	size_t		i,
+				n = 0;
+	bool		ok = true;
+
+	for (i = 0; i < SPILL_SLOTS; i++)
+	{
+		SpillEntry *e = &ts->slots[i];
+		ScopePlan  *sp;
+
+		if (e->spill == NULL)
+			continue;
+		sp = find_scope(f->plan, e->kind, (N2pStr) {e->name, strlen(e->name)});
+		if (sp == NULL)
+			continue;			/* unlabeled, or no typed table */
+		sp->dedicated = true;
+		order[n++] = e;
+	}
+	qsort(order, n, sizeof(order[0]), spill_order);
+	for (i = 0; ok && i < n; i++)
+		ok = fill_dedicated(f, find_scope(f->plan, order[i]->kind,
+										  (N2pStr) {order[i]->name, strlen(order[i]->name)}),
+							order[i]->spill, err);
+	return ok && fill_shared(f, ts, err);
+}
 
 static bool
 create_point_type(PGconn *conn, const TypedTarget *t, N2pError *err)
@@ -604,15 +700,45 @@ create_point_type(PGconn *conn, const TypedTarget *t, N2pError *err)
 	return pg_exec_one(conn, sql, err);
 }
 
-/* Create, fill and key every typed table in the schema of dest. */
+/* Binary arrays of points name their element type by OID. */
 static bool
-build_tables(TypedTablesJob *job, PGconn *conn, const TypedTarget *dest, N2pError *err)
+point_oids(PGconn *conn, const TypedTarget *t, N2pTypedEncoder *enc, N2pError *err)
 {
-	TableFill	f = {conn, dest, &job->plan, NULL, 0, NULL, {0}, {0}, {0}, &job->stop};
+	char		type[300];
+	const char *params[1] = {type};
+	PGresult   *res;
+	bool		ok;
+
+	if (t->postgis_schema)
+		snprintf(type, sizeof(type), "%s.geometry", t->postgis_schema);
+	else
+		snprintf(type, sizeof(type), "%s", t->point_type);
+	res = PQexecParams(conn, "SELECT coalesce(to_regtype($1)::oid, 0)", 1, NULL, params, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+	if (!ok)
+		pg_error(conn, err, "PostgreSQL", res);
+	else if (t->postgis_schema)
+		enc->geometry_oid = (uint32_t) strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+	else
+		enc->point_oid = (uint32_t) strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return ok;
+}
+
+/*
+ * Fill and key every typed table in the schema of dest, whose point type
+ * exists.  staged: on the staging connection, committing table by table.
+ */
+static bool
+build_tables(TypedTablesJob *job, PGconn *conn, const TypedTarget *dest, bool staged,
+			 N2pError *err)
+{
+	TableFill	f = {.conn = conn, .t = dest, .plan = &job->plan, .stop = &job->stop,
+	.job = job, .staged = staged};
 	size_t		i,
 				maxkeys = 1;
 	bool		ok;
-	double		t0;
+	double		t0 = now_seconds();
 
 	f.bufs = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(N2pBuf));
 	for (i = 0; i < job->plan.nscopes; i++)
@@ -624,25 +750,21 @@ build_tables(TypedTablesJob *job, PGconn *conn, const TypedTarget *dest, N2pErro
 	f.vals = xcalloc(maxkeys, sizeof(N2pValue *));
 	n2p_buf_init(&f.extra, &n2p_libc_allocator);
 	n2p_buf_init(&f.scratch, &n2p_libc_allocator);
+	n2p_buf_init(&f.header, &n2p_libc_allocator);
+	n2p_buf_init(&f.trailer, &n2p_libc_allocator);
+	if (!n2p_copy_header(&f.header) || !n2p_copy_trailer(&f.trailer))
+		exit_out_of_memory();
 	n2p_typed_encoder_init(&f.enc, &n2p_libc_allocator, dest->postgis_schema != NULL, dest->enc);
-	ok = create_point_type(conn, dest, err);
-	for (i = 0; ok && i < job->plan.nscopes; i++)
-		ok = (table_sql(&f.scratch, conn, &job->plan.scopes[i], dest) ||
-			  n2p_error_set(err, N2P_ERR_NOMEM, "out of memory")) &&
-			pg_exec_one(conn, f.scratch.data, err);
-	t0 = now_seconds();
-	ok = ok && fill_tables(&f, job->spills, err);
-	job->fill_secs = now_seconds() - t0;
-	t0 = now_seconds();
-	for (i = 0; ok && i < job->plan.nscopes; i++)
-		ok = table_keys(conn, dest, &job->plan.scopes[i], err);
-	job->keys_secs = now_seconds() - t0;
+	ok = point_oids(conn, dest, &f.enc, err) && fill_tables(&f, job->spills, err);
+	job->fill_secs = now_seconds() - t0 - job->keys_secs;
 	for (i = 0; i < job->plan.nscopes; i++)
 		n2p_buf_free(&f.bufs[i]);
 	free(f.bufs);
 	free(f.vals);
 	n2p_buf_free(&f.extra);
 	n2p_buf_free(&f.scratch);
+	n2p_buf_free(&f.header);
+	n2p_buf_free(&f.trailer);
 	n2p_typed_encoder_free(&f.enc);
 	return ok;
 }
@@ -668,12 +790,16 @@ drop_abandoned_staging(PGconn *conn)
 	PQclear(res);
 }
 
-/* BEGIN and CREATE SCHEMA; false (with why) means: build without staging. */
+/*
+ * Commit the staging schema and its point type.  False (with why) means:
+ * build in the load's transaction instead.
+ */
 static bool
 open_staging(TypedTablesJob *job)
 {
 	PGconn	   *c = job->conn2;
 	N2pError	e;
+	char		sql[200];
 
 	n2p_error_init(&e);
 	snprintf(job->staging, sizeof(job->staging), "neo2pg_staging_%d", PQbackendPID(c));
@@ -687,16 +813,11 @@ open_staging(TypedTablesJob *job)
 	job->st.qschema = job->qstaging;
 	job->st.schema = job->staging;
 	snprintf(job->st.point_type, sizeof(job->st.point_type), "%s.neo4j_point", job->qstaging);
-	if (pg_exec_one(c, "BEGIN", &e) &&
-		pg_exec_one(c, "SET LOCAL maintenance_work_mem = '256MB'", &e) &&
-		pg_exec_one(c, "SET LOCAL synchronous_commit = off", &e))
-	{
-		char		sql[200];
-
-		snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", job->qstaging);
-		if (pg_exec_one(c, sql, &e))
-			return true;
-	}
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", job->qstaging);
+	if (pg_exec_one(c, "SET synchronous_commit = off", &e) && pg_exec_one(c, "BEGIN", &e) &&
+		pg_exec_one(c, sql, &e) && create_point_type(c, &job->st, &e) &&
+		pg_commit(c, "COMMIT of the staging schema", &e))
+		return true;
 	snprintf(job->why, sizeof(job->why), "%s", e.msg);
 	PQclear(PQexec(c, "ROLLBACK"));
 	return false;
@@ -707,17 +828,20 @@ staging_main(void *arg)
 {
 	TypedTablesJob *job = arg;
 	PGconn	   *c = job->conn2;
+	bool		ok;
 
 	drop_abandoned_staging(c);
 	if (!open_staging(job))
 	{
 		job->fallback = true;
+		publish(job, NULL, 0, true, false);
 		return NULL;
 	}
-	if (build_tables(job, c, &job->st, &job->err) && pg_commit(c, "COMMIT of the typed tables", &job->err))
-		job->staged = true;
-	else
+	job->schema_made = true;
+	ok = build_tables(job, c, &job->st, true, &job->err);
+	if (!ok)
 		PQclear(PQexec(c, "ROLLBACK"));
+	publish(job, NULL, 0, true, !ok);
 	return NULL;
 }
 
@@ -736,6 +860,8 @@ pg_typed_tables_start(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 	job->conn2 = conn2;
 	n2p_error_init(&job->err);
 	atomic_init(&job->stop, false);
+	pthread_mutex_init(&job->lock, NULL);
+	pthread_cond_init(&job->cond, NULL);
 	if (!typed_taken_names(conn, t, &taken, err))
 	{
 		pg_typed_tables_end(job, false);
@@ -743,6 +869,7 @@ pg_typed_tables_start(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 	}
 	typed_plan_build(&job->plan, cat, &job->t, &taken);
 	typed_name_set_free(&taken);
+	job->ready = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(size_t));
 	if (conn2 == NULL)
 	{
 		job->fallback = true;
@@ -760,35 +887,71 @@ pg_typed_tables_start(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 	return job;
 }
 
-/* Move the committed tables (and the point type) into the target. */
 static bool
-adopt_staging(TypedTablesJob *job, PGconn *conn, N2pError *err)
+set_schema(PGconn *conn, const char *what, const char *from, const char *name,
+		   const char *to, N2pError *err)
 {
 	N2pBuf		b;
-	size_t		i;
-	bool		ok = true;
+	bool		ok;
 
 	n2p_buf_init(&b, &n2p_libc_allocator);
-	for (i = 0; ok && i < job->plan.nscopes; i++)
-	{
-		char	   *qrel = PQescapeIdentifier(conn, job->plan.scopes[i].relation,
-											  strlen(job->plan.scopes[i].relation));
-
-		n2p_buf_reset(&b);
-		ok = qrel && n2p_buf_printf(&b, "ALTER TABLE %s.%s SET SCHEMA %s", job->qstaging, qrel,
-									job->t.qschema);
-		ok = ok ? pg_exec_one(conn, b.data, err) : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-		PQfreemem(qrel);
-	}
-	n2p_buf_reset(&b);
-	if (ok && !job->t.postgis_schema)
-		ok = n2p_buf_printf(&b, "ALTER TYPE %s SET SCHEMA %s", job->st.point_type, job->t.qschema) &&
-			pg_exec_one(conn, b.data, err);
-	n2p_buf_reset(&b);
-	/* RESTRICT: anything else in it would be a surprise worth failing on */
-	ok = ok && n2p_buf_printf(&b, "DROP SCHEMA %s", job->qstaging) && pg_exec_one(conn, b.data, err);
+	ok = n2p_buf_printf(&b, "ALTER %s %s.%s SET SCHEMA %s", what, from, name, to);
+	ok = ok ? pg_exec_one(conn, b.data, err) : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	n2p_buf_free(&b);
 	return ok;
+}
+
+/* A table the load now holds: prune it, then its foreign keys. */
+static bool
+adopt_keys(TypedTablesJob *job, PGconn *conn, const ScopePlan *sp, bool pruned, N2pError *err)
+{
+	return (!pruned || prune_table(conn, &job->t, sp, err)) &&
+		table_foreign_keys(conn, &job->t, sp, err);
+}
+
+/* Take each table as the thread commits it; then the type; drop the schema. */
+static bool
+adopt_staging(TypedTablesJob *job, PGconn *conn, bool pruned, N2pError *err)
+{
+	size_t		next = 0,
+				upto;
+	bool		done = false,
+				failed;
+	char		sql[200];
+
+	while (!done)
+	{
+		pthread_mutex_lock(&job->lock);
+		while (job->nready == next && !job->done)
+			pthread_cond_wait(&job->cond, &job->lock);
+		upto = job->nready;
+		done = job->done;
+		failed = job->failed;
+		pthread_mutex_unlock(&job->lock);
+		for (; !failed && next < upto; next++)
+		{
+			const ScopePlan *sp = &job->plan.scopes[job->ready[next]];
+			char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
+			bool		ok = qrel && set_schema(conn, "TABLE", job->qstaging, qrel, job->t.qschema, err);
+
+			PQfreemem(qrel);
+			if (!ok || !adopt_keys(job, conn, sp, pruned, err))
+				return false;
+		}
+		if (failed)
+		{
+			*err = job->err;
+			return false;
+		}
+	}
+	if (job->fallback)
+		return true;
+	if (!job->t.postgis_schema &&
+		!set_schema(conn, "TYPE", job->qstaging, "neo4j_point", job->t.qschema, err))
+		return false;
+	/* RESTRICT: anything else left in it would be a surprise worth failing on */
+	snprintf(sql, sizeof(sql), "DROP SCHEMA %s", job->qstaging);
+	return pg_exec_one(conn, sql, err);
 }
 
 static void
@@ -805,28 +968,29 @@ pg_typed_tables_finish(TypedTablesJob *job, PGconn *conn, bool pruned_rels, N2pE
 {
 	N2pBuf		scratch;
 	size_t		i;
-	bool		ok;
+	bool		ok = true,
+				staged = job->running;
 
+	if (job->running)
+		ok = adopt_staging(job, conn, pruned_rels, err);
 	join_staging(job);
-	if (!job->staged && !job->fallback)
+	if (ok && job->fallback)
 	{
-		*err = job->err;
-		return false;
-	}
-	if (job->fallback)
+		staged = false;
 		log_verbose("typed tables: built in the load's transaction (%s)", job->why);
-	ok = job->staged ? adopt_staging(job, conn, err) : build_tables(job, conn, &job->t, err);
-	log_verbose("typed tables filled in %.2f s%s", job->fill_secs,
-				job->staged ? ", on a second connection" : "");
-	log_verbose("typed tables' keys built in %.2f s", job->keys_secs);
+		ok = create_point_type(conn, &job->t, err) &&
+			build_tables(job, conn, &job->t, false, err);
+		for (i = 0; ok && i < job->plan.nscopes; i++)
+			ok = adopt_keys(job, conn, &job->plan.scopes[i], pruned_rels, err);
+	}
+	if (!ok)
+		return false;
+	log_verbose("typed tables filled in %.2f s, their keys built in %.2f s%s", job->fill_secs,
+				job->keys_secs, staged ? ", on a second connection" : "");
 	n2p_buf_init(&scratch, &n2p_libc_allocator);
-	ok = ok && typed_create_helpers(conn, &job->t, &scratch, err) &&
+	ok = typed_create_helpers(conn, &job->t, &scratch, err) &&
 		typed_write_catalog(conn, &job->t, &job->plan, err);
 	n2p_buf_free(&scratch);
-	for (i = 0; ok && pruned_rels && i < job->plan.nscopes; i++)
-		ok = prune_table(conn, &job->t, &job->plan.scopes[i], err);
-	for (i = 0; ok && i < job->plan.nscopes; i++)
-		ok = table_foreign_keys(conn, &job->t, &job->plan.scopes[i], err);
 	return ok;
 }
 
@@ -844,7 +1008,7 @@ pg_typed_tables_end(TypedTablesJob *job, bool committed)
 			(void) PQcancel(job->cancel, errbuf, sizeof(errbuf));
 		join_staging(job);
 	}
-	if (job->staged && !committed && PQstatus(job->conn2) == CONNECTION_OK)
+	if (job->schema_made && !committed && PQstatus(job->conn2) == CONNECTION_OK)
 	{
 		char		sql[200];
 
@@ -857,6 +1021,9 @@ pg_typed_tables_end(TypedTablesJob *job, bool committed)
 		PQfinish(job->conn2);
 	PQfreemem(job->qstaging);
 	free(job->postgis);
+	free(job->ready);
 	typed_plan_free(&job->plan);
+	pthread_mutex_destroy(&job->lock);
+	pthread_cond_destroy(&job->cond);
 	free(job);
 }

@@ -458,6 +458,15 @@ n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *err)
 	return true;
 }
 
+bool
+n2p_copy_jsonb(N2pBuf *out, const char *json, size_t len)
+{
+	if (len >= INT32_MAX)
+		return false;
+	return put_be32(out, (uint32_t) len + 1) && n2p_buf_putc(out, 1) &&
+		n2p_buf_append(out, json, len);
+}
+
 /* jsonb's binary input is a version byte (1) followed by the JSON text. */
 static bool
 copy_props(N2pBuf *out, const N2pValue *props, N2pBuf *types,
@@ -472,8 +481,7 @@ copy_props(N2pBuf *out, const N2pValue *props, N2pBuf *types,
 	patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
 	if (types->len == 0)
 		return n2p_copy_null(out) || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	return (put_be32(out, (uint32_t) types->len + 1) && n2p_buf_putc(out, 1) &&
-			n2p_buf_append(out, types->data, types->len)) ||
+	return n2p_copy_jsonb(out, types->data, types->len) ||
 		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 }
 
