@@ -143,6 +143,18 @@ typed_spills_free(TypedSpills *ts)
 	free(ts);
 }
 
+/*
+ * Every property of every row is looked up among its table's columns: a
+ * hash per table instead of a binary search of strcmp's (a profile of the
+ * fill put the search at a tenth of the client's time).
+ */
+typedef struct KeyIndex
+{
+	size_t		mask;
+	uint32_t   *slot;			/* key index + 1; 0 when free */
+	size_t	   *len;			/* each key's length */
+} KeyIndex;
+
 typedef struct TableFill
 {
 	PGconn	   *conn;
@@ -157,6 +169,7 @@ typedef struct TableFill
 	atomic_bool *stop;			/* set when the load failed meanwhile */
 	TypedTablesJob *job;
 	bool		staged;			/* on the staging connection: commit per table */
+	KeyIndex   *kidx;			/* one per scope */
 	N2pBuf		header;			/* binary COPY's signature and trailer */
 	N2pBuf		trailer;
 } TableFill;
@@ -225,25 +238,58 @@ find_scope(Plan *p, N2pRecKind kind, N2pStr name)
 	return NULL;
 }
 
-static long
-find_key(const ScopePlan *sp, N2pStr key)
+static uint64_t
+key_hash(const char *p, size_t n)
 {
-	size_t		lo = 0,
-				hi = sp->nkeys;
+	uint64_t	h = 1469598103934665603ull;
+	size_t		i;
 
-	while (lo < hi)
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char) p[i]) * 1099511628211ull;
+	return h;
+}
+
+static void
+key_index_build(KeyIndex *ki, const ScopePlan *sp)
+{
+	size_t		cap = 8,
+				k;
+
+	while (cap < 2 * sp->nkeys)
+		cap *= 2;
+	ki->mask = cap - 1;
+	ki->slot = xcalloc(cap, sizeof(uint32_t));
+	ki->len = xcalloc(sp->nkeys ? sp->nkeys : 1, sizeof(size_t));
+	for (k = 0; k < sp->nkeys; k++)
 	{
-		size_t		mid = (lo + hi) / 2;
-		int			c = strncmp(key.ptr, sp->keys[mid].key, key.len);
+		size_t		i;
 
-		if (c == 0 && sp->keys[mid].key[key.len] != '\0')
-			c = -1;
-		if (c == 0)
-			return (long) mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+		ki->len[k] = strlen(sp->keys[k].key);
+		i = key_hash(sp->keys[k].key, ki->len[k]) & ki->mask;
+		while (ki->slot[i])
+			i = (i + 1) & ki->mask;
+		ki->slot[i] = (uint32_t) k + 1;
+	}
+}
+
+static void
+key_index_free(KeyIndex *ki)
+{
+	free(ki->slot);
+	free(ki->len);
+}
+
+static long
+find_key(const KeyIndex *ki, const ScopePlan *sp, N2pStr key)
+{
+	size_t		i = key_hash(key.ptr, key.len) & ki->mask;
+
+	for (; ki->slot[i]; i = (i + 1) & ki->mask)
+	{
+		size_t		k = ki->slot[i] - 1;
+
+		if (ki->len[k] == key.len && memcmp(sp->keys[k].key, key.ptr, key.len) == 0)
+			return (long) k;
 	}
 	return -1;
 }
@@ -293,7 +339,7 @@ put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pE
 		f->vals[i] = NULL;
 	for (i = 0; i < rec->props.u.map.n; i++)
 	{
-		long		k = find_key(sp, rec->props.u.map.keys[i]);
+		long		k = find_key(&f->kidx[sp - f->plan->scopes], sp, rec->props.u.map.keys[i]);
 
 		if (k >= 0)
 			f->vals[k] = &rec->props.u.map.vals[i];
@@ -741,9 +787,11 @@ build_tables(TypedTablesJob *job, PGconn *conn, const TypedTarget *dest, bool st
 	double		t0 = now_seconds();
 
 	f.bufs = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(N2pBuf));
+	f.kidx = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(KeyIndex));
 	for (i = 0; i < job->plan.nscopes; i++)
 	{
 		n2p_buf_init(&f.bufs[i], &n2p_libc_allocator);
+		key_index_build(&f.kidx[i], &job->plan.scopes[i]);
 		if (job->plan.scopes[i].nkeys > maxkeys)
 			maxkeys = job->plan.scopes[i].nkeys;
 	}
@@ -758,8 +806,12 @@ build_tables(TypedTablesJob *job, PGconn *conn, const TypedTarget *dest, bool st
 	ok = point_oids(conn, dest, &f.enc, err) && fill_tables(&f, job->spills, err);
 	job->fill_secs = now_seconds() - t0 - job->keys_secs;
 	for (i = 0; i < job->plan.nscopes; i++)
+	{
 		n2p_buf_free(&f.bufs[i]);
+		key_index_free(&f.kidx[i]);
+	}
 	free(f.bufs);
+	free(f.kidx);
 	free(f.vals);
 	n2p_buf_free(&f.extra);
 	n2p_buf_free(&f.scratch);
