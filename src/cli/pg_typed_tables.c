@@ -169,6 +169,9 @@ typedef struct TableFill
 	atomic_bool *stop;			/* set when the load failed meanwhile */
 	TypedTablesJob *job;
 	bool		staged;			/* on the staging connection: commit per table */
+	N2pPgEncodeOpts enc_opts;	/* this side's own */
+	double		fill_secs;
+	double		keys_secs;
 	KeyIndex   *kidx;			/* one per scope */
 	N2pBuf		header;			/* binary COPY's signature and trailer */
 	N2pBuf		trailer;
@@ -361,9 +364,9 @@ put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pE
 			continue;
 		/* keep what the column could not hold, exactly, in props */
 		ok = n2p_buf_append(&f->extra, nextra ? ", " : "{", nextra ? 2 : 1) &&
-			n2p_json_append_string(&f->extra, sp->keys[i].key, strlen(sp->keys[i].key), f->t->enc, err) &&
+			n2p_json_append_string(&f->extra, sp->keys[i].key, strlen(sp->keys[i].key), &f->enc_opts, err) &&
 			n2p_buf_append(&f->extra, ": ", 2) &&
-			n2p_pg_value_json(&f->extra, f->vals[i], &mark, f->t->enc, err);
+			n2p_pg_value_json(&f->extra, f->vals[i], &mark, &f->enc_opts, err);
 		nextra++;
 	}
 	if (ok && nextra)
@@ -560,16 +563,27 @@ prune_table(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *e
  *
  * A connection is a transaction, so the second one works in a staging
  * schema of its own, neo2pg_staging_<its backend pid>.  It commits the
- * empty schema first, then each table with its keys (relationship tables
- * first) in a transaction of its own.  The load's transaction moves each
- * committed table into the target schema and adds its foreign keys while
- * the next one fills, then drops the staging schema: the tables appear
- * with the load or not at all.  A failed load drops the staging schema;
- * one left by a killed neo2pg is dropped by the next load that sees its
- * backend gone.  Without a second connection, or without the right to
- * create a schema, the tables are built in the load's own transaction,
- * one step after the other.
+ * empty schema first (with the point type), then each table with its keys
+ * in a transaction of its own.  The load's transaction moves each
+ * committed table into the target schema and adds its foreign keys, then
+ * drops the staging schema: the tables appear with the load or not at all.
+ *
+ * The tables wait in one queue, relationship tables first.  The second
+ * connection takes from the front; the load's own connection, once its
+ * base keys are built, takes from the back and builds tables directly in
+ * the target schema, so that neither side idles while the other finishes.
+ *
+ * A failed load drops the staging schema; one left by a killed neo2pg is
+ * dropped by the next load that sees its backend gone.  Without a second
+ * connection, or without the right to create a schema, the load's
+ * connection takes every table itself.
  */
+typedef struct Unit
+{
+	ScopePlan  *sp;				/* NULL: every scope of the shared file */
+	N2pSpill   *spill;
+} Unit;
+
 struct TypedTablesJob
 {
 	TypedTarget t;				/* the target */
@@ -584,17 +598,20 @@ struct TypedTablesJob
 	pthread_t	thread;
 	bool		running;		/* the thread was started and not joined */
 	bool		schema_made;	/* the staging schema is committed */
-	bool		fallback;		/* no staging: build in the load's transaction */
-	char		why[sizeof(((N2pError *) 0)->msg)];	/* why not staged */
+	bool		fallback;		/* no staging schema */
+	char		why[sizeof(((N2pError *) 0)->msg)];	/* why not */
 	atomic_bool stop;
 	N2pError	err;			/* the thread's */
-	double		fill_secs;
-	double		keys_secs;
+	double		secs[2][2];		/* [thread, load][fill, keys] */
+	size_t		units_by[2];
 
-	/* what the thread has committed, in order; guarded by lock */
+	/* guarded by lock */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	size_t	   *ready;			/* scope indexes */
+	Unit	   *units;
+	size_t		head;			/* the thread takes units[head++] */
+	size_t		tail;			/* the load takes units[--tail] */
+	size_t	   *ready;			/* scopes committed in staging, in order */
 	size_t		nready;
 	bool		done;			/* the thread will commit nothing more */
 	bool		failed;
@@ -612,6 +629,20 @@ publish(TypedTablesJob *job, const ScopePlan *const *scopes, size_t n, bool done
 	job->failed |= failed;
 	pthread_cond_signal(&job->cond);
 	pthread_mutex_unlock(&job->lock);
+}
+
+/* The next unit for the thread (front) or the load (back); false: none. */
+static bool
+take_unit(TypedTablesJob *job, bool front, Unit *out)
+{
+	bool		got;
+
+	pthread_mutex_lock(&job->lock);
+	got = job->head < job->tail;
+	if (got)
+		*out = front ? job->units[job->head++] : job->units[--job->tail];
+	pthread_mutex_unlock(&job->lock);
+	return got;
 }
 
 /* In the staging connection every table is a transaction of its own. */
@@ -650,7 +681,7 @@ keys_timed(TableFill *f, const ScopePlan *sp, N2pError *err)
 	double		t0 = now_seconds();
 	bool		ok = table_keys(f->conn, f->t, sp, err);
 
-	f->job->keys_secs += now_seconds() - t0;
+	f->keys_secs += now_seconds() - t0;
 	return ok;
 }
 
@@ -678,10 +709,10 @@ fill_shared(TableFill *f, TypedSpills *ts, N2pError *err)
 	for (i = 0; i < f->plan->nscopes; i++)
 		if (!f->plan->scopes[i].dedicated)
 			rest[n++] = &f->plan->scopes[i];
-	ok = n == 0 || unit_begin(f, err);
+	ok = unit_begin(f, err);
 	for (i = 0; ok && i < n; i++)
 		ok = create_table(f, rest[i], err);
-	if (ok && n > 0 && ts->shared)
+	if (ok && ts->shared)
 	{
 		ok = n2p_spill_rewind(ts->shared, err);
 		while (ok && (rc = n2p_spill_read(ts->shared, &rec, err)) == 1)
@@ -690,29 +721,46 @@ fill_shared(TableFill *f, TypedSpills *ts, N2pError *err)
 	}
 	for (i = 0; ok && i < n; i++)
 		ok = keys_timed(f, rest[i], err);
-	ok = ok && (n == 0 || unit_commit(f, rest, n, err));
+	ok = ok && unit_commit(f, rest, n, err);
 	free(rest);
+	return ok;
+}
+
+static bool
+fill_unit(TableFill *f, const Unit *u, N2pError *err)
+{
+	double		t0 = now_seconds(),
+				k0 = f->keys_secs;
+	bool		ok = u->sp ? fill_dedicated(f, u->sp, u->spill, err) :
+		fill_shared(f, f->job->spills, err);
+
+	f->fill_secs += now_seconds() - t0 - (f->keys_secs - k0);
 	return ok;
 }
 
 /* Relationship tables first: the load's transaction adds their foreign keys. */
 static int
-spill_order(const void *a, const void *b)
+unit_order(const void *a, const void *b)
 {
-	const SpillEntry *x = *(const SpillEntry *const *) a;
-	const SpillEntry *y = *(const SpillEntry *const *) b;
+	const Unit *x = a;
+	const Unit *y = b;
 
-	return (x->kind == N2P_REC_REL ? 0 : 1) - (y->kind == N2P_REC_REL ? 0 : 1);
+	return (x->sp->kind == N2P_REC_REL ? 0 : 1) - (y->sp->kind == N2P_REC_REL ? 0 : 1);
 }
 
-static bool
-fill_tables(TableFill *f, TypedSpills *ts, N2pError *err)
+/*
+ * One unit per table with a spill file of its own, then one for the
+ * tables of the shared file (if any).
+ */
+static void
+plan_units(TypedTablesJob *job)
 {
-	SpillEntry *order[SPILL_SLOTS];
+	TypedSpills *ts = job->spills;
 	size_t		i,
 				n = 0;
-	bool		ok = true;
+	bool		shared = false;
 
+	job->units = xcalloc(job->plan.nscopes + 1, sizeof(Unit));
 	for (i = 0; i < SPILL_SLOTS; i++)
 	{
 		SpillEntry *e = &ts->slots[i];
@@ -720,18 +768,19 @@ fill_tables(TableFill *f, TypedSpills *ts, N2pError *err)
 
 		if (e->spill == NULL)
 			continue;
-		sp = find_scope(f->plan, e->kind, (N2pStr) {e->name, strlen(e->name)});
+		sp = find_scope(&job->plan, e->kind, (N2pStr) {e->name, strlen(e->name)});
 		if (sp == NULL)
 			continue;			/* unlabeled, or no typed table */
 		sp->dedicated = true;
-		order[n++] = e;
+		job->units[n++] = (Unit) {sp, e->spill};
 	}
-	qsort(order, n, sizeof(order[0]), spill_order);
-	for (i = 0; ok && i < n; i++)
-		ok = fill_dedicated(f, find_scope(f->plan, order[i]->kind,
-										  (N2pStr) {order[i]->name, strlen(order[i]->name)}),
-							order[i]->spill, err);
-	return ok && fill_shared(f, ts, err);
+	qsort(job->units, n, sizeof(Unit), unit_order);
+	for (i = 0; i < job->plan.nscopes; i++)
+		shared |= !job->plan.scopes[i].dedicated;
+	if (shared)
+		job->units[n++] = (Unit) {NULL, NULL};
+	job->head = 0;
+	job->tail = n;
 }
 
 static bool
@@ -772,53 +821,64 @@ point_oids(PGconn *conn, const TypedTarget *t, N2pTypedEncoder *enc, N2pError *e
 }
 
 /*
- * Fill and key every typed table in the schema of dest, whose point type
- * exists.  staged: on the staging connection, committing table by table.
+ * One side's state for filling tables into the schema of dest, whose
+ * point type exists.  staged: the staging connection, committing table by
+ * table.  Each side has its own: the two run at once.
  */
 static bool
-build_tables(TypedTablesJob *job, PGconn *conn, const TypedTarget *dest, bool staged,
-			 N2pError *err)
+fill_init(TableFill *f, TypedTablesJob *job, PGconn *conn, const TypedTarget *dest,
+		  bool staged, N2pError *err)
 {
-	TableFill	f = {.conn = conn, .t = dest, .plan = &job->plan, .stop = &job->stop,
-	.job = job, .staged = staged};
 	size_t		i,
 				maxkeys = 1;
-	bool		ok;
-	double		t0 = now_seconds();
 
-	f.bufs = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(N2pBuf));
-	f.kidx = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(KeyIndex));
+	memset(f, 0, sizeof(*f));
+	f->conn = conn;
+	f->t = dest;
+	f->plan = &job->plan;
+	f->stop = &job->stop;
+	f->job = job;
+	f->staged = staged;
+	/* values are re-encoded here: their U+0000 were counted once already */
+	f->enc_opts = *dest->enc;
+	f->bufs = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(N2pBuf));
+	f->kidx = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(KeyIndex));
 	for (i = 0; i < job->plan.nscopes; i++)
 	{
-		n2p_buf_init(&f.bufs[i], &n2p_libc_allocator);
-		key_index_build(&f.kidx[i], &job->plan.scopes[i]);
+		n2p_buf_init(&f->bufs[i], &n2p_libc_allocator);
+		key_index_build(&f->kidx[i], &job->plan.scopes[i]);
 		if (job->plan.scopes[i].nkeys > maxkeys)
 			maxkeys = job->plan.scopes[i].nkeys;
 	}
-	f.vals = xcalloc(maxkeys, sizeof(N2pValue *));
-	n2p_buf_init(&f.extra, &n2p_libc_allocator);
-	n2p_buf_init(&f.scratch, &n2p_libc_allocator);
-	n2p_buf_init(&f.header, &n2p_libc_allocator);
-	n2p_buf_init(&f.trailer, &n2p_libc_allocator);
-	if (!n2p_copy_header(&f.header) || !n2p_copy_trailer(&f.trailer))
+	f->vals = xcalloc(maxkeys, sizeof(N2pValue *));
+	n2p_buf_init(&f->extra, &n2p_libc_allocator);
+	n2p_buf_init(&f->scratch, &n2p_libc_allocator);
+	n2p_buf_init(&f->header, &n2p_libc_allocator);
+	n2p_buf_init(&f->trailer, &n2p_libc_allocator);
+	if (!n2p_copy_header(&f->header) || !n2p_copy_trailer(&f->trailer))
 		exit_out_of_memory();
-	n2p_typed_encoder_init(&f.enc, &n2p_libc_allocator, dest->postgis_schema != NULL, dest->enc);
-	ok = point_oids(conn, dest, &f.enc, err) && fill_tables(&f, job->spills, err);
-	job->fill_secs = now_seconds() - t0 - job->keys_secs;
-	for (i = 0; i < job->plan.nscopes; i++)
+	n2p_typed_encoder_init(&f->enc, &n2p_libc_allocator, dest->postgis_schema != NULL, &f->enc_opts);
+	return point_oids(conn, dest, &f->enc, err);
+}
+
+static void
+fill_free(TableFill *f)
+{
+	size_t		i;
+
+	for (i = 0; f->bufs && i < f->plan->nscopes; i++)
 	{
-		n2p_buf_free(&f.bufs[i]);
-		key_index_free(&f.kidx[i]);
+		n2p_buf_free(&f->bufs[i]);
+		key_index_free(&f->kidx[i]);
 	}
-	free(f.bufs);
-	free(f.kidx);
-	free(f.vals);
-	n2p_buf_free(&f.extra);
-	n2p_buf_free(&f.scratch);
-	n2p_buf_free(&f.header);
-	n2p_buf_free(&f.trailer);
-	n2p_typed_encoder_free(&f.enc);
-	return ok;
+	free(f->bufs);
+	free(f->kidx);
+	free(f->vals);
+	n2p_buf_free(&f->extra);
+	n2p_buf_free(&f->scratch);
+	n2p_buf_free(&f->header);
+	n2p_buf_free(&f->trailer);
+	n2p_typed_encoder_free(&f->enc);
 }
 
 /*
@@ -880,6 +940,8 @@ staging_main(void *arg)
 {
 	TypedTablesJob *job = arg;
 	PGconn	   *c = job->conn2;
+	TableFill	f;
+	Unit		u;
 	bool		ok;
 
 	drop_abandoned_staging(c);
@@ -889,8 +951,19 @@ staging_main(void *arg)
 		publish(job, NULL, 0, true, false);
 		return NULL;
 	}
+	pthread_mutex_lock(&job->lock);
 	job->schema_made = true;
-	ok = build_tables(job, c, &job->st, true, &job->err);
+	pthread_cond_signal(&job->cond);
+	pthread_mutex_unlock(&job->lock);
+	ok = fill_init(&f, job, c, &job->st, true, &job->err);
+	while (ok && take_unit(job, true, &u))
+	{
+		ok = fill_unit(&f, &u, &job->err);
+		job->units_by[0]++;
+	}
+	job->secs[0][0] = f.fill_secs;
+	job->secs[0][1] = f.keys_secs;
+	fill_free(&f);
 	if (!ok)
 		PQclear(PQexec(c, "ROLLBACK"));
 	publish(job, NULL, 0, true, !ok);
@@ -922,6 +995,7 @@ pg_typed_tables_start(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 	typed_plan_build(&job->plan, cat, &job->t, &taken);
 	typed_name_set_free(&taken);
 	job->ready = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(size_t));
+	plan_units(job);
 	if (conn2 == NULL)
 	{
 		job->fallback = true;
@@ -961,49 +1035,76 @@ adopt_keys(TypedTablesJob *job, PGconn *conn, const ScopePlan *sp, bool pruned, 
 		table_foreign_keys(conn, &job->t, sp, err);
 }
 
-/* Take each table as the thread commits it; then the type; drop the schema. */
 static bool
-adopt_staging(TypedTablesJob *job, PGconn *conn, bool pruned, N2pError *err)
+adopt_staged(TypedTablesJob *job, PGconn *conn, const ScopePlan *sp, bool pruned, N2pError *err)
 {
-	size_t		next = 0,
-				upto;
-	bool		done = false,
-				failed;
-	char		sql[200];
+	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
+	bool		ok = qrel && set_schema(conn, "TABLE", job->qstaging, qrel, job->t.qschema, err);
 
-	while (!done)
+	PQfreemem(qrel);
+	return ok && adopt_keys(job, conn, sp, pruned, err);
+}
+
+/* A unit the load builds itself, straight into the target. */
+static bool
+build_here(TypedTablesJob *job, TableFill *f, const Unit *u, bool pruned, N2pError *err)
+{
+	size_t		i;
+	bool		ok = fill_unit(f, u, err);
+
+	job->units_by[1]++;
+	if (u->sp)
+		return ok && adopt_keys(job, f->conn, u->sp, pruned, err);
+	for (i = 0; ok && i < job->plan.nscopes; i++)
+		if (!job->plan.scopes[i].dedicated)
+			ok = adopt_keys(job, f->conn, &job->plan.scopes[i], pruned, err);
+	return ok;
+}
+
+/*
+ * The load's side: adopt what the thread committed, else take a unit from
+ * the back of the queue, else wait; until the thread is done and the
+ * queue empty.
+ */
+static bool
+run_load_side(TypedTablesJob *job, TableFill *f, bool pruned, N2pError *err)
+{
+	size_t		next = 0;
+
+	for (;;)
 	{
+		size_t		upto;
+		bool		done,
+					failed;
+		Unit		u;
+
 		pthread_mutex_lock(&job->lock);
-		while (job->nready == next && !job->done)
+		while (job->running && job->nready == next && !job->done && job->head >= job->tail)
 			pthread_cond_wait(&job->cond, &job->lock);
 		upto = job->nready;
-		done = job->done;
+		done = job->done || !job->running;
 		failed = job->failed;
 		pthread_mutex_unlock(&job->lock);
-		for (; !failed && next < upto; next++)
-		{
-			const ScopePlan *sp = &job->plan.scopes[job->ready[next]];
-			char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
-			bool		ok = qrel && set_schema(conn, "TABLE", job->qstaging, qrel, job->t.qschema, err);
-
-			PQfreemem(qrel);
-			if (!ok || !adopt_keys(job, conn, sp, pruned, err))
-				return false;
-		}
 		if (failed)
 		{
 			*err = job->err;
 			return false;
 		}
+		if (next < upto)
+		{
+			if (!adopt_staged(job, f->conn, &job->plan.scopes[job->ready[next++]], pruned, err))
+				return false;
+			continue;
+		}
+		if (take_unit(job, false, &u))
+		{
+			if (!build_here(job, f, &u, pruned, err))
+				return false;
+			continue;
+		}
+		if (done)
+			return true;
 	}
-	if (job->fallback)
-		return true;
-	if (!job->t.postgis_schema &&
-		!set_schema(conn, "TYPE", job->qstaging, "neo4j_point", job->t.qschema, err))
-		return false;
-	/* RESTRICT: anything else left in it would be a surprise worth failing on */
-	snprintf(sql, sizeof(sql), "DROP SCHEMA %s", job->qstaging);
-	return pg_exec_one(conn, sql, err);
 }
 
 static void
@@ -1015,30 +1116,68 @@ join_staging(TypedTablesJob *job)
 	job->running = false;
 }
 
+/* The staged point type joins the target; the staging schema goes. */
+static bool
+close_staging(TypedTablesJob *job, PGconn *conn, N2pError *err)
+{
+	char		sql[200];
+
+	if (!job->schema_made)
+		return true;
+	if (!job->t.postgis_schema &&
+		!set_schema(conn, "TYPE", job->qstaging, "neo4j_point", job->t.qschema, err))
+		return false;
+	/* RESTRICT: anything else left in it would be a surprise worth failing on */
+	snprintf(sql, sizeof(sql), "DROP SCHEMA %s", job->qstaging);
+	return pg_exec_one(conn, sql, err);
+}
+
+/*
+ * Where the load's own tables get their point type: the staging schema's,
+ * which moves into the target at the end, or one made here.
+ */
+static bool
+load_side_target(TypedTablesJob *job, PGconn *conn, TypedTarget *dest, N2pError *err)
+{
+	bool		staged;
+
+	pthread_mutex_lock(&job->lock);
+	/* the thread decides first thing; wait for it */
+	while (job->running && !job->schema_made && !job->done)
+		pthread_cond_wait(&job->cond, &job->lock);
+	staged = job->schema_made;
+	pthread_mutex_unlock(&job->lock);
+	*dest = job->t;
+	if (staged)
+	{
+		snprintf(dest->point_type, sizeof(dest->point_type), "%s", job->st.point_type);
+		return true;
+	}
+	log_verbose("typed tables: built in the load's transaction (%s)", job->why);
+	return create_point_type(conn, dest, err);
+}
+
 bool
 pg_typed_tables_finish(TypedTablesJob *job, PGconn *conn, bool pruned_rels, N2pError *err)
 {
 	N2pBuf		scratch;
-	size_t		i;
-	bool		ok = true,
-				staged = job->running;
+	TableFill	f;
+	TypedTarget dest;
+	bool		ok;
 
-	if (job->running)
-		ok = adopt_staging(job, conn, pruned_rels, err);
+	memset(&f, 0, sizeof(f));
+	ok = load_side_target(job, conn, &dest, err) && fill_init(&f, job, conn, &dest, false, err) &&
+		run_load_side(job, &f, pruned_rels, err);
+	job->secs[1][0] = f.fill_secs;
+	job->secs[1][1] = f.keys_secs;
+	fill_free(&f);
 	join_staging(job);
-	if (ok && job->fallback)
-	{
-		staged = false;
-		log_verbose("typed tables: built in the load's transaction (%s)", job->why);
-		ok = create_point_type(conn, &job->t, err) &&
-			build_tables(job, conn, &job->t, false, err);
-		for (i = 0; ok && i < job->plan.nscopes; i++)
-			ok = adopt_keys(job, conn, &job->plan.scopes[i], pruned_rels, err);
-	}
+	ok = ok && close_staging(job, conn, err);
 	if (!ok)
 		return false;
-	log_verbose("typed tables filled in %.2f s, their keys built in %.2f s%s", job->fill_secs,
-				job->keys_secs, staged ? ", on a second connection" : "");
+	log_verbose("typed tables: %zu filled on a second connection in %.2f s (keys %.2f s), "
+				"%zu in the load's in %.2f s (keys %.2f s)", job->units_by[0], job->secs[0][0],
+				job->secs[0][1], job->units_by[1], job->secs[1][0], job->secs[1][1]);
 	n2p_buf_init(&scratch, &n2p_libc_allocator);
 	ok = typed_create_helpers(conn, &job->t, &scratch, err) &&
 		typed_write_catalog(conn, &job->t, &job->plan, err);
@@ -1074,6 +1213,7 @@ pg_typed_tables_end(TypedTablesJob *job, bool committed)
 	PQfreemem(job->qstaging);
 	free(job->postgis);
 	free(job->ready);
+	free(job->units);
 	typed_plan_free(&job->plan);
 	pthread_mutex_destroy(&job->lock);
 	pthread_cond_destroy(&job->cond);
