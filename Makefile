@@ -91,6 +91,6 @@ format:
 	clang-format -i $(CORE_SRCS) $(CLI_SRCS) include/neo2pg/*.h src/cli/*.h
 
 clean:
-	rm -rf build build-asan neo2pg test/regress/results test/regress/regression.*
+	rm -rf build build-asan build-tsan neo2pg test/regress/results test/regress/regression.*
 
 -include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

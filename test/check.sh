@@ -62,6 +62,10 @@ count "$LOGDIR/typed_equiv.log"
 NEO2PG=build-asan/neo2pg NEO2PG_RELEASE=./neo2pg test/integration/run.sh | tee "$LOGDIR/integration.log"
 count "$LOGDIR/integration.log"
 
+# --- the typed tables' second thread under ThreadSanitizer
+test/tsan.sh | tee "$LOGDIR/tsan.log"
+count "$LOGDIR/tsan.log"
+
 # --- pg_regress over the bundled example, once without PostGIS and once
 # with it (typed views with geometry points).
 # run_regress NAME DATABASE SCHEDULE [SQL to run before the load]
