@@ -883,15 +883,18 @@ fill_free(TableFill *f)
 
 /*
  * Staging schemas whose backend is gone were left by a neo2pg that was
- * killed after the second connection committed.  Only our own, and only
+ * killed after the second connection committed.  Only our own (a user's
+ * schema may match the name; it will not carry the comment), and only
  * best effort: this is tidying, not part of the load.
  */
+#define STAGING_COMMENT "neo2pg: typed tables being built by a load; dropped when it ends"
 static void
 drop_abandoned_staging(PGconn *conn)
 {
 	PGresult   *res = PQexec(conn,
 							 "SELECT format('DROP SCHEMA %I CASCADE', nspname) FROM pg_namespace "
 							 "WHERE nspname ~ '^neo2pg_staging_[0-9]{1,9}$' "
+							 "AND obj_description(oid, 'pg_namespace') = '" STAGING_COMMENT "' "
 							 "AND pg_has_role(nspowner, 'USAGE') "
 							 "AND substr(nspname, 16)::int NOT IN "
 							 "(SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)");
@@ -911,7 +914,8 @@ open_staging(TypedTablesJob *job)
 {
 	PGconn	   *c = job->conn2;
 	N2pError	e;
-	char		sql[200];
+	char		sql[200],
+				comment[300];
 
 	n2p_error_init(&e);
 	snprintf(job->staging, sizeof(job->staging), "neo2pg_staging_%d", PQbackendPID(c));
@@ -926,8 +930,10 @@ open_staging(TypedTablesJob *job)
 	job->st.schema = job->staging;
 	snprintf(job->st.point_type, sizeof(job->st.point_type), "%s.neo4j_point", job->qstaging);
 	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", job->qstaging);
+	snprintf(comment, sizeof(comment), "COMMENT ON SCHEMA %s IS '" STAGING_COMMENT "'", job->qstaging);
 	if (pg_exec_one(c, "SET synchronous_commit = off", &e) && pg_exec_one(c, "BEGIN", &e) &&
-		pg_exec_one(c, sql, &e) && create_point_type(c, &job->st, &e) &&
+		pg_exec_one(c, sql, &e) && pg_exec_one(c, comment, &e) &&
+		create_point_type(c, &job->st, &e) &&
 		pg_commit(c, "COMMIT of the staging schema", &e))
 		return true;
 	snprintf(job->why, sizeof(job->why), "%s", e.msg);
