@@ -62,6 +62,13 @@ bool		n2p_temporal_parse_iso(N2pType type, const char *s, size_t len,
 								   N2pValue *out, N2pArena *arena,
 								   N2pError *err);
 
+/*
+ * Can the formatters print this temporal value faithfully?  False for
+ * nanoseconds out of their field's range; such values are refused, not
+ * mangled.  Non-temporal values: true.
+ */
+bool		n2p_temporal_in_range(const N2pValue *v);
+
 /* Append the Python tool's literal form ("$date('...')", "$point({...})"). */
 bool		n2p_literal_format(const N2pValue *v, N2pBuf *buf);
 

@@ -1012,8 +1012,8 @@ put_duration(N2pBuf *buf, int64_t months, int64_t days, int64_t secs,
 }
 
 /* Values the formatter cannot print faithfully are refused, not mangled. */
-static bool
-temporal_in_range(const N2pValue *v)
+bool
+n2p_temporal_in_range(const N2pValue *v)
 {
 	switch (v->type)
 	{
@@ -1034,7 +1034,7 @@ temporal_in_range(const N2pValue *v)
 static bool
 put_temporal(const N2pValue *v, N2pBuf *buf, bool nine, bool zone)
 {
-	if (!temporal_in_range(v))
+	if (!n2p_temporal_in_range(v))
 		return false;
 	switch (v->type)
 	{

@@ -29,6 +29,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "neo2pg/literal.h"
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
 #include "pgtyped_int.h"
@@ -54,7 +55,6 @@
 #define NANOS_PER_SEC	INT64_C(1000000000)
 #define USECS_PER_SEC	INT64_C(1000000)
 #define SECS_PER_DAY	INT64_C(86400)
-#define NANOS_PER_DAY	(SECS_PER_DAY * NANOS_PER_SEC)
 
 /* 2000-01-01, PostgreSQL's epoch, in days since 1970-01-01 */
 #define PG_EPOCH_DAYS	INT64_C(10957)
@@ -246,25 +246,6 @@ interval_usecs(int64_t secs, int32_t nanos)
 		interval_seconds_usecs(secs, nanos);
 }
 
-/* The ranges the text formatter accepts; it refuses anything else. */
-static bool
-temporal_in_range(const N2pValue *v)
-{
-	switch (v->type)
-	{
-		case N2P_TIME:
-		case N2P_LOCALTIME:
-			return v->u.time.nanos >= 0 && v->u.time.nanos <= NANOS_PER_DAY;
-		case N2P_DATETIME:
-		case N2P_LOCALDATETIME:
-			return v->u.dt.nanos >= 0 && v->u.dt.nanos < NANOS_PER_SEC;
-		case N2P_DURATION:
-			return v->u.dur.nanos >= 0 && v->u.dur.nanos < NANOS_PER_SEC;
-		default:
-			return true;
-	}
-}
-
 /* timetz stores the zone in seconds west of UTC: the offset negated. */
 static bool
 put_temporal(N2pBuf *b, const N2pValue *v)
@@ -386,7 +367,8 @@ put_scalar(N2pTypedEncoder *enc, N2pBuf *b, const N2pValue *v, N2pColKind kind, 
 
 	if (v->type != kinds[kind].type)
 		return wrong_type(v, kind, err);
-	if (!temporal_in_range(v))
+	/* the text formatter refuses these, so binary does too */
+	if (!n2p_temporal_in_range(v))
 		return n2p_error_set(err, N2P_ERR_DATA, "a %s value is out of range",
 							 n2p_type_name(v->type));
 	switch (kind)
