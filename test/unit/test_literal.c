@@ -22,6 +22,8 @@
 
 #include "neo2pg/literal.h"
 
+#include "test_support.h"
+
 #define NS		INT64_C(1000000000)
 
 /* ---------------------------------------------------------------- helpers */
@@ -165,20 +167,6 @@ assert_iso_rejected(N2pArena *arena, N2pType type, const char *s)
 	if (n2p_temporal_parse_iso(type, s, strlen(s), &v, arena, &err))
 		fail_msg("accepted ISO %s", s);
 	assert_int_equal(err.code, N2P_ERR_SYNTAX);
-}
-
-static N2pValue
-make_duration(int64_t months, int64_t days, int64_t secs, int32_t nanos)
-{
-	N2pValue	v;
-
-	memset(&v, 0, sizeof(v));
-	v.type = N2P_DURATION;
-	v.u.dur.months = months;
-	v.u.dur.days = days;
-	v.u.dur.secs = secs;
-	v.u.dur.nanos = nanos;
-	return v;
 }
 
 static void
@@ -588,15 +576,15 @@ test_duration_negative(void **state)
 	assert_int_equal(v.u.dur.days, 1);
 
 	/* Values built elsewhere (Bolt) follow the same rules. */
-	v = make_duration(0, 0, -1, 500000000);
+	v = v_duration(0, 0, -1, 500000000);
 	assert_iso(&v, "PT-0.5S");
-	v = make_duration(-13, 0, 0, 0);
+	v = v_duration(-13, 0, 0, 0);
 	assert_iso(&v, "P-1Y-1M");
-	v = make_duration(0, 0, -10800, 0);
+	v = v_duration(0, 0, -10800, 0);
 	assert_iso(&v, "PT-3H");
-	v = make_duration(0, 5, 3661, 1);
+	v = v_duration(0, 5, 3661, 1);
 	assert_iso(&v, "P5DT1H1M1.000000001S");
-	v = make_duration(0, 0, -3601, 999999999);
+	v = v_duration(0, 0, -3601, 999999999);
 	assert_iso(&v, "PT-1H-0.000000001S");
 }
 
@@ -607,10 +595,10 @@ test_duration_extremes(void **state)
 	N2pBuf		buf;
 
 	n2p_buf_init(&buf, &n2p_libc_allocator);
-	v = make_duration(INT64_MIN, INT64_MIN, INT64_MIN, 999999999);
+	v = v_duration(INT64_MIN, INT64_MIN, INT64_MIN, 999999999);
 	assert_true(n2p_temporal_format_iso(&v, &buf));
 	n2p_buf_reset(&buf);
-	v = make_duration(INT64_MAX, INT64_MAX, INT64_MAX, 999999999);
+	v = v_duration(INT64_MAX, INT64_MAX, INT64_MAX, 999999999);
 	assert_true(n2p_temporal_format_iso(&v, &buf));
 	n2p_buf_free(&buf);
 	v = parse_ok(*state, "$duration('PT9223372036854775807S')");
@@ -920,7 +908,7 @@ test_format_types(void **state)
 	v.type = N2P_LOCALDATETIME;
 	v.u.dt.nanos = 1000000000;
 	assert_false(n2p_temporal_format_iso(&v, &buf));
-	v = make_duration(0, 0, 0, -1);
+	v = v_duration(0, 0, 0, -1);
 	assert_false(n2p_temporal_format_iso(&v, &buf));
 	n2p_buf_free(&buf);
 
@@ -1097,16 +1085,9 @@ test_map_get(void **state)
 	N2pValue	map;
 
 	(void) state;
-	memset(vals, 0, sizeof(vals));
 	for (int i = 0; i < 3; i++)
-	{
-		vals[i].type = N2P_INT;
-		vals[i].u.i = i;
-	}
-	map.type = N2P_MAP;
-	map.u.map.keys = keys;
-	map.u.map.vals = vals;
-	map.u.map.n = 3;
+		vals[i] = v_int(i);
+	map = v_map(keys, vals, 3);
 	assert_ptr_equal(n2p_map_get(&map, "a", 1), &vals[0]);
 	assert_ptr_equal(n2p_map_get(&map, "bb", 2), &vals[1]);
 	assert_ptr_equal(n2p_map_get(&map, "b\0c", 3), &vals[2]);

@@ -32,157 +32,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-#define STR(lit)	((N2pStr) {(lit), sizeof(lit) - 1})
-
-static N2pValue
-v_bool(bool b)
-{
-	N2pValue	v = {.type = N2P_BOOL};
-
-	v.u.b = b;
-	return v;
-}
-
-static N2pValue
-v_int(int64_t i)
-{
-	N2pValue	v = {.type = N2P_INT};
-
-	v.u.i = i;
-	return v;
-}
-
-static N2pValue
-v_float(double f)
-{
-	N2pValue	v = {.type = N2P_FLOAT};
-
-	v.u.f = f;
-	return v;
-}
-
-static N2pValue
-v_str(const char *p, size_t len)
-{
-	N2pValue	v = {.type = N2P_STRING};
-
-	v.u.str.ptr = p;
-	v.u.str.len = len;
-	return v;
-}
-
-static N2pValue
-v_cstr(const char *p)
-{
-	return v_str(p, strlen(p));
-}
-
-static N2pValue
-v_bytes(const char *p, size_t len)
-{
-	N2pValue	v = {.type = N2P_BYTES};
-
-	v.u.str.ptr = p;
-	v.u.str.len = len;
-	return v;
-}
-
-static N2pValue
-v_list(N2pValue *items, size_t n)
-{
-	N2pValue	v = {.type = N2P_LIST};
-
-	v.u.list.items = items;
-	v.u.list.n = n;
-	return v;
-}
-
-static N2pValue
-v_date(int64_t y, int m, int d)
-{
-	N2pValue	v = {.type = N2P_DATE};
-
-	v.u.date = n2p_days_from_civil(y, m, d);
-	return v;
-}
-
-static int64_t
-hms_nanos(int h, int mi, int s, int64_t ns)
-{
-	return ((int64_t) h * 3600 + mi * 60 + s) * INT64_C(1000000000) + ns;
-}
-
-static N2pValue
-v_localtime(int h, int mi, int s, int64_t ns)
-{
-	N2pValue	v = {.type = N2P_LOCALTIME};
-
-	v.u.time.nanos = hms_nanos(h, mi, s, ns);
-	return v;
-}
-
-static N2pValue
-v_time(int h, int mi, int s, int64_t ns, int32_t offset)
-{
-	N2pValue	v = {.type = N2P_TIME};
-
-	v.u.time.nanos = hms_nanos(h, mi, s, ns);
-	v.u.time.offset = offset;
-	return v;
-}
-
-static N2pValue
-v_datetime(N2pType type, int64_t y, int m, int d, int h, int mi, int s,
-		   int32_t ns, int32_t offset, const char *zone)
-{
-	N2pValue	v = {.type = type};
-
-	v.u.dt.secs = n2p_days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + s;
-	v.u.dt.nanos = ns;
-	v.u.dt.offset = offset;
-	if (zone)
-	{
-		v.u.dt.zone.ptr = zone;
-		v.u.dt.zone.len = strlen(zone);
-	}
-	return v;
-}
-
-static N2pValue
-v_duration(int64_t months, int64_t days, int64_t secs, int32_t nanos)
-{
-	N2pValue	v = {.type = N2P_DURATION};
-
-	v.u.dur.months = months;
-	v.u.dur.days = days;
-	v.u.dur.secs = secs;
-	v.u.dur.nanos = nanos;
-	return v;
-}
-
-static N2pValue
-v_point(int32_t srid, double x, double y, double z)
-{
-	N2pValue	v = {.type = N2P_POINT};
-
-	v.u.point.srid = srid;
-	v.u.point.x = x;
-	v.u.point.y = y;
-	v.u.point.z = z;
-	return v;
-}
-
-static N2pValue
-v_map(N2pStr *keys, N2pValue *vals, size_t n)
-{
-	N2pValue	v = {.type = N2P_MAP};
-
-	v.u.map.keys = keys;
-	v.u.map.vals = vals;
-	v.u.map.n = n;
-	return v;
-}
-
 /*
  * Encode {key: val} and compare the props text and the prop_types text
  * ("" when types must stay empty).
@@ -191,7 +40,7 @@ static void
 check_one(const char *key, N2pValue val, const char *want_json,
 		  const char *want_types)
 {
-	N2pStr		k = {key, strlen(key)};
+	N2pStr		k = s_cstr(key);
 	N2pValue	map = v_map(&k, &val, 1);
 	N2pBuf		out,
 				types;
@@ -325,7 +174,7 @@ test_append_string_appends(void **state)
 static void
 test_nul(void **state)
 {
-	N2pStr		keys[2] = {STR("first"), STR("name")};
+	N2pStr		keys[2] = {s_cstr("first"), s_cstr("name")};
 	N2pValue	vals[2] = {v_int(1), v_str("a\0b", 3)};
 	N2pValue	map = v_map(keys, vals, 2);
 	N2pValue	items[2] = {v_cstr("ok"), v_str("\0\0", 2)};
@@ -524,8 +373,8 @@ static void
 test_whole_map(void **state)
 {
 	N2pValue	dates[1] = {v_date(2020, 12, 31)};
-	N2pStr		keys[6] = {STR("name"), STR("born"), STR("age"), STR("neg"),
-	STR("tags"), STR("at")};
+	N2pStr		keys[6] = {s_cstr("name"), s_cstr("born"), s_cstr("age"), s_cstr("neg"),
+	s_cstr("tags"), s_cstr("at")};
 	N2pValue	vals[6] = {v_cstr("Zo\xC3\xAB"), v_date(1999, 1, 1), v_int(42),
 		v_float(-0.0), v_list(dates, 1),
 	v_datetime(N2P_DATETIME, 2015, 6, 24, 12, 50, 35, 556000000, 3600, NULL)};
@@ -571,9 +420,9 @@ test_whole_map(void **state)
 static void
 test_bad_value_types(void **state)
 {
-	N2pValue	null = {.type = N2P_NULL};
+	N2pValue	null = v_null();
 	N2pValue	inner = v_map(NULL, NULL, 0);
-	N2pStr		k = STR("bad");
+	N2pStr		k = s_cstr("bad");
 	N2pValue	map;
 	N2pBuf		out,
 				types;
@@ -652,9 +501,9 @@ test_copy_primitives(void **state)
 static void
 test_copy_text_array(void **state)
 {
-	N2pStr		one[1] = {STR("Person")};
-	N2pStr		three[3] = {STR("A"), STR("Bc"), STR("")};
-	N2pStr		nul[2] = {STR("A"), {"B\0", 2}};
+	N2pStr		one[1] = {s_cstr("Person")};
+	N2pStr		three[3] = {s_cstr("A"), s_cstr("Bc"), s_cstr("")};
+	N2pStr		nul[2] = {s_cstr("A"), {"B\0", 2}};
 	N2pBuf		out;
 	N2pError	err;
 
@@ -700,8 +549,8 @@ test_copy_text_array(void **state)
 static void
 test_copy_record_node(void **state)
 {
-	N2pStr		labels[2] = {STR("A"), STR("Person")};
-	N2pStr		keys[2] = {STR("k"), STR("d")};
+	N2pStr		labels[2] = {s_cstr("A"), s_cstr("Person")};
+	N2pStr		keys[2] = {s_cstr("k"), s_cstr("d")};
 	N2pValue	vals[2] = {v_int(1), v_date(1999, 1, 1)};
 	N2pRecord	rec;
 	N2pBuf		out,
@@ -756,7 +605,7 @@ test_copy_record_node(void **state)
 static void
 test_copy_record_rel(void **state)
 {
-	N2pStr		key = STR("f");
+	N2pStr		key = s_cstr("f");
 	N2pValue	val = v_float(NAN);
 	N2pRecord	rec;
 	N2pBuf		out,
@@ -770,7 +619,7 @@ test_copy_record_rel(void **state)
 	memset(&rec, 0, sizeof(rec));
 	rec.kind = N2P_REC_REL;
 	rec.id = 3;
-	rec.type = STR("KNOWS");
+	rec.type = s_cstr("KNOWS");
 	rec.start_id = 1;
 	rec.end_id = -2;
 	rec.props = v_map(NULL, NULL, 0);
@@ -809,7 +658,7 @@ test_copy_record_rel(void **state)
 	/* a NUL in a property value names the key */
 	n2p_buf_reset(&out);
 	n2p_error_init(&err);
-	rec.type = STR("KNOWS");
+	rec.type = s_cstr("KNOWS");
 	val = v_str("x\0", 2);
 	assert_false(n2p_copy_record(&out, &rec, &types, NULL, &err));
 	assert_int_equal(err.code, N2P_ERR_DATA);
@@ -878,9 +727,9 @@ static void
 test_failing_allocator(void **state)
 {
 	static char pad[700];
-	N2pStr		labels[3] = {STR("A"), STR("Person"), STR("")};
+	N2pStr		labels[3] = {s_cstr("A"), s_cstr("Person"), s_cstr("")};
 	N2pValue	items[2] = {v_float(1.5), v_float(NAN)};
-	N2pStr		keys[5] = {STR("pad"), STR("d"), STR("l"), STR("p"), STR("s")};
+	N2pStr		keys[5] = {s_cstr("pad"), s_cstr("d"), s_cstr("l"), s_cstr("p"), s_cstr("s")};
 	N2pValue	vals[5];
 	N2pRecord	rec;
 	N2pPgEncodeOpts opts = {"\xEF\xBF\xBD", 0};
@@ -900,7 +749,7 @@ test_failing_allocator(void **state)
 		rec.id = 12345;
 		rec.labels = labels;
 		rec.nlabels = 3;
-		rec.type = STR("KNOWS");
+		rec.type = s_cstr("KNOWS");
 		rec.start_id = 1;
 		rec.end_id = 2;
 		for (len = 0; len < sizeof(pad); len++)

@@ -33,58 +33,6 @@
 
 static N2pArena arena;
 
-static N2pValue
-lit(const char *s)
-{
-	N2pValue	v;
-	N2pError	err;
-
-	n2p_error_init(&err);
-	assert_true(n2p_literal_parse(s, strlen(s), &v, &arena, &err));
-	return v;
-}
-
-static N2pValue
-str(const char *s, size_t len)
-{
-	N2pValue	v = {.type = N2P_STRING};
-
-	v.u.str.ptr = s;
-	v.u.str.len = len;
-	return v;
-}
-
-static N2pValue
-list_of(N2pValue *items, size_t n)
-{
-	N2pValue	v = {.type = N2P_LIST};
-
-	v.u.list.items = items;
-	v.u.list.n = n;
-	return v;
-}
-
-static N2pValue
-dur(int64_t months, int64_t days, int64_t secs, int32_t nanos)
-{
-	N2pValue	v = {.type = N2P_DURATION};
-
-	v.u.dur.months = months;
-	v.u.dur.days = days;
-	v.u.dur.secs = secs;
-	v.u.dur.nanos = nanos;
-	return v;
-}
-
-static N2pValue
-dbl(uint64_t bits)
-{
-	N2pValue	v = {.type = N2P_FLOAT};
-
-	memcpy(&v.u.f, &bits, sizeof(v.u.f));
-	return v;
-}
-
 static N2pColumnType
 col(N2pColKind kind)
 {
@@ -116,8 +64,7 @@ to_hex(const N2pBuf *b, char *hex)
  * lost exactly when the text field is.
  */
 static void
-expect(N2pTypedEncoder *enc, const N2pValue *v, N2pColumnType t, const char *want,
-	   bool want_lost)
+expect(N2pTypedEncoder *enc, N2pValue v, N2pColumnType t, const char *want, bool want_lost)
 {
 	N2pBuf		out,
 				text;
@@ -131,8 +78,8 @@ expect(N2pTypedEncoder *enc, const N2pValue *v, N2pColumnType t, const char *wan
 	n2p_buf_init(&out, &n2p_libc_allocator);
 	n2p_buf_init(&text, &n2p_libc_allocator);
 	n2p_error_init(&err);
-	assert_true(n2p_copy_binary_typed(enc, &out, v, t, &lost, &err));
-	assert_true(n2p_copy_text_typed(enc, &text, v, t, &text_lost, &err));
+	assert_true(n2p_copy_binary_typed(enc, &out, &v, t, &lost, &err));
+	assert_true(n2p_copy_text_typed(enc, &text, &v, t, &text_lost, &err));
 	for (; *want; want++)
 		if (*want != ' ')
 			clean[n++] = *want;
@@ -147,7 +94,7 @@ expect(N2pTypedEncoder *enc, const N2pValue *v, N2pColumnType t, const char *wan
 
 /* Encoding v fails with code, and leaves what out held. */
 static void
-expect_error(N2pTypedEncoder *enc, const N2pValue *v, N2pColumnType t, N2pErrCode code)
+expect_error(N2pTypedEncoder *enc, N2pValue v, N2pColumnType t, N2pErrCode code)
 {
 	N2pBuf		out;
 	N2pError	err;
@@ -156,11 +103,33 @@ expect_error(N2pTypedEncoder *enc, const N2pValue *v, N2pColumnType t, N2pErrCod
 	n2p_buf_init(&out, &n2p_libc_allocator);
 	n2p_error_init(&err);
 	assert_true(n2p_buf_append(&out, "xy", 2));
-	assert_false(n2p_copy_binary_typed(enc, &out, v, t, &lost, &err));
+	assert_false(n2p_copy_binary_typed(enc, &out, &v, t, &lost, &err));
 	assert_int_equal(err.code, code);
 	assert_int_equal(out.len, 2);
 	assert_string_equal(out.data, "xy");
 	n2p_buf_free(&out);
+}
+
+/* A value written as a literal, and the field expect() wants of it. */
+typedef struct LiteralCase
+{
+	const char *literal;
+	N2pColKind	kind;
+	const char *want;			/* hex, spaces ignored */
+	bool		lost;
+} LiteralCase;
+
+static void
+expect_literals(const LiteralCase *cases, size_t n)
+{
+	N2pTypedEncoder enc;
+	size_t		i;
+
+	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
+	for (i = 0; i < n; i++)
+		expect(&enc, v_literal(&arena, cases[i].literal), col(cases[i].kind), cases[i].want,
+			   cases[i].lost);
+	n2p_typed_encoder_free(&enc);
 }
 
 static void
@@ -168,30 +137,22 @@ test_plain_kinds(void **state)
 {
 	N2pTypedEncoder enc;
 	N2pPgEncodeOpts opts = {"?", 0};
-	N2pValue	v;
 
 	(void) state;
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, &opts);
-	expect(&enc, &(N2pValue) {.type = N2P_INT, .u.i = -2}, col(N2P_COL_BIGINT),
-		   "00000008 fffffffffffffffe", false);
-	expect(&enc, &(N2pValue) {.type = N2P_BOOL, .u.b = true}, col(N2P_COL_BOOL),
-		   "00000001 01", false);
-	v = str("\x00\xff", 2);
-	v.type = N2P_BYTES;
-	expect(&enc, &v, col(N2P_COL_BYTEA), "00000002 00ff", false);
+	expect(&enc, v_int(-2), col(N2P_COL_BIGINT), "00000008 fffffffffffffffe", false);
+	expect(&enc, v_bool(true), col(N2P_COL_BOOL), "00000001 01", false);
+	expect(&enc, v_bytes("\x00\xff", 2), col(N2P_COL_BYTEA), "00000002 00ff", false);
 	/* U+0000 replaced as the text path replaces it, and not counted */
-	v = str("a\0b", 3);
-	expect(&enc, &v, col(N2P_COL_TEXT), "00000003 613f62", false);
+	expect(&enc, v_str("a\0b", 3), col(N2P_COL_TEXT), "00000003 613f62", false);
 	assert_int_equal(opts.nul_replaced, 0);
 	/* jsonb: version 1, then the JSON text of props */
-	expect(&enc, &v, col(N2P_COL_JSONB), "00000006 01 22613f6222", false);
-	v = str("", 0);
-	expect(&enc, &v, col(N2P_COL_TEXT), "00000000", false);
+	expect(&enc, v_str("a\0b", 3), col(N2P_COL_JSONB), "00000006 01 22613f6222", false);
+	expect(&enc, v_str("", 0), col(N2P_COL_TEXT), "00000000", false);
 	n2p_typed_encoder_free(&enc);
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
-	v = str("a\0b", 3);
-	expect_error(&enc, &v, col(N2P_COL_TEXT), N2P_ERR_DATA);
-	expect_error(&enc, &v, col(N2P_COL_JSONB), N2P_ERR_DATA);
+	expect_error(&enc, v_str("a\0b", 3), col(N2P_COL_TEXT), N2P_ERR_DATA);
+	expect_error(&enc, v_str("a\0b", 3), col(N2P_COL_JSONB), N2P_ERR_DATA);
 	n2p_typed_encoder_free(&enc);
 }
 
@@ -200,40 +161,31 @@ static void
 test_floats(void **state)
 {
 	N2pTypedEncoder enc;
-	N2pValue	v;
 
 	(void) state;
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
-	expect(&enc, &(N2pValue) {.type = N2P_FLOAT, .u.f = 1.5}, col(N2P_COL_FLOAT8),
-		   "00000008 3ff8000000000000", false);
-	expect(&enc, &(N2pValue) {.type = N2P_FLOAT, .u.f = -0.0}, col(N2P_COL_FLOAT8),
-		   "00000008 8000000000000000", false);
-	expect(&enc, &(N2pValue) {.type = N2P_FLOAT, .u.f = -INFINITY}, col(N2P_COL_FLOAT8),
-		   "00000008 fff0000000000000", false);
-	expect(&enc, &(N2pValue) {.type = N2P_FLOAT, .u.f = 5e-324}, col(N2P_COL_FLOAT8),
-		   "00000008 0000000000000001", false);
-	v = dbl(UINT64_C(0xfff0000000000123));	/* a NaN, negative, with a payload */
-	expect(&enc, &v, col(N2P_COL_FLOAT8), "00000008 7ff8000000000000", false);
+	expect(&enc, v_float(1.5), col(N2P_COL_FLOAT8), "00000008 3ff8000000000000", false);
+	expect(&enc, v_float(-0.0), col(N2P_COL_FLOAT8), "00000008 8000000000000000", false);
+	expect(&enc, v_float(-INFINITY), col(N2P_COL_FLOAT8), "00000008 fff0000000000000", false);
+	expect(&enc, v_float(5e-324), col(N2P_COL_FLOAT8), "00000008 0000000000000001", false);
+	/* a NaN, negative, with a payload */
+	expect(&enc, v_float_bits(UINT64_C(0xfff0000000000123)), col(N2P_COL_FLOAT8),
+		   "00000008 7ff8000000000000", false);
 	n2p_typed_encoder_free(&enc);
 }
 
 static void
 test_dates(void **state)
 {
-	N2pTypedEncoder enc;
-	N2pValue	v;
+	static const LiteralCase cases[] = {
+		{"$date('2000-01-01')", N2P_COL_DATE, "00000004 00000000", false},
+		{"$date('0001-01-01')", N2P_COL_DATE, "00000004 fff4dbf9", false},
+		{"$date('+10000-01-01')", N2P_COL_DATE, "ffffffff", true},
+		{"$date('0000-12-31')", N2P_COL_DATE, "ffffffff", true},
+	};
 
 	(void) state;
-	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
-	v = lit("$date('2000-01-01')");
-	expect(&enc, &v, col(N2P_COL_DATE), "00000004 00000000", false);
-	v = lit("$date('0001-01-01')");
-	expect(&enc, &v, col(N2P_COL_DATE), "00000004 fff4dbf9", false);
-	v = lit("$date('+10000-01-01')");
-	expect(&enc, &v, col(N2P_COL_DATE), "ffffffff", true);
-	v = lit("$date('0000-12-31')");
-	expect(&enc, &v, col(N2P_COL_DATE), "ffffffff", true);
-	n2p_typed_encoder_free(&enc);
+	expect_literals(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /*
@@ -243,56 +195,46 @@ test_dates(void **state)
 static void
 test_times(void **state)
 {
-	N2pTypedEncoder enc;
-	N2pValue	v;
+	static const LiteralCase cases[] = {
+		{"$time('00:00:00.0000005')", N2P_COL_TIME, "00000008 0000000000000000", false},
+		{"$time('00:00:00.0000015')", N2P_COL_TIME, "00000008 0000000000000002", false},
+		{"$time('00:00:00.0000025')", N2P_COL_TIME, "00000008 0000000000000002", false},
+		{"$time('23:59:59.9999995')", N2P_COL_TIME, "00000008 000000141dd76000", false},
+		{"$time('24:00:00')", N2P_COL_TIME, "00000008 000000141dd76000", false},
+		/* timetz: the zone in seconds west, so +01:00:30 is -3630 */
+		{"$time('12:00:00+01:00:30')", N2P_COL_TIMETZ, "0000000c 0000000a0eebb000 fffff1d2",
+		false},
+		{"$time('24:00:00-15:59:59')", N2P_COL_TIMETZ, "0000000c 000000141dd76000 0000e0ff",
+		false},
+		{"$time('12:00:00+16:00')", N2P_COL_TIMETZ, "ffffffff", true},
+	};
 
 	(void) state;
-	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
-	v = lit("$time('00:00:00.0000005')");
-	expect(&enc, &v, col(N2P_COL_TIME), "00000008 0000000000000000", false);
-	v = lit("$time('00:00:00.0000015')");
-	expect(&enc, &v, col(N2P_COL_TIME), "00000008 0000000000000002", false);
-	v = lit("$time('00:00:00.0000025')");
-	expect(&enc, &v, col(N2P_COL_TIME), "00000008 0000000000000002", false);
-	v = lit("$time('23:59:59.9999995')");
-	expect(&enc, &v, col(N2P_COL_TIME), "00000008 000000141dd76000", false);
-	v = lit("$time('24:00:00')");
-	expect(&enc, &v, col(N2P_COL_TIME), "00000008 000000141dd76000", false);
-	/* timetz: the zone in seconds west, so +01:00:30 is -3630 */
-	v = lit("$time('12:00:00+01:00:30')");
-	expect(&enc, &v, col(N2P_COL_TIMETZ), "0000000c 0000000a0eebb000 fffff1d2", false);
-	v = lit("$time('24:00:00-15:59:59')");
-	expect(&enc, &v, col(N2P_COL_TIMETZ), "0000000c 000000141dd76000 0000e0ff", false);
-	v = lit("$time('12:00:00+16:00')");
-	expect(&enc, &v, col(N2P_COL_TIMETZ), "ffffffff", true);
-	n2p_typed_encoder_free(&enc);
+	expect_literals(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* The rounding carries into the next day; timestamptz is the UTC instant. */
 static void
 test_timestamps(void **state)
 {
-	N2pTypedEncoder enc;
-	N2pValue	v;
+	static const LiteralCase cases[] = {
+		{"$datetime('1999-12-31T23:59:59.9999995')", N2P_COL_TIMESTAMP,
+		"00000008 0000000000000000", false},
+		{"$datetime('2000-01-01T00:00:00.0000025')", N2P_COL_TIMESTAMP,
+		"00000008 0000000000000002", false},
+		{"$datetime('+10000-01-01T00:00:00')", N2P_COL_TIMESTAMP, "ffffffff", true},
+		{"$datetime('2000-01-01T01:00:00+01:00')", N2P_COL_TIMESTAMPTZ,
+		"00000008 0000000000000000", false},
+		{"$datetime('2000-01-01T00:00:00.5-00:00:30')", N2P_COL_TIMESTAMPTZ,
+		"00000008 0000000001d164a0", false},
+		/* past year 9999 in UTC, but the local date is what must fit */
+		{"$datetime('9999-12-31T23:59:59.9999995-15:59:59')", N2P_COL_TIMESTAMPTZ,
+		"00000008 0380e718fa667dc0", false},
+		{"$datetime('2000-01-01T00:00:00+16:00')", N2P_COL_TIMESTAMPTZ, "ffffffff", true},
+	};
 
 	(void) state;
-	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
-	v = lit("$datetime('1999-12-31T23:59:59.9999995')");
-	expect(&enc, &v, col(N2P_COL_TIMESTAMP), "00000008 0000000000000000", false);
-	v = lit("$datetime('2000-01-01T00:00:00.0000025')");
-	expect(&enc, &v, col(N2P_COL_TIMESTAMP), "00000008 0000000000000002", false);
-	v = lit("$datetime('+10000-01-01T00:00:00')");
-	expect(&enc, &v, col(N2P_COL_TIMESTAMP), "ffffffff", true);
-	v = lit("$datetime('2000-01-01T01:00:00+01:00')");
-	expect(&enc, &v, col(N2P_COL_TIMESTAMPTZ), "00000008 0000000000000000", false);
-	v = lit("$datetime('2000-01-01T00:00:00.5-00:00:30')");
-	expect(&enc, &v, col(N2P_COL_TIMESTAMPTZ), "00000008 0000000001d164a0", false);
-	/* past year 9999 in UTC, but the local date is what must fit */
-	v = lit("$datetime('9999-12-31T23:59:59.9999995-15:59:59')");
-	expect(&enc, &v, col(N2P_COL_TIMESTAMPTZ), "00000008 0380e718fa667dc0", false);
-	v = lit("$datetime('2000-01-01T00:00:00+16:00')");
-	expect(&enc, &v, col(N2P_COL_TIMESTAMPTZ), "ffffffff", true);
-	n2p_typed_encoder_free(&enc);
+	expect_literals(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /*
@@ -304,31 +246,26 @@ static void
 test_intervals(void **state)
 {
 	N2pTypedEncoder enc;
-	N2pValue	v;
 
 	(void) state;
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
-	v = dur(0, 0, 15, 500);
-	expect(&enc, &v, col(N2P_COL_INTERVAL), "00000010 0000000000e4e1c1 00000000 00000000",
-		   false);
-	v = dur(0, 0, 0, 500);
-	expect(&enc, &v, col(N2P_COL_INTERVAL), "00000010 0000000000000000 00000000 00000000",
-		   false);
-	v = dur(0, 0, 59, 999999500);	/* carries into the next second */
-	expect(&enc, &v, col(N2P_COL_INTERVAL), "00000010 0000000003938700 00000000 00000000",
-		   false);
-	v = dur(0, 0, -1, 999997500);	/* PT-0.0000025S */
-	expect(&enc, &v, col(N2P_COL_INTERVAL), "00000010 fffffffffffffffe 00000000 00000000",
-		   false);
+	expect(&enc, v_duration(0, 0, 15, 500), col(N2P_COL_INTERVAL),
+		   "00000010 0000000000e4e1c1 00000000 00000000", false);
+	expect(&enc, v_duration(0, 0, 0, 500), col(N2P_COL_INTERVAL),
+		   "00000010 0000000000000000 00000000 00000000", false);
+	/* carries into the next second */
+	expect(&enc, v_duration(0, 0, 59, 999999500), col(N2P_COL_INTERVAL),
+		   "00000010 0000000003938700 00000000 00000000", false);
+	/* PT-0.0000025S */
+	expect(&enc, v_duration(0, 0, -1, 999997500), col(N2P_COL_INTERVAL),
+		   "00000010 fffffffffffffffe 00000000 00000000", false);
 	/* P1Y2M3DT-4H-5M-6.5S: signs apart, as Neo4j keeps them */
-	v = dur(14, 3, -14707, 500000000);
-	expect(&enc, &v, col(N2P_COL_INTERVAL), "00000010 fffffffc936c9e60 00000003 0000000e",
-		   false);
-	v = dur(INT32_MIN, INT32_MAX, 0, 0);
-	expect(&enc, &v, col(N2P_COL_INTERVAL), "00000010 0000000000000000 7fffffff 80000000",
-		   false);
-	v = dur((int64_t) INT32_MAX + 1, 0, 0, 0);
-	expect(&enc, &v, col(N2P_COL_INTERVAL), "ffffffff", true);
+	expect(&enc, v_duration(14, 3, -14707, 500000000), col(N2P_COL_INTERVAL),
+		   "00000010 fffffffc936c9e60 00000003 0000000e", false);
+	expect(&enc, v_duration(INT32_MIN, INT32_MAX, 0, 0), col(N2P_COL_INTERVAL),
+		   "00000010 0000000000000000 7fffffff 80000000", false);
+	expect(&enc, v_duration((int64_t) INT32_MAX + 1, 0, 0, 0), col(N2P_COL_INTERVAL),
+		   "ffffffff", true);
 	n2p_typed_encoder_free(&enc);
 }
 
@@ -341,16 +278,16 @@ test_points_postgis(void **state)
 
 	(void) state;
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, true, NULL);
-	v = lit("$point({x: 1.5, y: -2.0, crs: 'wgs-84'})");
-	expect(&enc, &v, col(N2P_COL_POINT),
+	v = v_literal(&arena, "$point({x: 1.5, y: -2.0, crs: 'wgs-84'})");
+	expect(&enc, v, col(N2P_COL_POINT),
 		   "00000019 01 01000020 e6100000 000000000000f83f 00000000000000c0", false);
-	v = lit("$point({x: 1.0, y: 2.0, z: 3.0, crs: 'wgs-84-3d'})");
-	expect(&enc, &v, col(N2P_COL_POINT),
+	v = v_literal(&arena, "$point({x: 1.0, y: 2.0, z: 3.0, crs: 'wgs-84-3d'})");
+	expect(&enc, v, col(N2P_COL_POINT),
 		   "00000021 01 010000a0 73130000 000000000000f03f 0000000000000040 0000000000000840",
 		   false);
-	v = lit("$point({x: 1.0, y: 2.0, z: 3.0, crs: 'wgs-84-3d'})");
+	v = v_literal(&arena, "$point({x: 1.0, y: 2.0, z: 3.0, crs: 'wgs-84-3d'})");
 	v.u.point.z = NAN;
-	expect(&enc, &v, col(N2P_COL_POINT), "ffffffff", true);
+	expect(&enc, v, col(N2P_COL_POINT), "ffffffff", true);
 	n2p_typed_encoder_free(&enc);
 }
 
@@ -363,19 +300,19 @@ test_points_composite(void **state)
 
 	(void) state;
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
-	v = lit("$point({x: 1.5, y: -2.0, crs: 'cartesian'})");
-	expect(&enc, &v, col(N2P_COL_POINT),
+	v = v_literal(&arena, "$point({x: 1.5, y: -2.0, crs: 'cartesian'})");
+	expect(&enc, v, col(N2P_COL_POINT),
 		   "00000038 00000004 00000017 00000004 00001c23 "
 		   "000002bd 00000008 3ff8000000000000 000002bd 00000008 c000000000000000 "
 		   "000002bd ffffffff", false);
-	v = lit("$point({x: 1.0, y: 2.0, z: -0.0, crs: 'cartesian-3d'})");
-	expect(&enc, &v, col(N2P_COL_POINT),
+	v = v_literal(&arena, "$point({x: 1.0, y: 2.0, z: -0.0, crs: 'cartesian-3d'})");
+	expect(&enc, v, col(N2P_COL_POINT),
 		   "00000040 00000004 00000017 00000004 000023c5 "
 		   "000002bd 00000008 3ff0000000000000 000002bd 00000008 4000000000000000 "
 		   "000002bd 00000008 8000000000000000", false);
-	v = lit("$point({x: 1.5, y: -2.0, crs: 'cartesian'})");
+	v = v_literal(&arena, "$point({x: 1.5, y: -2.0, crs: 'cartesian'})");
 	v.u.point.x = INFINITY;
-	expect(&enc, &v, col(N2P_COL_POINT), "ffffffff", true);
+	expect(&enc, v, col(N2P_COL_POINT), "ffffffff", true);
 	n2p_typed_encoder_free(&enc);
 }
 
@@ -389,25 +326,25 @@ test_arrays(void **state)
 
 	(void) state;
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
-	items[0] = (N2pValue) {.type = N2P_INT, .u.i = 1};
-	items[1] = (N2pValue) {.type = N2P_INT, .u.i = 2};
-	v = list_of(items, 2);
-	expect(&enc, &v, arr(N2P_COL_BIGINT),
+	items[0] = v_int(1);
+	items[1] = v_int(2);
+	v = v_list(items, 2);
+	expect(&enc, v, arr(N2P_COL_BIGINT),
 		   "0000002c 00000001 00000000 00000014 00000002 00000001 "
 		   "00000008 0000000000000001 00000008 0000000000000002", false);
-	v = list_of(items, 0);
-	expect(&enc, &v, arr(N2P_COL_BIGINT), "0000000c 00000000 00000000 00000014", false);
-	items[0] = lit("$date('2000-01-01')");
-	items[1] = lit("$date('+10000-01-01')");
-	v = list_of(items, 2);
-	expect(&enc, &v, arr(N2P_COL_DATE),
+	v = v_list(items, 0);
+	expect(&enc, v, arr(N2P_COL_BIGINT), "0000000c 00000000 00000000 00000014", false);
+	items[0] = v_literal(&arena, "$date('2000-01-01')");
+	items[1] = v_literal(&arena, "$date('+10000-01-01')");
+	v = v_list(items, 2);
+	expect(&enc, v, arr(N2P_COL_DATE),
 		   "00000020 00000001 00000001 0000043a 00000002 00000001 00000004 00000000 ffffffff",
 		   true);
 	/* not a list: lost, as in the text path */
-	expect(&enc, &items[0], arr(N2P_COL_DATE), "ffffffff", true);
+	expect(&enc, items[0], arr(N2P_COL_DATE), "ffffffff", true);
 	/* jsonb holds lists as JSON */
-	v = list_of(items, 1);
-	expect(&enc, &v, col(N2P_COL_JSONB), "0000000f 01 5b22323030302d30312d3031225d", false);
+	v = v_list(items, 1);
+	expect(&enc, v, col(N2P_COL_JSONB), "0000000f 01 5b22323030302d30312d3031225d", false);
 	n2p_typed_encoder_free(&enc);
 }
 
@@ -420,21 +357,21 @@ test_point_arrays(void **state)
 				v;
 
 	(void) state;
-	items[0] = lit("$point({x: 1.5, y: -2.0, crs: 'wgs-84'})");
-	v = list_of(items, 1);
+	items[0] = v_literal(&arena, "$point({x: 1.5, y: -2.0, crs: 'wgs-84'})");
+	v = v_list(items, 1);
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, true, NULL);
-	expect_error(&enc, &v, arr(N2P_COL_POINT), N2P_ERR_USAGE);
+	expect_error(&enc, v, arr(N2P_COL_POINT), N2P_ERR_USAGE);
 	enc.geometry_oid = 0x12345;
-	expect(&enc, &v, arr(N2P_COL_POINT),
+	expect(&enc, v, arr(N2P_COL_POINT),
 		   "00000031 00000001 00000000 00012345 00000001 00000001 "
 		   "00000019 01 01000020 e6100000 000000000000f83f 00000000000000c0", false);
 	n2p_typed_encoder_free(&enc);
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
 	enc.geometry_oid = 0x12345;
-	expect_error(&enc, &v, arr(N2P_COL_POINT), N2P_ERR_USAGE);
+	expect_error(&enc, v, arr(N2P_COL_POINT), N2P_ERR_USAGE);
 	enc.point_oid = 0x3039;
-	v = list_of(items, 0);
-	expect(&enc, &v, arr(N2P_COL_POINT), "0000000c 00000000 00000000 00003039", false);
+	v = v_list(items, 0);
+	expect(&enc, v, arr(N2P_COL_POINT), "0000000c 00000000 00000000 00003039", false);
 	n2p_typed_encoder_free(&enc);
 }
 
@@ -448,14 +385,14 @@ test_wrong_type(void **state)
 
 	(void) state;
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
-	v = (N2pValue) {.type = N2P_INT, .u.i = 1};
-	expect_error(&enc, &v, col(N2P_COL_DATE), N2P_ERR_USAGE);
-	expect_error(&enc, &v, col(N2P_COL_FLOAT8), N2P_ERR_USAGE);
+	v = v_int(1);
+	expect_error(&enc, v, col(N2P_COL_DATE), N2P_ERR_USAGE);
+	expect_error(&enc, v, col(N2P_COL_FLOAT8), N2P_ERR_USAGE);
 	items[0] = v;
-	v = list_of(items, 1);
-	expect_error(&enc, &v, arr(N2P_COL_TEXT), N2P_ERR_USAGE);
-	v = lit("$time('12:00:00')");
-	expect_error(&enc, &v, col(N2P_COL_TIMETZ), N2P_ERR_USAGE);
+	v = v_list(items, 1);
+	expect_error(&enc, v, arr(N2P_COL_TEXT), N2P_ERR_USAGE);
+	v = v_literal(&arena, "$time('12:00:00')");
+	expect_error(&enc, v, col(N2P_COL_TIMETZ), N2P_ERR_USAGE);
 	n2p_typed_encoder_free(&enc);
 }
 
@@ -468,11 +405,11 @@ test_out_of_memory(void **state)
 	int			left;
 
 	(void) state;
-	items[0] = str("some text that needs the buffer to grow more than once: "
-				   "0123456789012345678901234567890123456789", 96);
+	items[0] = v_str("some text that needs the buffer to grow more than once: "
+					 "0123456789012345678901234567890123456789", 96);
 	items[1] = items[0];
 	items[2] = items[0];
-	v = list_of(items, 3);
+	v = v_list(items, 3);
 	for (left = 0;; left++)
 	{
 		FailingAlloc fa = {left, 0, 0};

@@ -35,74 +35,6 @@
 
 /* ------------------------------------------------------------- helpers */
 
-static N2pStr
-s_(const char *s)
-{
-	return (N2pStr) {s, strlen(s)};
-}
-
-static N2pValue
-v_str(N2pType type, const char *s, size_t len)
-{
-	N2pValue	v = {.type = type};
-
-	v.u.str = (N2pStr) {s, len};
-	return v;
-}
-
-static N2pValue
-v_int(int64_t i)
-{
-	N2pValue	v = {.type = N2P_INT};
-
-	v.u.i = i;
-	return v;
-}
-
-static N2pValue
-v_float(double f)
-{
-	N2pValue	v = {.type = N2P_FLOAT};
-
-	v.u.fnum.f = f;
-	v.u.fnum.text = "ignored";
-	v.u.fnum.len = 7;
-	return v;
-}
-
-static N2pValue
-v_list(N2pValue *items, size_t n)
-{
-	N2pValue	v = {.type = N2P_LIST};
-
-	v.u.list.items = items;
-	v.u.list.n = n;
-	return v;
-}
-
-static N2pValue
-v_map(N2pStr *keys, N2pValue *vals, size_t n)
-{
-	N2pValue	v = {.type = N2P_MAP};
-
-	v.u.map.keys = keys;
-	v.u.map.vals = vals;
-	v.u.map.n = n;
-	return v;
-}
-
-static N2pValue
-v_point(int32_t srid, double x, double y, double z)
-{
-	N2pValue	v = {.type = N2P_POINT};
-
-	v.u.point.srid = srid;
-	v.u.point.x = x;
-	v.u.point.y = y;
-	v.u.point.z = z;
-	return v;
-}
-
 static bool
 same_double(double a, double b)
 {
@@ -313,23 +245,24 @@ temporal_values(N2pValue *v)
 static void
 scalar_values(N2pValue *v)
 {
-	v[0] = (N2pValue) {.type = N2P_NULL};
-	v[1] = (N2pValue) {.type = N2P_BOOL, .u.b = true};
-	v[2] = (N2pValue) {.type = N2P_BOOL, .u.b = false};
+	v[0] = v_null();
+	v[1] = v_bool(true);
+	v[2] = v_bool(false);
 	v[3] = v_int(INT64_MIN);
 	v[4] = v_int(INT64_MAX);
 	v[5] = v_int(0);
 	v[6] = v_int(-1);
-	v[7] = v_float(NAN);
-	v[8] = v_float(-0.0);
-	v[9] = v_float(INFINITY);
-	v[10] = v_float(-INFINITY);
-	v[11] = v_float(5e-324);
-	v[12] = v_str(N2P_STRING, "", 0);
-	v[13] = v_str(N2P_STRING, "a\0b\0", 4);
-	v[14] = v_str(N2P_STRING, "Zürich", strlen("Zürich"));
-	v[15] = v_str(N2P_BYTES, "\xff\x00\x80", 3);
-	v[16] = v_str(N2P_BYTES, "", 0);
+	/* floats read from text: only the double is kept, the token is dropped */
+	v[7] = v_float_text(NAN, "NaN");
+	v[8] = v_float_text(-0.0, "-0.0");
+	v[9] = v_float_text(INFINITY, "Infinity");
+	v[10] = v_float_text(-INFINITY, "-Infinity");
+	v[11] = v_float_text(5e-324, "5e-324");
+	v[12] = v_str("", 0);
+	v[13] = v_str("a\0b\0", 4);
+	v[14] = v_cstr("Zürich");
+	v[15] = v_bytes("\xff\x00\x80", 3);
+	v[16] = v_bytes("", 0);
 	v[17] = v_point(N2P_SRID_WGS84, 56.0, -12.5, 0.0);
 	v[18] = v_point(N2P_SRID_CARTESIAN, NAN, -0.0, -0.0);	/* a 2-D point whose z is not 0 */
 	v[19] = v_point(N2P_SRID_WGS84_3D, 1.0, 2.0, 3.0);
@@ -354,13 +287,13 @@ make_sample(Sample *s)
 		s->keys[i] = (N2pStr) {names[i], i == 37 ? 5 : strlen(names[i])};
 	scalar_values(s->vals);
 	s->inner[0] = v_int(7);
-	s->inner[1] = v_str(N2P_STRING, "x", 1);
+	s->inner[1] = v_str("x", 1);
 	s->inner[2] = v_point(N2P_SRID_WGS84, 1.0, 2.0, 0.0);
-	s->inner[3] = v_float(-0.0);
-	s->inner_keys[0] = s_("a");
-	s->inner_keys[1] = s_("name");	/* also a top-level key elsewhere */
+	s->inner[3] = v_float_text(-0.0, "-0.0");
+	s->inner_keys[0] = s_cstr("a");
+	s->inner_keys[1] = s_cstr("name");	/* also a top-level key elsewhere */
 	s->inner_vals[0] = v_list(s->inner, 2);
-	s->inner_vals[1] = (N2pValue) {.type = N2P_NULL};
+	s->inner_vals[1] = v_null();
 	s->deep[0] = v_list(s->inner, 4);
 	s->deep[1] = v_map(s->inner_keys, s->inner_vals, 2);
 	s->deep[2] = v_list(s->deep, 2);
@@ -371,12 +304,12 @@ make_sample(Sample *s)
 	s->vals[37] = v_int(37);
 	s->vals[38] = v_list(NULL, 0);
 	s->vals[39] = v_map(NULL, NULL, 0);
-	s->labels[0] = s_("Person");
-	s->labels[1] = s_("director");
-	s->labels[2] = s_("");
+	s->labels[0] = s_cstr("Person");
+	s->labels[1] = s_cstr("director");
+	s->labels[2] = s_cstr("");
 	s->node = (N2pRecord) {.kind = N2P_REC_NODE, .id = 42, .labels = s->labels, .nlabels = 3,
 		.props = v_map(s->keys, s->vals, NVALS)};
-	s->rel = (N2pRecord) {.kind = N2P_REC_REL, .id = 7, .type = s_("KNOWS"), .start_id = INT64_MIN,
+	s->rel = (N2pRecord) {.kind = N2P_REC_REL, .id = 7, .type = s_cstr("KNOWS"), .start_id = INT64_MIN,
 		.end_id = INT64_MAX, .props = v_map(s->keys, s->vals, 5)};
 }
 
@@ -392,7 +325,7 @@ test_every_type(void **state)
 
 	(void) state;
 	make_sample(&s);
-	empty_rel = (N2pRecord) {.kind = N2P_REC_REL, .id = -5, .type = s_(""),
+	empty_rel = (N2pRecord) {.kind = N2P_REC_REL, .id = -5, .type = s_cstr(""),
 		.props = v_map(NULL, NULL, 0)};
 	bare_node = (N2pRecord) {.kind = N2P_REC_NODE, .id = INT64_MIN, .props = v_map(NULL, NULL, 0)};
 	write_ok(sp, &s.node);
@@ -474,10 +407,10 @@ distinct_keys(int i, bool long_keys, char *key, N2pRecord *rec)
 
 	memset(key, 'k', len);
 	snprintf(key + len, 32, "-%d", i);
-	keys[0] = s_(key);
-	keys[1] = s_("first");		/* interned before the dictionary filled */
+	keys[0] = s_cstr(key);
+	keys[1] = s_cstr("first");		/* interned before the dictionary filled */
 	vals[0] = v_int(i);
-	vals[1] = v_str(N2P_STRING, key, strlen(key));
+	vals[1] = v_cstr(key);
 	rec->id = i;
 }
 
@@ -510,14 +443,14 @@ test_dictionary_bounds(void **state)
 		}
 		/* still one byte for "first" past the caps */
 		before = n2p_spill_bytes(sp);
-		keys[0] = s_("first");
-		vals[0] = (N2pValue) {.type = N2P_NULL};
-		keys[1] = s_("first");
-		vals[1] = (N2pValue) {.type = N2P_NULL};
+		keys[0] = s_cstr("first");
+		vals[0] = v_null();
+		keys[1] = s_cstr("first");
+		vals[1] = v_null();
 		write_ok(sp, &rec);
 		assert_true(n2p_spill_bytes(sp) - before <= 9);
 		/* a new key past the caps is written out each time */
-		keys[1] = s_("late");
+		keys[1] = s_cstr("late");
 		before = n2p_spill_bytes(sp);
 		write_ok(sp, &rec);
 		assert_true(n2p_spill_bytes(sp) - before >= 9 + 4);
@@ -527,12 +460,12 @@ test_dictionary_bounds(void **state)
 			distinct_keys(i, mode == 1, key, &rec);
 			read_same(sp, &rec);
 		}
-		keys[0] = s_("first");
-		vals[0] = (N2pValue) {.type = N2P_NULL};
-		keys[1] = s_("first");
-		vals[1] = (N2pValue) {.type = N2P_NULL};
+		keys[0] = s_cstr("first");
+		vals[0] = v_null();
+		keys[1] = s_cstr("first");
+		vals[1] = v_null();
 		read_same(sp, &rec);
-		keys[1] = s_("late");
+		keys[1] = s_cstr("late");
 		read_same(sp, &rec);
 		read_end(sp);
 		n2p_spill_free(sp);
@@ -547,7 +480,7 @@ test_big_records(void **state)
 	static const size_t sizes[] = {0, 100, 127, 128, 16383, 16384, 65536, 300000, 3000000};
 	N2pSpill   *sp = new_spill();
 	char	   *big = malloc(3000000);
-	N2pStr		key = s_("blob");
+	N2pStr		key = s_cstr("blob");
 	N2pValue	val;
 	N2pRecord	rec = {.kind = N2P_REC_NODE, .props = v_map(&key, &val, 1)};
 	size_t		i;
@@ -558,14 +491,14 @@ test_big_records(void **state)
 		big[i] = (char) (i * 7);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 	{
-		val = v_str(N2P_BYTES, big, sizes[i]);
+		val = v_bytes(big, sizes[i]);
 		rec.id = (int64_t) i;
 		write_ok(sp, &rec);
 	}
 	rewind_ok(sp);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 	{
-		val = v_str(N2P_BYTES, big, sizes[i]);
+		val = v_bytes(big, sizes[i]);
 		rec.id = (int64_t) i;
 		read_same(sp, &rec);
 	}
@@ -672,8 +605,8 @@ read_crafted(const unsigned char *body, size_t n)
 {
 	static char filler[5000];
 	unsigned char len[2] = {(unsigned char) (0x80 | (n & 0x7f)), (unsigned char) (n >> 7)};
-	N2pStr		key = s_("s");
-	N2pValue	val = v_str(N2P_STRING, filler, sizeof(filler));
+	N2pStr		key = s_cstr("s");
+	N2pValue	val = v_str(filler, sizeof(filler));
 	N2pRecord	rec = {.kind = N2P_REC_NODE, .props = v_map(&key, &val, 1)},
 				back;
 	N2pSpill   *sp = new_spill();
@@ -776,7 +709,7 @@ test_misuse(void **state)
 	N2pRecord	back,
 				bad;
 	N2pValue	nest[300];
-	N2pStr		key = s_("deep");
+	N2pStr		key = s_cstr("deep");
 	int			i;
 
 	(void) state;

@@ -26,38 +26,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "test_support.h"
+
 static N2pArena arena;
-
-static N2pValue
-lit(const char *s)
-{
-	N2pValue	v;
-	N2pError	err;
-
-	n2p_error_init(&err);
-	assert_true(n2p_literal_parse(s, strlen(s), &v, &arena, &err));
-	return v;
-}
-
-static N2pValue
-str(const char *s)
-{
-	N2pValue	v = {.type = N2P_STRING};
-
-	v.u.str.ptr = s;
-	v.u.str.len = strlen(s);
-	return v;
-}
-
-static N2pValue
-list_of(N2pValue *items, size_t n)
-{
-	N2pValue	v = {.type = N2P_LIST};
-
-	v.u.list.items = items;
-	v.u.list.n = n;
-	return v;
-}
 
 static void
 assert_column(const char *const *types, size_t n, bool postgis, const char *want)
@@ -95,21 +66,22 @@ test_column_types(void **state)
 static void
 test_castable(void **state)
 {
-	N2pValue	items[2];
+	N2pValue	items[2],
+				list = v_list(items, 2);
 
 	(void) state;
-	items[0] = lit("$date('2000-01-01')");
-	items[1] = lit("$date('+10000-01-01')");
+	items[0] = v_literal(&arena, "$date('2000-01-01')");
+	items[1] = v_literal(&arena, "$date('+10000-01-01')");
 	assert_true(n2p_pg_castable(&items[0]));
 	assert_false(n2p_pg_castable(&items[1]));
-	assert_false(n2p_pg_castable(&(N2pValue) {.type = N2P_LIST, .u.list = {items, 2}}));
-	items[0] = lit("$time('10:00:00.000000000+15:59')");
-	items[1] = lit("$time('10:00:00.000000000+16:00')");
+	assert_false(n2p_pg_castable(&list));
+	items[0] = v_literal(&arena, "$time('10:00:00.000000000+15:59')");
+	items[1] = v_literal(&arena, "$time('10:00:00.000000000+16:00')");
 	assert_true(n2p_pg_castable(&items[0]));
 	assert_false(n2p_pg_castable(&items[1]));
-	items[0] = lit("$time('24:00:00.000000000')");
+	items[0] = v_literal(&arena, "$time('24:00:00.000000000')");
 	assert_true(n2p_pg_castable(&items[0]));
-	items[0] = lit("$duration('P-1M-2DT-3H')");
+	items[0] = v_literal(&arena, "$duration('P-1M-2DT-3H')");
 	assert_true(n2p_pg_castable(&items[0]));
 }
 
@@ -122,18 +94,18 @@ test_type_names(void **state)
 	char		buf[64];
 
 	(void) state;
-	items[0] = lit("$point({x: 1.0, y: 2.0, crs: 'wgs-84'})");
-	items[1] = lit("$point({x: 1.0, y: 2.0, crs: 'cartesian'})");
-	v = list_of(items, 1);
+	items[0] = v_literal(&arena, "$point({x: 1.0, y: 2.0, crs: 'wgs-84'})");
+	items[1] = v_literal(&arena, "$point({x: 1.0, y: 2.0, crs: 'cartesian'})");
+	v = v_list(items, 1);
 	n2p_value_type_name(&v, buf, sizeof(buf));
 	assert_string_equal(buf, "list<point(4326)>");
-	v = list_of(items, 2);
+	v = v_list(items, 2);
 	n2p_value_type_name(&v, buf, sizeof(buf));
 	assert_string_equal(buf, "list<mixed>");
-	items[1] = str("a");
+	items[1] = v_cstr("a");
 	n2p_value_type_name(&v, buf, sizeof(buf));
 	assert_string_equal(buf, "list<mixed>");
-	v = list_of(items, 0);
+	v = v_list(items, 0);
 	n2p_value_type_name(&v, buf, sizeof(buf));
 	assert_string_equal(buf, "list");
 }
@@ -152,10 +124,10 @@ test_catalog_counts(void **state)
 
 	(void) state;
 	n2p_error_init(&err);
-	rec.props = (N2pValue) {.type = N2P_MAP, .u.map = {keys, vals, 1}};
-	vals[0] = lit("$date('2000-01-01')");
+	rec.props = v_map(keys, vals, 1);
+	vals[0] = v_literal(&arena, "$date('2000-01-01')");
 	assert_true(n2p_catalog_add(cat, &rec, &err));
-	vals[0] = lit("$date('-0001-01-01')");
+	vals[0] = v_literal(&arena, "$date('-0001-01-01')");
 	assert_true(n2p_catalog_add(cat, &rec, &err));
 	e = n2p_catalog_entries(cat, &n);
 	/* per label: the scope row, then d as date */
@@ -200,22 +172,22 @@ test_typed_fields(void **state)
 
 	(void) state;
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, true, NULL);
-	items[0] = lit("$date('2000-01-01')");
-	items[1] = lit("$date('-0001-01-01')");
-	v = list_of(items, 2);
+	items[0] = v_literal(&arena, "$date('2000-01-01')");
+	items[1] = v_literal(&arena, "$date('-0001-01-01')");
+	v = v_list(items, 2);
 	/* the element that does not fit is NULL; the whole list is lost */
 	field(&enc, &v, date_list, "{\"2000-01-01\",NULL}", true);
-	v = str("tab\there \\ \"q\"\nline");
+	v = v_cstr("tab\there \\ \"q\"\nline");
 	field(&enc, &v, text, "tab\\there \\\\ \"q\"\\nline", false);
-	v = lit("$point({x: 1.5, y: -2.0, z: 3.0, crs: 'wgs-84-3d'})");
+	v = v_literal(&arena, "$point({x: 1.5, y: -2.0, z: 3.0, crs: 'wgs-84-3d'})");
 	field(&enc, &v, pt, "SRID=4979;POINT Z (1.5 -2.0 3.0)", false);
-	v = (N2pValue) {.type = N2P_FLOAT, .u.f = NAN};
+	v = v_float(NAN);
 	field(&enc, &v, flt, "NaN", false);
-	v = (N2pValue) {.type = N2P_FLOAT, .u.f = -0.0};
+	v = v_float(-0.0);
 	field(&enc, &v, flt, "-0.0", false);
 	n2p_typed_encoder_free(&enc);
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
-	v = lit("$point({x: 1.5, y: -2.0, crs: 'cartesian'})");
+	v = v_literal(&arena, "$point({x: 1.5, y: -2.0, crs: 'cartesian'})");
 	field(&enc, &v, (const char *const[]) {"point(7203)"}, "(7203,1.5,-2.0,)", false);
 	n2p_typed_encoder_free(&enc);
 }
@@ -237,13 +209,13 @@ test_spill_round_trip(void **state)
 
 	(void) state;
 	n2p_error_init(&err);
-	vals[0] = str("Zürich");
-	vals[1] = lit("$datetime('2015-06-24T12:50:35.556000000+01:00[Europe/Paris]')");
-	tags[0] = str("x");
-	tags[1] = str("");
-	vals[2] = list_of(tags, 2);
-	vals[3] = (N2pValue) {.type = N2P_STRING, .u.str = {"a\0b", 3}};
-	rec.props = (N2pValue) {.type = N2P_MAP, .u.map = {keys, vals, 4}};
+	vals[0] = v_cstr("Zürich");
+	vals[1] = v_literal(&arena, "$datetime('2015-06-24T12:50:35.556000000+01:00[Europe/Paris]')");
+	tags[0] = v_cstr("x");
+	tags[1] = v_cstr("");
+	vals[2] = v_list(tags, 2);
+	vals[3] = v_str("a\0b", 3);
+	rec.props = v_map(keys, vals, 4);
 	assert_non_null(sp = n2p_spill_new(&n2p_libc_allocator, &err));
 	assert_true(n2p_spill_write(sp, &rec, &err));
 	rec.id = 43;
