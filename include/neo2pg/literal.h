@@ -63,6 +63,20 @@ bool		n2p_temporal_parse_iso(N2pType type, const char *s, size_t len,
 								   N2pError *err);
 
 /*
+ * A duration's seconds and nanoseconds as the formatters print them:
+ * hours, minutes, seconds and nanoseconds that all carry the sign.
+ */
+typedef struct N2pDurationParts
+{
+	int64_t		hours;
+	int64_t		mins;
+	int64_t		secs;
+	int32_t		nanos;
+} N2pDurationParts;
+
+void		n2p_duration_split(int64_t secs, int32_t nanos, N2pDurationParts *out);
+
+/*
  * Can the formatters print this temporal value faithfully?  False for
  * nanoseconds out of their field's range; such values are refused, not
  * mangled.  Non-temporal values: true.

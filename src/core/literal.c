@@ -969,26 +969,38 @@ put_dur_seconds(N2pBuf *buf, int64_t secs, int32_t nanos)
 		n2p_buf_putc(buf, 'S');
 }
 
-static bool
-put_duration(N2pBuf *buf, int64_t months, int64_t days, int64_t secs,
-			 int32_t nanos)
+/*
+ * Give seconds and nanos the same sign first: then truncating division
+ * splits the total into components that each carry that sign.
+ */
+void
+n2p_duration_split(int64_t secs, int32_t nanos, N2pDurationParts *out)
 {
-	bool		ok = true;
-	int64_t		hours,
-				mins;
-
-	/*
-	 * Give seconds and nanos the same sign first: then truncating division
-	 * splits the total into components that each carry that sign.
-	 */
 	if (secs < 0 && nanos > 0)
 	{
 		secs++;
 		nanos -= (int32_t) NANOS_PER_SEC;
 	}
-	hours = secs / 3600;
-	mins = secs % 3600 / 60;
-	secs %= 60;
+	out->hours = secs / 3600;
+	out->mins = secs % 3600 / 60;
+	out->secs = secs % 60;
+	out->nanos = nanos;
+}
+
+static bool
+put_duration(N2pBuf *buf, int64_t months, int64_t days, int64_t secs,
+			 int32_t nanos)
+{
+	bool		ok = true;
+	N2pDurationParts p;
+	int64_t		hours,
+				mins;
+
+	n2p_duration_split(secs, nanos, &p);
+	hours = p.hours;
+	mins = p.mins;
+	secs = p.secs;
+	nanos = p.nanos;
 	if (months == 0 && days == 0 && hours == 0 && mins == 0 &&
 		secs == 0 && nanos == 0)
 		return n2p_buf_append(buf, "PT0S", 4);

@@ -231,19 +231,11 @@ interval_seconds_usecs(int64_t secs, int32_t nanos)
 static int64_t
 interval_usecs(int64_t secs, int32_t nanos)
 {
-	int64_t		hours,
-				mins;
+	N2pDurationParts p;
 
-	if (secs < 0 && nanos > 0)
-	{
-		secs++;
-		nanos -= (int32_t) NANOS_PER_SEC;
-	}
-	hours = secs / 3600;
-	mins = secs % 3600 / 60;
-	secs %= 60;
-	return hours * 3600 * USECS_PER_SEC + mins * 60 * USECS_PER_SEC +
-		interval_seconds_usecs(secs, nanos);
+	n2p_duration_split(secs, nanos, &p);
+	return p.hours * 3600 * USECS_PER_SEC + p.mins * 60 * USECS_PER_SEC +
+		interval_seconds_usecs(p.secs, p.nanos);
 }
 
 /* timetz stores the zone in seconds west of UTC: the offset negated. */
