@@ -993,16 +993,10 @@ put_duration(N2pBuf *buf, int64_t months, int64_t days, int64_t secs,
 {
 	bool		ok = true;
 	N2pDurationParts p;
-	int64_t		hours,
-				mins;
 
 	n2p_duration_split(secs, nanos, &p);
-	hours = p.hours;
-	mins = p.mins;
-	secs = p.secs;
-	nanos = p.nanos;
-	if (months == 0 && days == 0 && hours == 0 && mins == 0 &&
-		secs == 0 && nanos == 0)
+	if (months == 0 && days == 0 && p.hours == 0 && p.mins == 0 &&
+		p.secs == 0 && p.nanos == 0)
 		return n2p_buf_append(buf, "PT0S", 4);
 	ok = n2p_buf_putc(buf, 'P');
 	if (ok && months / 12 != 0)
@@ -1011,15 +1005,15 @@ put_duration(N2pBuf *buf, int64_t months, int64_t days, int64_t secs,
 		ok = n2p_buf_printf(buf, "%" PRId64 "M", months % 12);
 	if (ok && days != 0)
 		ok = n2p_buf_printf(buf, "%" PRId64 "D", days);
-	if (hours == 0 && mins == 0 && secs == 0 && nanos == 0)
+	if (p.hours == 0 && p.mins == 0 && p.secs == 0 && p.nanos == 0)
 		return ok;
 	ok = ok && n2p_buf_putc(buf, 'T');
-	if (ok && hours != 0)
-		ok = n2p_buf_printf(buf, "%" PRId64 "H", hours);
-	if (ok && mins != 0)
-		ok = n2p_buf_printf(buf, "%" PRId64 "M", mins);
-	if (ok && (secs != 0 || nanos != 0))
-		ok = put_dur_seconds(buf, secs, nanos);
+	if (ok && p.hours != 0)
+		ok = n2p_buf_printf(buf, "%" PRId64 "H", p.hours);
+	if (ok && p.mins != 0)
+		ok = n2p_buf_printf(buf, "%" PRId64 "M", p.mins);
+	if (ok && (p.secs != 0 || p.nanos != 0))
+		ok = put_dur_seconds(buf, p.secs, p.nanos);
 	return ok;
 }
 
