@@ -738,14 +738,22 @@ fill_unit(TableFill *f, const Unit *u, N2pError *err)
 	return ok;
 }
 
-/* Relationship tables first: the load's transaction adds their foreign keys. */
+/*
+ * Relationship tables first: the load's transaction adds their foreign
+ * keys.  Then the largest first, so that what is left at the end, when
+ * one side may already wait for the other, is small.
+ */
 static int
 unit_order(const void *a, const void *b)
 {
 	const Unit *x = a;
 	const Unit *y = b;
+	uint64_t	bx = n2p_spill_bytes(x->spill),
+				by = n2p_spill_bytes(y->spill);
 
-	return (x->sp->kind == N2P_REC_REL ? 0 : 1) - (y->sp->kind == N2P_REC_REL ? 0 : 1);
+	if (x->sp->kind != y->sp->kind)
+		return x->sp->kind == N2P_REC_REL ? -1 : 1;
+	return bx > by ? -1 : bx < by ? 1 : 0;
 }
 
 /*
