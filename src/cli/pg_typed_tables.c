@@ -166,7 +166,6 @@ typedef struct TableFill
 	N2pBuf		extra;			/* scratch: values no column could hold */
 	N2pBuf		scratch;
 	N2pTypedEncoder enc;
-	atomic_bool *stop;			/* set when the load failed meanwhile */
 	TypedTablesJob *job;
 	bool		staged;			/* on the staging connection: commit per table */
 	N2pPgEncodeOpts enc_opts;	/* this side's own */
@@ -297,6 +296,7 @@ find_key(const KeyIndex *ki, const ScopePlan *sp, N2pStr key)
 	return -1;
 }
 
+static bool load_stopped(TypedTablesJob *job);
 static bool copy_begin(TableFill *f, const ScopePlan *sp, N2pError *err);
 static bool copy_end(TableFill *f, const char *abort_reason, N2pError *err);
 
@@ -455,7 +455,7 @@ stream_table(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
 		}
 		if (b->len >= STREAM_PIECE_BYTES)
 		{
-			if (atomic_load(f->stop))
+			if (load_stopped(f->job))
 			{
 				n2p_error_set(err, N2P_ERR_IO, "typed tables: the load was stopped");
 				break;
@@ -617,6 +617,13 @@ struct TypedTablesJob
 	bool		failed;
 };
 
+/* Set when the load failed while the tables fill: stop at the next piece. */
+static bool
+load_stopped(TypedTablesJob *job)
+{
+	return atomic_load(&job->stop);
+}
+
 static void
 publish(TypedTablesJob *job, const ScopePlan *const *scopes, size_t n, bool done, bool failed)
 {
@@ -649,7 +656,7 @@ take_unit(TypedTablesJob *job, bool front, Unit *out)
 static bool
 unit_begin(TableFill *f, N2pError *err)
 {
-	if (atomic_load(f->stop))
+	if (load_stopped(f->job))
 		return n2p_error_set(err, N2P_ERR_IO, "typed tables: the load was stopped");
 	return !f->staged ||
 		(pg_exec_one(f->conn, "BEGIN", err) &&
@@ -844,7 +851,6 @@ fill_init(TableFill *f, TypedTablesJob *job, PGconn *conn, const TypedTarget *de
 	f->conn = conn;
 	f->t = dest;
 	f->plan = &job->plan;
-	f->stop = &job->stop;
 	f->job = job;
 	f->staged = staged;
 	/* values are re-encoded here: their U+0000 were counted once already */
