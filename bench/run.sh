@@ -32,6 +32,11 @@ createdb bench
 
 q() { psql -X -q -At -d bench -v ON_ERROR_STOP=1 "$@"; }
 now() { date +%s.%N; }
+# processor time the whole machine spent busy (user, system, interrupts;
+# not idle, iowait or steal), in jiffies: with every processor busy, wall
+# time follows the work done, and this measures the work itself
+busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat; }
+HZ=$(getconf CLK_TCK)
 
 ROUNDS=${ROUNDS:-5}
 # autovacuum's analyze of the last load would run during the next timing
@@ -39,16 +44,19 @@ q -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
 
 # --- neo2pg, end to end: read, inflate, parse, encode, COPY, keys, indexes,
 #     per mode: no typed relations, typed views (the default), typed tables
-declare -A times
+declare -A times cpu
 run_mode() {
-	local t0 t1
+	local t0 t1 c0 c1
 	# every run loads into an empty schema: dropping the previous run's
 	# tables (the typed tables' 400 MB after --typed=tables) is not timed
 	q -c "DROP SCHEMA IF EXISTS neo4j CASCADE" -c "CHECKPOINT" 2>/dev/null
+	c0=$(busy)
 	t0=$(now)
 	./neo2pg -v copy --replace --typed="$1" "$BACKUP" "dbname=bench" 2>"$OUT/neo2pg-$1.log"
 	t1=$(now)
+	c1=$(busy)
 	times[$1]+="$(python3 -c "print($t1 - $t0)") "
+	cpu[$1]+="$(python3 -c "print(($c1 - $c0) / $HZ)") "
 	q -c "CHECKPOINT"
 }
 
@@ -56,8 +64,9 @@ run_mode() {
 #     files of exactly the rows neo2pg produced, with the same settings
 #     and the same order of steps
 run_base() {
-	local t0 t1
+	local t0 t1 c0 c1
 	q -c "DROP SCHEMA IF EXISTS base CASCADE" -c "CHECKPOINT" 2>/dev/null
+	c0=$(busy)
 	t0=$(now)
 	q <<SQL
 BEGIN;
@@ -84,7 +93,9 @@ $unique_ddl
 COMMIT;
 SQL
 	t1=$(now)
+	c1=$(busy)
 	times[base]+="$(python3 -c "print($t1 - $t0)") "
+	cpu[base]+="$(python3 -c "print(($c1 - $c0) / $HZ)") "
 	q -c "CHECKPOINT"
 }
 
@@ -98,8 +109,8 @@ q -c "CHECKPOINT"
 # does not fall on one of them only; a first round warms caches and is
 # not counted
 run_base; run_mode none; run_mode views; run_mode tables
-unset times
-declare -A times
+unset times cpu
+declare -A times cpu
 for i in $(seq "$ROUNDS"); do
 	run_base
 	run_mode none
@@ -115,11 +126,13 @@ for f in "$BACKUP"/data/*.json.gz; do build/bench/json_speed "$f" >/dev/null; do
 t5=$(now)
 
 python3 - "${times[none]}" "${times[views]}" "${times[tables]}" "${times[base]}" \
-	"$t4" "$t5" "${peak:-0}" "${peak_tables:-0}" "$NODES" "$RELS" <<'PY'
+	"$t4" "$t5" "${peak:-0}" "${peak_tables:-0}" "$NODES" "$RELS" \
+	"${cpu[none]}" "${cpu[views]}" "${cpu[tables]}" "${cpu[base]}" <<'PY'
 import statistics, sys
 none, views, tables, base = ([float(x) for x in a.split()] for a in sys.argv[1:5])
 t4, t5 = float(sys.argv[5]), float(sys.argv[6])
 peak, peak_t, n, r = (int(x) for x in sys.argv[7:11])
+cnone, cviews, ctables, cbase = ([float(x) for x in a.split()] for a in sys.argv[11:15])
 med = statistics.median
 # a ratio is taken within one round (the runs sat next to each other in time),
 # then the median over the rounds: the machine's slow spells cancel out
@@ -133,6 +146,9 @@ print(f"neo2pg --typed=none:     {med(none):8.2f} s  ratio {paired(none, base):.
 print(f"neo2pg (typed views):    {med(views):8.2f} s  ratio {paired(views, base):.3f} x baseline; "
       f"views vs none {100 * (paired(views, none) - 1):+.1f}%")
 print(f"neo2pg --typed=tables:   {med(tables):8.2f} s  tables vs none {100 * (paired(tables, none) - 1):+.1f}% (target <= 30%)")
+print("processor time (core-seconds, whole machine; medians; ratios paired as above):")
+print(f"  baseline {med(cbase):.1f}, none {med(cnone):.1f} ({paired(cnone, cbase):.3f} x baseline), "
+      f"views {med(cviews):.1f}, tables {med(ctables):.1f} (tables vs none {100 * (paired(ctables, cnone) - 1):+.1f}%)")
 print(f"neo2pg peak memory:      {peak / 1024:8.1f} MB (typed tables {peak_t / 1024:.1f} MB; target <= 64)")
 print(f"(json_speed over every chunk, inflate and inflate+parse: {t5 - t4:.2f} s)")
 PY
