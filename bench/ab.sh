@@ -20,27 +20,9 @@ MODE_B=${5:-$MODE_A}
 BACKUP=${BACKUP:-bench/out/backup-1000000-2000000}
 [ -f "$BACKUP/done" ] || { echo "run bench/run.sh once first: it generates $BACKUP" >&2; exit 2; }
 
-PGDIR=$(mktemp -d /tmp/neo2pg-ab.XXXXXX)
-trap 'test/pg_server.sh stop "$PGDIR"; rm -rf "$PGDIR"' EXIT
-eval "$(test/pg_server.sh start "$PGDIR")"
-export PGHOST PGPORT PGUSER PGDATABASE
-createdb bench
-q() { psql -X -q -At -d bench -v ON_ERROR_STOP=1 "$@"; }
-q -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
-busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat; }
-HZ=$(getconf CLK_TCK)
+. bench/server.sh
 
-# prints "seconds core-seconds"
-run() {
-	local t0 t1 c0 c1
-	q -c "DROP SCHEMA IF EXISTS neo4j CASCADE" -c "CHECKPOINT" 2>/dev/null
-	c0=$(busy)
-	t0=$(date +%s.%N)
-	"$1" -q copy --replace --typed="$2" "$BACKUP" "dbname=bench"
-	t1=$(date +%s.%N)
-	c1=$(busy)
-	python3 -c "print($t1 - $t0, ($c1 - $c0) / $HZ)"
-}
+run() { timed_load "$1" "$2" "$PGDIR/neo2pg-$2.log"; }
 
 run "$A" "$MODE_A" >/dev/null			# warm-up, not counted
 res=""

@@ -24,40 +24,17 @@ if [ ! -f "$BACKUP/done" ]; then
 fi
 du -sh "$BACKUP/data" | sed 's/^/backup size: /'
 
-PGDIR=$(mktemp -d /tmp/neo2pg-bench.XXXXXX)
-trap 'test/pg_server.sh stop "$PGDIR"; rm -rf "$PGDIR"' EXIT
-eval "$(test/pg_server.sh start "$PGDIR")"
-export PGHOST PGPORT PGUSER PGDATABASE
-createdb bench
-
-q() { psql -X -q -At -d bench -v ON_ERROR_STOP=1 "$@"; }
-now() { date +%s.%N; }
-# processor time the whole machine spent busy (user, system, interrupts;
-# not idle, iowait or steal), in jiffies: with every processor busy, wall
-# time follows the work done, and this measures the work itself
-busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat; }
-HZ=$(getconf CLK_TCK)
-
+. bench/server.sh
 ROUNDS=${ROUNDS:-5}
-# autovacuum's analyze of the last load would run during the next timing
-q -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
 
 # --- neo2pg, end to end: read, inflate, parse, encode, COPY, keys, indexes,
 #     per mode: no typed relations, typed views (the default), typed tables
 declare -A times cpu
 run_mode() {
-	local t0 t1 c0 c1
-	# every run loads into an empty schema: dropping the previous run's
-	# tables (the typed tables' 400 MB after --typed=tables) is not timed
-	q -c "DROP SCHEMA IF EXISTS neo4j CASCADE" -c "CHECKPOINT" 2>/dev/null
-	c0=$(busy)
-	t0=$(now)
-	./neo2pg -v copy --replace --typed="$1" "$BACKUP" "dbname=bench" 2>"$OUT/neo2pg-$1.log"
-	t1=$(now)
-	c1=$(busy)
-	times[$1]+="$(python3 -c "print($t1 - $t0)") "
-	cpu[$1]+="$(python3 -c "print(($c1 - $c0) / $HZ)") "
-	q -c "CHECKPOINT"
+	local r
+	r=$(timed_load ./neo2pg "$1" "$OUT/neo2pg-$1.log")
+	times[$1]+="${r% *} "
+	cpu[$1]+="${r#* } "
 }
 
 # --- baseline: the same tables, keys, indexes and constraint, from COPY
