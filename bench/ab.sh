@@ -22,15 +22,17 @@ BACKUP=${BACKUP:-bench/out/backup-1000000-2000000}
 
 . bench/server.sh
 
-run() { timed_load "$1" "$2" "$PGDIR/neo2pg-$2.log"; }
+mkdir -p bench/out
+# the -v logs of the last run of each side, kept after the server is gone
+run() { timed_load "$1" "$2" "bench/out/ab-$3.log"; }
 
-run "$A" "$MODE_A" >/dev/null			# warm-up, not counted
+run "$A" "$MODE_A" a >/dev/null			# warm-up, not counted
 res=""
 for i in $(seq "$ROUNDS"); do
 	if [ $((i % 2)) -eq 1 ]; then
-		a=$(run "$A" "$MODE_A"); b=$(run "$B" "$MODE_B")
+		a=$(run "$A" "$MODE_A" a); b=$(run "$B" "$MODE_B" b)
 	else
-		b=$(run "$B" "$MODE_B"); a=$(run "$A" "$MODE_A")
+		b=$(run "$B" "$MODE_B" b); a=$(run "$A" "$MODE_A" a)
 	fi
 	echo "round $i: A $a  B $b" >&2
 	res+="$a $b;"
