@@ -60,13 +60,13 @@ COPY base.nodes FROM '$PGDIR/nodes.copy' (FORMAT binary, FREEZE);
 COPY base.relationships FROM '$PGDIR/rels.copy' (FORMAT binary, FREEZE);
 ALTER TABLE base.nodes ADD PRIMARY KEY (id);
 ALTER TABLE base.relationships ADD PRIMARY KEY (id);
-CREATE INDEX ON base.nodes USING gin (labels);
 CREATE INDEX ON base.relationships (start_id);
 CREATE INDEX ON base.relationships (end_id);
-CREATE INDEX ON base.relationships (type);
 ALTER TABLE base.relationships ADD FOREIGN KEY (start_id) REFERENCES base.nodes,
   ADD FOREIGN KEY (end_id) REFERENCES base.nodes;
 $unique_ddl
+CREATE INDEX ON base.nodes USING gin (labels);
+CREATE INDEX ON base.relationships (type);
 COMMIT;
 SQL
 	t1=$(now)

@@ -61,6 +61,8 @@ void		typed_spills_free(TypedSpills *ts);
  *   keys will take).  With conn2, a second connection to the same database
  *   that the job then owns, a thread fills and keys the tables in a staging
  *   schema meanwhile.
+ * - adopt_ready, between the base steps once the base foreign keys are
+ *   checked: adopt, without waiting, the tables the thread has committed.
  * - finish, in the load's transaction after the base keys: adopt the staged
  *   tables (or build them here), write the catalog, add the foreign keys.
  * - end, once the load's transaction is over: committed says how.
@@ -69,6 +71,8 @@ typedef struct TypedTablesJob TypedTablesJob;
 
 TypedTablesJob *pg_typed_tables_start(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 									  TypedSpills *spills, PGconn *conn2, N2pError *err);
+bool		pg_typed_tables_adopt_ready(TypedTablesJob *job, PGconn *conn, bool pruned_rels,
+										N2pError *err);
 bool		pg_typed_tables_finish(TypedTablesJob *job, PGconn *conn, bool pruned_rels,
 								   N2pError *err);
 void		pg_typed_tables_end(TypedTablesJob *job, bool committed);

@@ -613,6 +613,7 @@ struct TypedTablesJob
 	size_t		tail;			/* the load takes units[--tail] */
 	size_t	   *ready;			/* scopes committed in staging, in order */
 	size_t		nready;
+	size_t		adopted;		/* ready[0 .. adopted) are the load's now */
 	bool		done;			/* the thread will commit nothing more */
 	bool		failed;
 };
@@ -1081,6 +1082,43 @@ build_here(TypedTablesJob *job, TableFill *f, const Unit *u, bool pruned, N2pErr
 	return ok;
 }
 
+/* How many tables the thread has committed so far; false if it failed. */
+static bool
+ready_range(TypedTablesJob *job, size_t *upto, N2pError *err)
+{
+	bool		failed;
+
+	pthread_mutex_lock(&job->lock);
+	*upto = job->nready;
+	failed = job->failed;
+	pthread_mutex_unlock(&job->lock);
+	if (failed)
+		*err = job->err;
+	return !failed;
+}
+
+/*
+ * Adopt what the thread has committed so far, without waiting.  The load
+ * calls this between its own base steps, so that the relationship tables'
+ * foreign-key checks, which only its transaction can run and which use one
+ * processor, are done while the other side still fills tables; the load
+ * then ends on base index builds, which can use both processors.
+ */
+bool
+pg_typed_tables_adopt_ready(TypedTablesJob *job, PGconn *conn, bool pruned_rels, N2pError *err)
+{
+	size_t		upto;
+
+	if (job == NULL || !job->running)
+		return true;
+	if (!ready_range(job, &upto, err))
+		return false;
+	while (job->adopted < upto)
+		if (!adopt_staged(job, conn, &job->plan.scopes[job->ready[job->adopted++]], pruned_rels, err))
+			return false;
+	return true;
+}
+
 /*
  * The load's side: adopt what the thread committed, else take a unit from
  * the back of the queue, else wait; until the thread is done and the
@@ -1089,8 +1127,6 @@ build_here(TypedTablesJob *job, TableFill *f, const Unit *u, bool pruned, N2pErr
 static bool
 run_load_side(TypedTablesJob *job, TableFill *f, bool pruned, N2pError *err)
 {
-	size_t		next = 0;
-
 	for (;;)
 	{
 		size_t		upto;
@@ -1099,7 +1135,7 @@ run_load_side(TypedTablesJob *job, TableFill *f, bool pruned, N2pError *err)
 		Unit		u;
 
 		pthread_mutex_lock(&job->lock);
-		while (job->running && job->nready == next && !job->done && job->head >= job->tail)
+		while (job->running && job->nready == job->adopted && !job->done && job->head >= job->tail)
 			pthread_cond_wait(&job->cond, &job->lock);
 		upto = job->nready;
 		done = job->done || !job->running;
@@ -1110,9 +1146,9 @@ run_load_side(TypedTablesJob *job, TableFill *f, bool pruned, N2pError *err)
 			*err = job->err;
 			return false;
 		}
-		if (next < upto)
+		if (job->adopted < upto)
 		{
-			if (!adopt_staged(job, f->conn, &job->plan.scopes[job->ready[next++]], pruned, err))
+			if (!adopt_staged(job, f->conn, &job->plan.scopes[job->ready[job->adopted++]], pruned, err))
 				return false;
 			continue;
 		}

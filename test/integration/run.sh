@@ -875,7 +875,7 @@ t_typed_tables_failure() {
 	expect_fail "$name: duplicate id" "appears more than once" || return
 	schema_absent it_stage_fail && [ -z "$(staging_schemas it_stage_fail)" ] ||
 		{ not_ok "$name: duplicate id leaves nothing" "$(staging_schemas it_stage_fail)"; return; }
-	# fails at the last base step, when the tables are usually staged
+	# fails at the uniqueness step, when tables may already be adopted
 	make_uniq_backup
 	run copy --typed=tables "$WORK/uniq" "$(conninfo it_stage_fail)"
 	expect_fail "$name: uniqueness" "constraint_person_uid" || return
