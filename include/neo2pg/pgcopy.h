@@ -52,6 +52,7 @@ bool		n2p_copy_header(N2pBuf *out);
 bool		n2p_copy_trailer(N2pBuf *out);
 bool		n2p_copy_tuple(N2pBuf *out, int16_t nfields);
 bool		n2p_copy_null(N2pBuf *out);
+bool		n2p_copy_nulls(N2pBuf *out, size_t n);
 bool		n2p_copy_int8(N2pBuf *out, int64_t v);
 bool		n2p_copy_text(N2pBuf *out, const char *s, size_t len, N2pError *err);
 bool		n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *err);

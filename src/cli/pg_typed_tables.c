@@ -352,10 +352,14 @@ put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pE
 	{
 		bool		lost = false;
 		const char *mark;
+		size_t		run;
 
-		if (f->vals[i] == NULL)
+		for (run = 0; i + run < sp->nkeys && f->vals[i + run] == NULL; run++)
+			;
+		if (run > 0)
 		{
-			ok = n2p_copy_null(b);
+			ok = n2p_copy_nulls(b, run);
+			i += run - 1;
 			continue;
 		}
 		if (!n2p_copy_binary_typed(&f->enc, b, f->vals[i], sp->keys[i].type, &lost, err))

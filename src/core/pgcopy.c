@@ -406,6 +406,18 @@ n2p_copy_null(N2pBuf *out)
 	return put_be32(out, 0xFFFFFFFFu);
 }
 
+/* Typed rows are mostly NULLs: a run of them is one reservation. */
+bool
+n2p_copy_nulls(N2pBuf *out, size_t n)
+{
+	if (!n2p_buf_reserve(out, 4 * n))
+		return false;
+	memset(out->data + out->len, 0xFF, 4 * n);
+	out->len += 4 * n;
+	out->data[out->len] = '\0';
+	return true;
+}
+
 bool
 n2p_copy_int8(N2pBuf *out, int64_t v)
 {

@@ -473,6 +473,11 @@ test_copy_primitives(void **state)
 	n2p_buf_reset(&out);
 	assert_true(n2p_copy_null(&out));
 	ASSERT_BYTES(&out, "\xff\xff\xff\xff");
+	/* a run is the same bytes, after what is there, still terminated */
+	assert_true(n2p_copy_nulls(&out, 2));
+	assert_true(n2p_copy_nulls(&out, 0));
+	ASSERT_BYTES(&out, "\xff\xff\xff\xff" "\xff\xff\xff\xff" "\xff\xff\xff\xff");
+	assert_int_equal(out.data[out.len], '\0');
 
 	n2p_buf_reset(&out);
 	assert_true(n2p_copy_int8(&out, INT64_C(0x0102030405060708)));
