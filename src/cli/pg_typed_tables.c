@@ -1086,6 +1086,13 @@ build_here(TypedTablesJob *job, TableFill *f, const Unit *u, bool pruned, N2pErr
 	return ok;
 }
 
+/* The next table the thread committed joins the load. */
+static bool
+adopt_next(TypedTablesJob *job, PGconn *conn, bool pruned, N2pError *err)
+{
+	return adopt_staged(job, conn, &job->plan.scopes[job->ready[job->adopted++]], pruned, err);
+}
+
 /* How many tables the thread has committed so far; false if it failed. */
 static bool
 ready_range(TypedTablesJob *job, size_t *upto, N2pError *err)
@@ -1118,7 +1125,7 @@ pg_typed_tables_adopt_ready(TypedTablesJob *job, PGconn *conn, bool pruned_rels,
 	if (!ready_range(job, &upto, err))
 		return false;
 	while (job->adopted < upto)
-		if (!adopt_staged(job, conn, &job->plan.scopes[job->ready[job->adopted++]], pruned_rels, err))
+		if (!adopt_next(job, conn, pruned_rels, err))
 			return false;
 	return true;
 }
@@ -1152,7 +1159,7 @@ run_load_side(TypedTablesJob *job, TableFill *f, bool pruned, N2pError *err)
 		}
 		if (job->adopted < upto)
 		{
-			if (!adopt_staged(job, f->conn, &job->plan.scopes[job->ready[job->adopted++]], pruned, err))
+			if (!adopt_next(job, f->conn, pruned, err))
 				return false;
 			continue;
 		}
