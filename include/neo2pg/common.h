@@ -42,22 +42,45 @@ typedef enum N2pErrCode
 /*
  * Where the error happened, so that the CLI can name file, row and key.
  * Fields that do not apply are left empty / -1.
+ *
+ * file holds any path the system can open (PATH_MAX), so a path is never
+ * cut.  key holds the key escaped for printing (n2p_escape_text): a key
+ * may hold U+0000 or control characters, and a C string of the raw bytes
+ * would end at the first NUL.
  */
+#define N2P_ERR_FILE_MAX 4096
+#define N2P_ERR_KEY_MAX 4096
+
 typedef struct N2pError
 {
 	N2pErrCode	code;
-	char		msg[512];
-	char		file[256];		/* input file name, "" when not applicable */
+	char		msg[N2P_ERR_KEY_MAX + 512];	/* may name a second key */
+	char		file[N2P_ERR_FILE_MAX]; /* input file name, "" when not applicable */
 	int64_t		row_id;			/* node_id / rel_id, or -1 */
 	const char *row_kind;		/* "node", "relationship" or NULL */
-	char		key[128];		/* property key, "" when not applicable */
+	char		key[N2P_ERR_KEY_MAX];	/* property key, escaped */
+	bool		has_key;		/* key applies ("" is a key too) */
 	int64_t		offset;			/* byte offset in the (inflated) file, or -1 */
 } N2pError;
 
 void		n2p_error_init(N2pError *err);
 bool		n2p_error_set(N2pError *err, N2pErrCode code, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
+
+/* The first key set stays; the key is stored escaped, NULs and all. */
 void		n2p_error_set_key(N2pError *err, const char *key, size_t len);
+
+/* The file, unless an inner layer already named one. */
+void		n2p_error_set_file(N2pError *err, const char *path);
+
+/*
+ * s as printable text into out (cap bytes, NUL-terminated): '"' and '\'
+ * are escaped, control characters (U+0000 included) and DEL become
+ * \u00XX, and everything else is copied as it is.  Text that does not fit
+ * is cut at a character boundary and ends in "... (N bytes)", so a cut is
+ * never silent.  Returns out.
+ */
+char	   *n2p_escape_text(const char *s, size_t len, char *out, size_t cap);
 
 /*
  * Allocator hooks.  realloc may be NULL, in which case malloc+copy+free is

@@ -85,17 +85,13 @@ log_verbose(const char *fmt,...)
 void
 log_n2p_error(const N2pError *err)
 {
-	char		where[600] = "";
-	size_t		n = 0;
+	char		row[64] = "";
 
-	if (err->file[0])
-		n += (size_t) snprintf(where + n, sizeof(where) - n, "%s: ", err->file);
 	if (err->row_kind && err->row_id >= 0)
-		n += (size_t) snprintf(where + n, sizeof(where) - n, "%s %lld: ", err->row_kind,
-							   (long long) err->row_id);
-	if (err->key[0] && n < sizeof(where))
-		snprintf(where + n, sizeof(where) - n, "key \"%s\": ", err->key);
-	log_error("%s%s", where, err->msg);
+		snprintf(row, sizeof(row), "%s %lld: ", err->row_kind, (long long) err->row_id);
+	log_error("%s%s%s%s%s%s%s", err->file, err->file[0] ? ": " : "", row,
+			  err->has_key ? "key \"" : "", err->has_key ? err->key : "",
+			  err->has_key ? "\": " : "", err->msg);
 }
 
 /* ----------------------------------------------------------- allocation */

@@ -69,10 +69,19 @@ n2p_free(const N2pAllocator *a, void *ptr)
 		a->free(ptr, a->ctx);
 }
 
+/*
+ * Only the header fields and the first byte of each text: the texts are
+ * several kB, and a caller may init an error per value it tries.
+ */
 void
 n2p_error_init(N2pError *err)
 {
-	memset(err, 0, sizeof(*err));
+	err->code = N2P_OK;
+	err->msg[0] = '\0';
+	err->file[0] = '\0';
+	err->key[0] = '\0';
+	err->has_key = false;
+	err->row_kind = NULL;
 	err->row_id = -1;
 	err->offset = -1;
 }
@@ -98,12 +107,101 @@ n2p_error_set(N2pError *err, N2pErrCode code, const char *fmt,...)
 void
 n2p_error_set_key(N2pError *err, const char *key, size_t len)
 {
-	if (err == NULL || err->key[0] != '\0')
+	if (err == NULL || err->has_key)
 		return;
-	if (len >= sizeof(err->key))
-		len = sizeof(err->key) - 1;
-	memcpy(err->key, key, len);
-	err->key[len] = '\0';
+	n2p_escape_text(key, len, err->key, sizeof(err->key));
+	err->has_key = true;		/* "" is a key too */
+}
+
+void
+n2p_error_set_file(N2pError *err, const char *path)
+{
+	if (err == NULL || err->file[0] != '\0')
+		return;
+	snprintf(err->file, sizeof(err->file), "%s", path);
+}
+
+/* Bytes of the escaped form of c: 1, 2 ("\\" and "\"") or 6 (\u00XX). */
+static size_t
+escape_char(unsigned char c, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c == '"' || c == '\\')
+	{
+		out[0] = '\\';
+		out[1] = (char) c;
+		return 2;
+	}
+	if (c < 0x20 || c == 0x7f)
+	{
+		memcpy(out, "\\u00", 4);
+		out[4] = hex[c >> 4];
+		out[5] = hex[c & 15];
+		return 6;
+	}
+	out[0] = (char) c;
+	return 1;
+}
+
+/* Escape s[0..len) into out while it fits in budget bytes; returns the bytes used. */
+static size_t
+escape_into(const char *s, size_t len, char *out, size_t budget, size_t *done)
+{
+	size_t		n = 0,
+				i;
+
+	for (i = 0; i < len; i++)
+	{
+		char		e[6];
+		size_t		k = escape_char((unsigned char) s[i], e);
+
+		if (n + k > budget)
+			break;
+		memcpy(out + n, e, k);
+		n += k;
+	}
+	/* never end inside a UTF-8 character: its bytes were copied one to one */
+	if (i < len && ((unsigned char) s[i] & 0xC0) == 0x80)
+	{
+		while (i > 0 && ((unsigned char) s[i - 1] & 0xC0) == 0x80)
+		{
+			i--;
+			n--;
+		}
+		if (i > 0 && ((unsigned char) s[i - 1] & 0xC0) == 0xC0)
+		{
+			i--;
+			n--;
+		}
+	}
+	*done = i;
+	return n;
+}
+
+char *
+n2p_escape_text(const char *s, size_t len, char *out, size_t cap)
+{
+	char		tail[48];
+	size_t		tail_len,
+				done,
+				n;
+
+	if (cap == 0)
+		return out;
+	n = escape_into(s, len, out, cap - 1, &done);
+	if (done < len)
+	{
+		size_t		room;
+
+		tail_len = (size_t) snprintf(tail, sizeof(tail), "... (%zu bytes)", len);
+		n = cap > tail_len + 1 ? escape_into(s, len, out, cap - 1 - tail_len, &done) : 0;
+		room = cap - 1 - n;
+		memcpy(out + n, tail, tail_len < room ? tail_len : room);
+		n += tail_len < room ? tail_len : room;
+	}
+	out[n] = '\0';
+	return out;
 }
 
 /* ---------------------------------------------------------------- arena */

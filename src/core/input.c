@@ -31,7 +31,7 @@
 struct N2pInput
 {
 	const N2pAllocator *alloc;
-	char		path[256];		/* for messages; "<memory>" for regions */
+	char	   *path;			/* for err->file; "<memory>" for regions */
 	int			fd;				/* -1 for a memory region */
 	const unsigned char *mem;	/* the region, or NULL for a file */
 	size_t		mem_len;
@@ -51,12 +51,25 @@ struct N2pInput
 	size_t		outcap;
 };
 
+/*
+ * The path goes into err->file, never into the message: a caller names the
+ * file there too, and a message holding it printed it twice (and cut it).
+ */
 static bool
-input_fail(N2pInput *in, N2pError *err, N2pErrCode code, const char *detail)
+input_error(const N2pInput *in, N2pError *err, N2pErrCode code, const char *what,
+			const char *detail)
+{
+	if (err && err->code == N2P_OK)
+		n2p_error_set_file(err, in->path);
+	return n2p_error_set(err, code, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
+}
+
+static bool
+input_fail(N2pInput *in, N2pError *err, N2pErrCode code, const char *what,
+		   const char *detail)
 {
 	in->failed = true;
-	return n2p_error_set(err, code, "could not read file \"%s\": %s",
-						 in->path, detail);
+	return input_error(in, err, code, what, detail);
 }
 
 /* zlib's allocation hooks, so that inflate state lives in our allocator. */
@@ -83,18 +96,24 @@ input_new(const char *path, bool gzip, size_t piece,
 		  const N2pAllocator *alloc, N2pError *err)
 {
 	N2pInput   *in = n2p_alloc(alloc, sizeof(N2pInput));
+	size_t		len = strlen(path);
+	char	   *copy = n2p_alloc(alloc, len + 1);
 
-	if (in == NULL)
+	if (in == NULL || copy == NULL)
 	{
-		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory opening \"%s\"", path);
+		n2p_free(alloc, in);
+		n2p_free(alloc, copy);
+		n2p_error_set_file(err, path);
+		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory opening the file");
 		return NULL;
 	}
 	memset(in, 0, sizeof(*in));
+	memcpy(copy, path, len + 1);
+	in->path = copy;
 	in->alloc = alloc;
 	in->fd = -1;
 	in->gzip = gzip;
 	in->piece = (piece == 0 || piece > INPUT_BUF_SIZE) ? INPUT_BUF_SIZE : piece;
-	snprintf(in->path, sizeof(in->path), "%s", path);
 	return in;
 }
 
@@ -110,15 +129,14 @@ input_init_gzip(N2pInput *in, N2pError *err)
 	in->outcap = in->piece;
 	in->outbuf = n2p_alloc(in->alloc, in->outcap);
 	if (in->outbuf == NULL)
-		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory opening \"%s\"", in->path);
+		return input_error(in, err, N2P_ERR_NOMEM, "out of memory opening the file", NULL);
 	in->zs.zalloc = zalloc_hook;
 	in->zs.zfree = zfree_hook;
 	in->zs.opaque = in;
 	rc = inflateInit2(&in->zs, 15 + 16);
 	if (rc != Z_OK)
-		return n2p_error_set(err, rc == Z_MEM_ERROR ? N2P_ERR_NOMEM : N2P_ERR_IO,
-							 "could not initialize gzip for \"%s\": %s", in->path,
-							 in->zs.msg ? in->zs.msg : zError(rc));
+		return input_error(in, err, rc == Z_MEM_ERROR ? N2P_ERR_NOMEM : N2P_ERR_IO,
+						   "could not initialize gzip", in->zs.msg ? in->zs.msg : zError(rc));
 	in->zs_ready = true;
 	return true;
 }
@@ -134,15 +152,14 @@ n2p_input_open(const char *path, bool gzip,
 	in->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (in->fd < 0)
 	{
-		n2p_error_set(err, N2P_ERR_IO, "could not open file \"%s\": %s",
-					  path, strerror(errno));
+		input_error(in, err, N2P_ERR_IO, "could not open file", strerror(errno));
 		n2p_input_close(in);
 		return NULL;
 	}
 	in->rawbuf = n2p_alloc(alloc, INPUT_BUF_SIZE);
 	if (in->rawbuf == NULL)
 	{
-		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory opening \"%s\"", path);
+		input_error(in, err, N2P_ERR_NOMEM, "out of memory opening the file", NULL);
 		n2p_input_close(in);
 		return NULL;
 	}
@@ -219,7 +236,7 @@ raw_next(N2pInput *in, const unsigned char **data, size_t *len, N2pError *err)
 			n = read(in->fd, in->rawbuf, in->piece);
 		while (n < 0 && errno == EINTR);
 		if (n < 0)
-			return input_fail(in, err, N2P_ERR_IO, strerror(errno));
+			return input_fail(in, err, N2P_ERR_IO, "could not read file", strerror(errno));
 		*data = in->rawbuf;
 		*len = (size_t) n;
 	}
@@ -232,17 +249,14 @@ raw_next(N2pInput *in, const unsigned char **data, size_t *len, N2pError *err)
 static bool
 gzip_error(N2pInput *in, int rc, N2pError *err)
 {
-	char		detail[300];
 	const char *zmsg = in->zs.msg ? in->zs.msg : zError(rc);
 
 	if (rc == Z_MEM_ERROR)
-		return input_fail(in, err, N2P_ERR_NOMEM, "out of memory in zlib");
+		return input_fail(in, err, N2P_ERR_NOMEM, "out of memory in zlib", NULL);
 	if (in->later_member && in->zs.total_out == 0)
-		snprintf(detail, sizeof(detail),
-				 "trailing bytes after gzip data are not a gzip member (%s)", zmsg);
-	else
-		snprintf(detail, sizeof(detail), "invalid gzip data: %s", zmsg);
-	return input_fail(in, err, N2P_ERR_IO, detail);
+		return input_fail(in, err, N2P_ERR_IO,
+						  "trailing bytes after gzip data are not a gzip member", zmsg);
+	return input_fail(in, err, N2P_ERR_IO, "invalid gzip data", zmsg);
 }
 
 /*
@@ -285,7 +299,7 @@ gzip_read(N2pInput *in, const char **data, size_t *len, N2pError *err)
 		}
 		if (in->zs.avail_in == 0)
 			return input_fail(in, err, N2P_ERR_IO,
-							  "unexpected end of gzip data (file truncated?)");
+							  "unexpected end of gzip data (file truncated?)", NULL);
 
 		in->zs.next_out = in->outbuf;
 		in->zs.avail_out = (uInt) in->outcap;
@@ -314,8 +328,7 @@ n2p_input_read(N2pInput *in, const char **data, size_t *len, N2pError *err)
 	*data = NULL;
 	*len = 0;
 	if (in->failed)
-		return n2p_error_set(err, N2P_ERR_USAGE,
-							 "read from \"%s\" after an earlier error", in->path);
+		return input_error(in, err, N2P_ERR_USAGE, "read after an earlier error", NULL);
 	if (in->gzip)
 		return gzip_read(in, data, len, err);
 	if (in->raw_eof)
@@ -343,5 +356,6 @@ n2p_input_close(N2pInput *in)
 		close(in->fd);
 	n2p_free(in->alloc, in->outbuf);
 	n2p_free(in->alloc, in->rawbuf);
+	n2p_free(in->alloc, in->path);
 	n2p_free(in->alloc, in);
 }

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -449,8 +450,8 @@ test_file_open_error(void **state)
 	assert_null(n2p_input_open("/nonexistent/dir/nodes_1.json.gz", true,
 							   &n2p_libc_allocator, &err));
 	assert_int_equal(err.code, N2P_ERR_IO);
-	assert_non_null(strstr(err.msg, "\"/nonexistent/dir/nodes_1.json.gz\""));
-	assert_non_null(strstr(err.msg, "No such file or directory"));
+	assert_string_equal(err.file, "/nonexistent/dir/nodes_1.json.gz");
+	assert_string_equal(err.msg, "could not open file: No such file or directory");
 }
 
 /* A directory opens but cannot be read; the message names it. */
@@ -468,9 +469,60 @@ test_file_read_error(void **state)
 	assert_non_null(in);
 	assert_false(n2p_input_read(in, &data, &len, &err));
 	assert_int_equal(err.code, N2P_ERR_IO);
-	assert_non_null(strstr(err.msg, "could not read file \"/tmp\""));
-	assert_non_null(strstr(err.msg, "Is a directory"));
+	assert_string_equal(err.file, "/tmp");
+	assert_string_equal(err.msg, "could not read file: Is a directory");
 	n2p_input_close(in);
+}
+
+/*
+ * A path far longer than the 256 bytes an error once held: the error
+ * names it whole, in err->file only, and the message does not repeat it.
+ */
+static void
+test_file_long_path_gzip_error(void **state)
+{
+	char		dir[] = "/tmp/n2p_longXXXXXX";
+	char		path[1200];
+	size_t		n;
+	FILE	   *f;
+	N2pError	err;
+	N2pInput   *in;
+	N2pBuf		out;
+
+	(void) state;
+	assert_non_null(mkdtemp(dir));
+	n = (size_t) snprintf(path, sizeof(path), "%s/", dir);
+	while (n < 900)
+	{
+		memset(path + n, 'd', 200);
+		path[n + 200] = '\0';
+		assert_int_equal(mkdir(path, 0700), 0);
+		path[n + 200] = '/';
+		n += 201;
+	}
+	snprintf(path + n, sizeof(path) - n, "nodes_1.json.gz");
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs("\x1f\x8bthis is not deflate data at all", f);
+	fclose(f);
+	n2p_error_init(&err);
+	in = n2p_input_open(path, true, &n2p_libc_allocator, &err);
+	assert_non_null(in);
+	n2p_buf_init(&out, &n2p_libc_allocator);
+	assert_false(drain(in, &out, 256 * 1024, &err));
+	assert_int_equal(err.code, N2P_ERR_IO);
+	assert_true(strlen(path) > 900);
+	assert_string_equal(err.file, path);
+	assert_non_null(strstr(err.msg, "invalid gzip data: "));
+	assert_null(strstr(err.msg, dir));
+	n2p_input_close(in);
+	n2p_buf_free(&out);
+	unlink(path);
+	do
+	{
+		*strrchr(path, '/') = '\0';
+		rmdir(path);
+	} while (strlen(path) > strlen(dir));
 }
 
 static void
@@ -490,8 +542,8 @@ test_file_truncated_gzip(void **state)
 	n2p_buf_init(&out, &n2p_libc_allocator);
 	assert_false(drain(in, &out, 256 * 1024, &err));
 	assert_int_equal(err.code, N2P_ERR_IO);
-	assert_non_null(strstr(err.msg, path));
-	assert_non_null(strstr(err.msg, "unexpected end of gzip data (file truncated?)"));
+	assert_string_equal(err.file, path);
+	assert_string_equal(err.msg, "unexpected end of gzip data (file truncated?)");
 	n2p_input_close(in);
 	n2p_buf_free(&out);
 	unlink(path);
@@ -561,6 +613,7 @@ main(void)
 		cmocka_unit_test(test_file_open_error),
 		cmocka_unit_test(test_file_read_error),
 		cmocka_unit_test(test_file_truncated_gzip),
+		cmocka_unit_test(test_file_long_path_gzip_error),
 		cmocka_unit_test(test_failing_allocator),
 	};
 
