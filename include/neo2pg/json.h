@@ -12,7 +12,8 @@
  * Number typing follows Python's output: a token with '.', 'e' or 'E' or one
  * of NaN/Infinity/-Infinity is a FLOAT; any other is an INT and must fit in
  * int64 (otherwise N2P_ERR_DATA).  Objects become N2P_MAP with keys in
- * document order, arrays N2P_LIST, null N2P_NULL.  Strings are decoded to
+ * document order (each name once: see n2p_json_next), arrays N2P_LIST,
+ * null N2P_NULL.  Strings are decoded to
  * UTF-8 (and may contain NUL bytes); a lone surrogate, a raw control
  * character or invalid UTF-8 is N2P_ERR_SYNTAX.
  *
@@ -43,9 +44,17 @@ N2pJsonReader *n2p_json_reader_new(N2pInput *in, const N2pAllocator *alloc,
  * element, 0 after the closing ']' (only whitespace may follow until the end
  * of input), -1 on error (err->offset is the byte offset of the problem).
  * The first call consumes the opening '['.
+ *
+ * A name given twice within one object, at any depth, is an N2P_ERR_DATA
+ * error naming it in err->key.  The element is still read whole into *out
+ * so that the caller can name it, and n2p_json_resumable() says so: the
+ * next call goes on with the next element.
  */
 int			n2p_json_next(N2pJsonReader *r, N2pArena *arena, N2pValue *out,
 						  N2pError *err);
+
+/* Did the last -1 of n2p_json_next leave a whole element and a usable reader? */
+bool		n2p_json_resumable(const N2pJsonReader *r);
 
 /* Parse a whole document (any JSON value) in one go; 1 ok, -1 error. */
 int			n2p_json_parse_document(N2pJsonReader *r, N2pArena *arena,

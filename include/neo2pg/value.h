@@ -31,6 +31,8 @@
 
 #include "neo2pg/common.h"
 
+#include <string.h>
+
 typedef enum N2pType
 {
 	N2P_NULL = 0,
@@ -142,6 +144,35 @@ void		n2p_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
 /* Map lookup by key; NULL when absent. */
 const N2pValue *n2p_map_get(const N2pValue *map, const char *key, size_t key_len);
+
+/*
+ * Finding equal keys among the n keys of a map in O(n): pairwise for a
+ * few, a hash table beyond.  The table is reused from call to call, so it
+ * grows to the largest map seen (memory bounded by the largest row).
+ */
+typedef struct N2pKeySet
+{
+	const N2pAllocator *alloc;
+	size_t	   *slots;			/* key index + 1, 0 = free */
+	size_t		cap;
+	uint64_t	seed;
+} N2pKeySet;
+
+void		n2p_keyset_init(N2pKeySet *set, const N2pAllocator *alloc);
+void		n2p_keyset_free(N2pKeySet *set);
+
+/*
+ * 1 when two of keys[0..n) are equal, with *first < *second the earliest
+ * repeat in order; 0 when all differ; -1 when out of memory.
+ */
+int			n2p_keys_find_duplicate(N2pKeySet *set, const N2pStr *keys, size_t n,
+									size_t *first, size_t *second);
+
+static inline bool
+n2p_str_same(N2pStr a, N2pStr b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+}
 
 static inline bool
 n2p_str_eq(N2pStr s, const char *lit)

@@ -240,7 +240,8 @@ read_meta_file(BackupSource *bs, const char *name, N2pValue *out, N2pError *err)
 		r = n2p_json_reader_new(in, bs->alloc, err);
 	if (r)
 		ok = n2p_json_parse_document(r, &bs->meta_arena, out, err) == 1;
-	if (!ok && err->file[0] == '\0')
+	/* the name in the backup, as chunk errors do, rather than the full path */
+	if (!ok)
 		snprintf(err->file, sizeof(err->file), "%s", name);
 	if (r)
 		n2p_json_reader_free(r);
@@ -398,10 +399,23 @@ n2p_sha256_hex_matches(const char *data, size_t len, N2pStr hex)
 }
 
 /*
- * A list is a list of literals only when every element parses as one (the
- * Python tool never hashes list elements, so a list is ambiguous; this is
- * the reading the format document prescribes).  Parsing goes into a
- * scratch array so a failed attempt leaves the strings untouched.
+ * Neo4j lists hold one type: LocalTime and Time are two, as are
+ * LocalDateTime and DateTime, and a list of points has one coordinate
+ * system.
+ */
+static bool
+same_neo4j_type(const N2pValue *a, const N2pValue *b)
+{
+	return a->type == b->type &&
+		(a->type != N2P_POINT || a->u.point.srid == b->u.point.srid);
+}
+
+/*
+ * A list is a list of literals only when every element parses as a
+ * literal of one and the same Neo4j type (the Python tool never hashes
+ * list elements, so a list is ambiguous; Neo4j could not have stored a
+ * mixed one, so such a list was strings).  Parsing goes into a scratch
+ * array so a failed attempt leaves the strings untouched.
  */
 static bool
 convert_list(BackupSource *bs, N2pValue *list, N2pError *err)
@@ -431,6 +445,8 @@ convert_list(BackupSource *bs, N2pValue *list, N2pError *err)
 		if (!n2p_literal_parse(s.ptr, s.len, &parsed[i], &bs->row_arena, &ignore))
 			return ignore.code == N2P_ERR_NOMEM ?
 				n2p_error_set(err, N2P_ERR_NOMEM, "out of memory") : true;
+		if (!same_neo4j_type(&parsed[i], &parsed[0]))
+			return true;
 	}
 	list->u.list.items = parsed;
 	return true;
@@ -546,6 +562,18 @@ split_labels(BackupSource *bs, N2pStr s, N2pRecord *rec, N2pError *err)
 		return true;
 	for (i = 0; i < s.len; i++)
 		n += s.ptr[i] == ':';
+	/* ":", ":A", "A:", "A::B": Neo4j has no empty label */
+	for (i = 0; i <= s.len; i++)
+		if ((i == s.len || s.ptr[i] == ':') && (i == 0 || s.ptr[i - 1] == ':'))
+			break;
+	if (i <= s.len)
+	{
+		char		shown[256];
+
+		return n2p_error_set(err, N2P_ERR_DATA,
+							 "node_labels \"%s\" holds an empty label (Neo4j has none; \"\" means no label)",
+							 n2p_escape_text(s.ptr, s.len, shown, sizeof(shown)));
+	}
 	rec->labels = n2p_arena_alloc(&bs->row_arena, n * sizeof(N2pStr));
 	if (rec->labels == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
@@ -670,6 +698,32 @@ ensure_file(BackupSource *bs, N2pError *err)
 	return 1;
 }
 
+/*
+ * A row that was read whole but cannot be taken (a name given twice) is
+ * named by its id, unless the id is what was given twice; the reader is
+ * then at the next row, which row_kind tells a caller that goes on.
+ */
+static void
+name_row(BackupSource *bs, const N2pValue *row, N2pError *err)
+{
+	const char *id_name = bs->phase == N2P_REC_NODE ? "node_id" : "rel_id";
+	const N2pValue *id = NULL;
+	size_t		i;
+
+	err->row_kind = bs->phase == N2P_REC_NODE ? "node" : "relationship";
+	if (row->type != N2P_MAP)
+		return;
+	for (i = 0; i < row->u.map.n; i++)
+		if (n2p_str_eq(row->u.map.keys[i], id_name))
+		{
+			if (id != NULL)
+				return;
+			id = &row->u.map.vals[i];
+		}
+	if (id && id->type == N2P_INT)
+		err->row_id = id->u.i;
+}
+
 static int
 backup_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 {
@@ -686,7 +740,11 @@ backup_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 		if (rc == 1)
 			break;
 		if (rc < 0)
+		{
+			if (n2p_json_resumable(bs->reader))
+				name_row(bs, &row, err);
 			goto fail;
+		}
 		close_current(bs);
 	}
 	memset(rec, 0, sizeof(*rec));

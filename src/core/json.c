@@ -69,6 +69,9 @@ struct N2pJsonReader
 	N2pStr	   *keys;			/* keys of the open maps */
 	size_t		nkeys;
 	size_t		capkeys;
+	N2pKeySet	keyset;			/* finds a name given twice in one object */
+	bool		duplicate;		/* the element being read has one */
+	bool		resumable;		/* the last -1 was a duplicate name */
 };
 
 static bool parse_value(N2pJsonReader *r, N2pArena *arena, int depth, N2pValue *out);
@@ -895,6 +898,55 @@ depth_error(N2pJsonReader *r)
 						 N2P_JSON_MAX_DEPTH, off);
 }
 
+/*
+ * One bit of 64 per name, from a multiplicative hash of its length and end
+ * bytes, taken while the name is fresh: names that set distinct bits are
+ * surely distinct, which is almost every object of a row.  A shared bit
+ * only sends the object to the exact test.  An empty name reads its
+ * terminating NUL (store_string always writes one).
+ */
+static inline uint64_t
+name_bit(const N2pStr *k)
+{
+	const unsigned char *p = (const unsigned char *) k->ptr;
+	uint64_t	x = k->len | (uint64_t) p[0] << 16 | (uint64_t) p[k->len - (k->len != 0)] << 24;
+
+	return UINT64_C(1) << ((x * UINT64_C(0x9E3779B97F4A7C15)) >> 58);
+}
+
+/*
+ * A name given twice in one object: Python's json keeps the last value,
+ * a first-match lookup the first, so the object means two things.  The
+ * first such name is reported once the element is read whole, so that the
+ * caller can still name the row.
+ */
+static bool
+check_names(N2pJsonReader *r, const N2pStr *keys, size_t n)
+{
+	size_t		first,
+				second;
+	int			rc;
+
+	if (r->duplicate)
+		return true;
+	rc = n2p_keys_find_duplicate(&r->keyset, keys, n, &first, &second);
+	if (rc < 0)
+		return nomem(r);
+	if (rc > 0 && r->err->code == N2P_OK)
+	{
+		uint64_t	off = offset_at(r, r->cur);
+
+		r->duplicate = true;
+		r->err->offset = (int64_t) off;
+		n2p_error_set_key(r->err, keys[second].ptr, keys[second].len);
+		n2p_error_set(r->err, N2P_ERR_DATA,
+					  "the name appears twice in one JSON object (ending at byte %" PRIu64
+					  "); Python's json would keep the last value, so the backup is ambiguous",
+					  off - 1);
+	}
+	return true;
+}
+
 /* Move the members above base off the stacks into arena arrays. */
 static bool
 close_container(N2pJsonReader *r, N2pArena *arena, size_t vbase, size_t kbase,
@@ -977,6 +1029,8 @@ parse_map(N2pJsonReader *r, N2pArena *arena, int depth, N2pValue *out)
 	N2pValue	val;
 	N2pStr		key;
 	int			c;
+	uint64_t	seen = 0,
+				suspect = 0;
 
 	if (depth >= N2P_JSON_MAX_DEPTH)
 		return depth_error(r);
@@ -988,11 +1042,16 @@ parse_map(N2pJsonReader *r, N2pArena *arena, int depth, N2pValue *out)
 	{
 		for (;;)
 		{
+			uint64_t	bit;
+
 			if (c != '"')
 				return expected(r, c, "a string key");
 			r->cur++;
 			if (!parse_string(r, arena, &key))
 				return false;
+			bit = name_bit(&key);
+			suspect |= seen & bit;
+			seen |= bit;
 			if ((c = peek_nonws(r)) != ':')
 				return expected(r, c, "':'");
 			r->cur++;
@@ -1011,6 +1070,8 @@ parse_map(N2pJsonReader *r, N2pArena *arena, int depth, N2pValue *out)
 			c = peek_nonws(r);
 		}
 	}
+	if (suspect && !check_names(r, r->keys + kbase, r->nkeys - kbase))
+		return false;
 	return close_container(r, arena, vbase, kbase, out);
 }
 
@@ -1068,6 +1129,7 @@ n2p_json_reader_new(N2pInput *in, const N2pAllocator *alloc, N2pError *err)
 	r->piece = r->cur = r->end = empty;
 	r->state = JSON_START;
 	n2p_buf_init(&r->scratch, alloc);
+	n2p_keyset_init(&r->keyset, alloc);
 	return r;
 }
 
@@ -1077,6 +1139,7 @@ reader_failed(N2pJsonReader *r)
 	r->state = JSON_FAILED;
 	r->nvals = 0;
 	r->nkeys = 0;
+	r->duplicate = false;
 	return -1;
 }
 
@@ -1127,6 +1190,7 @@ n2p_json_next(N2pJsonReader *r, N2pArena *arena, N2pValue *out, N2pError *err)
 	int			rc;
 
 	r->err = err;
+	r->resumable = false;
 	out->type = N2P_NULL;
 	if (r->state == JSON_END)
 		return 0;
@@ -1140,7 +1204,20 @@ n2p_json_next(N2pJsonReader *r, N2pArena *arena, N2pValue *out, N2pError *err)
 		return rc < 0 ? reader_failed(r) : 0;
 	if (!parse_value(r, arena, 1, out))
 		return reader_failed(r);
+	if (r->duplicate)
+	{
+		/* read whole: the reader stands before the next element */
+		r->duplicate = false;
+		r->resumable = true;
+		return -1;
+	}
 	return 1;
+}
+
+bool
+n2p_json_resumable(const N2pJsonReader *r)
+{
+	return r->resumable;
 }
 
 int
@@ -1156,7 +1233,7 @@ n2p_json_parse_document(N2pJsonReader *r, N2pArena *arena, N2pValue *out,
 	}
 	r->state = JSON_DOCUMENT;
 	if (!parse_value(r, arena, 0, out) ||
-		!expect_end(r, "unexpected data after the JSON value"))
+		!expect_end(r, "unexpected data after the JSON value") || r->duplicate)
 		return reader_failed(r);
 	return 1;
 }
@@ -1173,6 +1250,7 @@ n2p_json_reader_free(N2pJsonReader *r)
 	if (r == NULL)
 		return;
 	n2p_buf_free(&r->scratch);
+	n2p_keyset_free(&r->keyset);
 	n2p_free(r->alloc, r->vals);
 	n2p_free(r->alloc, r->keys);
 	n2p_free(r->alloc, r);

@@ -140,3 +140,115 @@ n2p_map_get(const N2pValue *map, const char *key, size_t key_len)
 	}
 	return NULL;
 }
+
+/* ------------------------------------------------------ duplicate keys */
+
+/* Maps of up to this many keys are compared pairwise: no table to clear. */
+#define KEYSET_PAIRWISE 8
+
+void
+n2p_keyset_init(N2pKeySet *set, const N2pAllocator *alloc)
+{
+	static const char here;
+
+	set->alloc = alloc;
+	set->slots = NULL;
+	set->cap = 0;
+	/* differs from run to run (ASLR), so colliding keys cannot be prepared */
+	set->seed = ((uint64_t) (uintptr_t) &here ^ (uint64_t) (uintptr_t) set) *
+		UINT64_C(0x9E3779B97F4A7C15);
+}
+
+void
+n2p_keyset_free(N2pKeySet *set)
+{
+	if (set->slots)
+		n2p_free(set->alloc, set->slots);
+	set->slots = NULL;
+	set->cap = 0;
+}
+
+static uint64_t
+key_hash(uint64_t seed, N2pStr k)
+{
+	const char *p = k.ptr;
+	size_t		len = k.len;
+	uint64_t	h = seed ^ (len * UINT64_C(0x9E3779B97F4A7C15));
+	uint64_t	w;
+
+	for (; len >= 8; p += 8, len -= 8)
+	{
+		memcpy(&w, p, 8);
+		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+		h ^= h >> 32;
+	}
+	w = 0;
+	if (len)
+		memcpy(&w, p, len);
+	h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+	return h ^ (h >> 29);
+}
+
+static int
+find_pairwise(const N2pStr *keys, size_t n, size_t *first, size_t *second)
+{
+	size_t		i,
+				j;
+
+	for (j = 1; j < n; j++)
+		for (i = 0; i < j; i++)
+			if (n2p_str_same(keys[i], keys[j]))
+			{
+				*first = i;
+				*second = j;
+				return 1;
+			}
+	return 0;
+}
+
+int
+n2p_keys_find_duplicate(N2pKeySet *set, const N2pStr *keys, size_t n,
+						size_t *first, size_t *second)
+{
+	size_t		cap = 16,
+				i;
+
+	if (n <= KEYSET_PAIRWISE)
+		return find_pairwise(keys, n, first, second);
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap > set->cap)
+	{
+		size_t	   *p = n2p_realloc(set->alloc, set->slots, set->cap * sizeof(size_t),
+									cap * sizeof(size_t));
+
+		if (p == NULL)
+			return -1;
+		set->slots = p;
+		set->cap = cap;
+	}
+	/* only the part this map uses: clearing stays O(n) */
+	memset(set->slots, 0, cap * sizeof(size_t));
+	for (i = 0; i < n; i++)
+	{
+		size_t		h = (size_t) key_hash(set->seed, keys[i]);
+
+		for (;; h++)
+		{
+			size_t	   *slot = &set->slots[h & (cap - 1)];
+
+			if (*slot == 0)
+			{
+				*slot = i + 1;
+				break;
+			}
+			if (n2p_str_same(keys[*slot - 1], keys[i]))
+			{
+				*first = *slot - 1;
+				*second = i;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}

@@ -511,6 +511,92 @@ test_labels(void **state)
 	src->ops->close(src);
 }
 
+/* ":", ":A", "A:", "A::B": an empty label is refused, naming file and row. */
+static void
+test_empty_labels(void **state)
+{
+	static const char *const bad[] = {":", ":A", "A:", "A::B", "::"};
+	TestDir    *td = *state;
+	size_t		i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	{
+		char		row[256],
+					doc[400];
+		N2pSource  *src;
+		N2pRecord	rec;
+		N2pError	err;
+
+		node_row(row, sizeof(row), 5, bad[i], "{}", NULL);
+		snprintf(doc, sizeof(doc), "[%s, {\"node_id\": 6, \"node_labels\": \"A:B\", \"node_props\": {}}]", row);
+		write_file(td, "data/nodes_1.json", doc);
+		src = open_ok(td);
+		next_err(src, &err);
+		assert_int_equal(err.code, N2P_ERR_DATA);
+		assert_int_equal(err.row_id, 5);
+		assert_string_equal(err.row_kind, "node");
+		assert_string_equal(err.file, "data/nodes_1.json");
+		assert_non_null(strstr(err.msg, "empty label"));
+		assert_non_null(strstr(err.msg, bad[i]));
+		/* the row was read whole: the next one is fine */
+		next_ok(src, &rec);
+		assert_int_equal(rec.nlabels, 2);
+		src->ops->close(src);
+	}
+}
+
+/*
+ * A name given twice in the row, its props or its hash_props is refused,
+ * naming file, row and key; the reader goes on with the next row.
+ */
+static void
+check_duplicate_row(const TestDir *td, const char *row, int64_t row_id, const char *key)
+{
+	char		doc[1024];
+	N2pSource  *src;
+	N2pRecord	rec;
+	N2pError	err;
+
+	snprintf(doc, sizeof(doc),
+			 "[{\"node_id\": 1, \"node_labels\": \"A\", \"node_props\": {}},\n%s,\n"
+			 "{\"node_id\": 9, \"node_labels\": \"A\", \"node_props\": {}}]", row);
+	write_file(td, "data/nodes_1.json", doc);
+	src = open_ok(td);
+	next_ok(src, &rec);
+	next_err(src, &err);
+	if (err.code != N2P_ERR_DATA)
+		fail_msg("row %s: code %d (%s)", row, (int) err.code, err.msg);
+	assert_string_equal(err.file, "data/nodes_1.json");
+	assert_string_equal(err.row_kind, "node");
+	assert_int_equal(err.row_id, row_id);
+	assert_true(err.has_key);
+	assert_string_equal(err.key, key);
+	assert_non_null(strstr(err.msg, "appears twice"));
+	if (row_id < 0)
+		assert_non_null(strstr(err.msg, "in the row after node 1"));
+	next_ok(src, &rec);
+	assert_int_equal(rec.id, 9);
+	next_end(src);
+	src->ops->close(src);
+}
+
+static void
+test_duplicate_names(void **state)
+{
+	TestDir    *td = *state;
+
+	check_duplicate_row(td, "{\"node_id\": 2, \"node_labels\": \"A\", \"node_props\": {\"a\": 1, \"b\": 2, \"a\": 3}}",
+						2, "a");
+	check_duplicate_row(td, "{\"node_id\": 2, \"node_id\": 3, \"node_labels\": \"A\", \"node_props\": {}}",
+						-1, "node_id");
+	check_duplicate_row(td, "{\"node_id\": 2, \"node_labels\": \"A\", \"node_labels\": \"B\", \"node_props\": {}}",
+						2, "node_labels");
+	check_duplicate_row(td, "{\"node_id\": 2, \"node_labels\": \"A\", \"node_props\": {\"s\": \"x\"},"
+						" \"hash_props\": {\"s\": \"a\", \"s\": \"b\"}}", 2, "s");
+	check_duplicate_row(td, "{\"node_id\": 2, \"node_labels\": \"A\", \"node_props\": {\"k\\u0000a\": 1,"
+						" \"k\\u0000a\": 2}}", 2, "k\\u0000a");
+}
+
 /* sha256("$date('not a date')") and sha256("$point(is just text)") */
 #define DIGEST_DATE "42720834c99657fe79546149bf4e310fd3a66a3e1f4d59801c02b3a311e2c427"
 #define DIGEST_POINT "ae3104aea08e8e9a32632dd96a7441bd8ab7b3a7b9db56f488f7fa84a22920f0"
@@ -734,6 +820,53 @@ test_literal_lists(void **state)
 	assert_int_equal(v->type, N2P_LIST);
 	assert_int_equal(v->u.list.n, 0);
 	assert_int_equal(prop(&rec, "ints")->u.list.items[1].u.i, 2);
+	next_end(src);
+	src->ops->close(src);
+}
+
+/* Every element a literal, but of two Neo4j types: the list is strings. */
+static void
+test_literal_lists_one_type(void **state)
+{
+	static const char *const strings[] = {"date_time", "localtime_time", "ldt_dt", "srids",
+	"date_duration"};
+	TestDir    *td = *state;
+	N2pSource  *src;
+	N2pRecord	rec;
+	const N2pValue *v;
+	size_t		i;
+
+	one_node(td,
+			 "{\"date_time\": [\"$date('2020-01-01')\", \"$time('12:00:00')\"],"
+			 " \"localtime_time\": [\"$time('12:00:00')\", \"$time('12:00:00+01:00')\"],"
+			 " \"ldt_dt\": [\"$datetime('2020-01-01T00:00:00')\", \"$datetime('2020-01-01T00:00:00Z')\"],"
+			 " \"srids\": [\"$point({x: 1.0, y: 2.0, crs: 'cartesian'})\","
+			 " \"$point({x: 1.0, y: 2.0, crs: 'wgs-84'})\"],"
+			 " \"date_duration\": [\"$date('2020-01-01')\", \"$duration('P1D')\"],"
+			 " \"times\": [\"$time('12:00:00+01:00')\", \"$time('13:00:00Z')\"],"
+			 " \"localtimes\": [\"$time('12:00:00')\", \"$time('13:00:00.5')\"],"
+			 " \"points\": [\"$point({x: 1.0, y: 2.0, crs: 'wgs-84'})\","
+			 " \"$point({x: 3.0, y: 4.0, crs: 'wgs-84'})\"]}",
+			 NULL);
+	src = open_ok(td);
+	next_ok(src, &rec);
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+	{
+		v = prop(&rec, strings[i]);
+		assert_int_equal(v->u.list.n, 2);
+		if (v->u.list.items[0].type != N2P_STRING || v->u.list.items[1].type != N2P_STRING)
+			fail_msg("%s: a list of two Neo4j types was read as literals", strings[i]);
+	}
+	assert_str(prop(&rec, "date_time")->u.list.items[1].u.str, "$time('12:00:00')");
+	v = prop(&rec, "times");
+	assert_int_equal(v->u.list.items[0].type, N2P_TIME);
+	assert_int_equal(v->u.list.items[1].type, N2P_TIME);
+	v = prop(&rec, "localtimes");
+	assert_int_equal(v->u.list.items[0].type, N2P_LOCALTIME);
+	assert_int_equal(v->u.list.items[1].type, N2P_LOCALTIME);
+	v = prop(&rec, "points");
+	assert_int_equal(v->u.list.items[1].type, N2P_POINT);
+	assert_int_equal(v->u.list.items[1].u.point.srid, N2P_SRID_WGS84);
 	next_end(src);
 	src->ops->close(src);
 }
@@ -1073,11 +1206,14 @@ main(void)
 		T(test_metadata_missing),
 		T(test_metadata_bad),
 		T(test_labels),
+		T(test_empty_labels),
+		T(test_duplicate_names),
 		T(test_hash_props),
 		T(test_hash_props_errors),
 		T(test_literals),
 		T(test_literal_errors),
 		T(test_literal_lists),
+		T(test_literal_lists_one_type),
 		T(test_bad_values),
 		T(test_row_errors),
 		T(test_rel_rows),

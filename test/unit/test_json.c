@@ -447,10 +447,145 @@ test_any_element_type(void **state)
 static void
 test_map_order(void **state)
 {
-	const char *doc = "[{\"z\": 1, \"a\": 2, \"z\": 3, \"\": 4}]";
+	const char *doc = "[{\"z\": 1, \"a\": 2, \"y\": 3, \"\": 4}]";
 
 	(void) state;
-	check_rows(doc, strlen(doc), "{\"z\":1,\"a\":2,\"z\":3,\"\":4}\n");
+	check_rows(doc, strlen(doc), "{\"z\":1,\"a\":2,\"y\":3,\"\":4}\n");
+}
+
+/*
+ * Read doc, whose first element gives a name twice, at every piece size:
+ * the error names the key (escaped), the element is there whole, and the
+ * reader goes on with the next element.
+ */
+static int	parse_doc(const char *doc, size_t piece, N2pValue *v, N2pArena *arena,
+					  N2pError *err);
+
+static void
+check_duplicate(const char *doc, size_t len, const char *key, const char *first,
+				const char *rest)
+{
+	size_t		i;
+
+	for (i = 0; i < NPIECES; i++)
+	{
+		N2pError	err;
+		N2pInput   *in;
+		N2pJsonReader *r;
+		N2pArena	arena;
+		N2pValue	v;
+		N2pBuf		out;
+
+		n2p_error_init(&err);
+		in = open_doc(doc, len, piece_sizes[i], &err);
+		r = n2p_json_reader_new(in, &n2p_libc_allocator, &err);
+		n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+		n2p_buf_init(&out, &n2p_libc_allocator);
+		assert_int_equal(n2p_json_next(r, &arena, &v, &err), -1);
+		assert_int_equal(err.code, N2P_ERR_DATA);
+		assert_true(err.has_key);
+		assert_string_equal(err.key, key);
+		assert_non_null(strstr(err.msg, "appears twice in one JSON object"));
+		assert_true(n2p_json_resumable(r));
+		dump_value(&out, &v);
+		assert_string_equal(out.data, first);
+		n2p_buf_reset(&out);
+		n2p_error_init(&err);
+		while (n2p_json_next(r, &arena, &v, &err) == 1)
+			dump_value(&out, &v);
+		assert_int_equal(err.code, N2P_OK);
+		assert_false(n2p_json_resumable(r));
+		assert_string_equal(out.data ? out.data : "", rest);
+		n2p_buf_free(&out);
+		n2p_arena_destroy(&arena);
+		n2p_json_reader_free(r);
+		n2p_input_close(in);
+	}
+}
+
+/* A name given twice in one object, at any depth, is refused by name. */
+static void
+test_duplicate_names(void **state)
+{
+	static const char nested[] = "[{\"a\": 1, \"b\": {\"x\": 1, \"x\": 2}}, {\"c\": 3}]";
+	static const char nul[] = "[{\"k\\u0000a\": 1, \"k\\u0000b\": 2, \"k\\u0000a\": 3}]";
+	static const char empty[] = "[{\"\": 1, \"\": 2}]";
+	static const char row[] = "[{\"node_id\": 1, \"node_labels\": \"\", \"node_id\": 2}]";
+	N2pBuf		doc;
+	int			i;
+
+	(void) state;
+	check_duplicate(nested, sizeof(nested) - 1, "x", "{\"a\":1,\"b\":{\"x\":1,\"x\":2}}",
+					"{\"c\":3}");
+	check_duplicate(nul, sizeof(nul) - 1, "k\\u0000a",
+					"{\"k\\x00a\":1,\"k\\x00b\":2,\"k\\x00a\":3}", "");
+	check_duplicate(empty, sizeof(empty) - 1, "", "{\"\":1,\"\":2}", "");
+	check_duplicate(row, sizeof(row) - 1, "node_id",
+					"{\"node_id\":1,\"node_labels\":\"\",\"node_id\":2}", "");
+	/* past the pairwise size: 300 names, the repeat at the end */
+	n2p_buf_init(&doc, &n2p_libc_allocator);
+	n2p_buf_printf(&doc, "[{");
+	for (i = 0; i < 300; i++)
+		n2p_buf_printf(&doc, "\"k%d\": %d, ", i, i);
+	n2p_buf_printf(&doc, "\"k217\": 0}, []]");
+	for (i = 0; i < (int) NPIECES; i++)
+	{
+		N2pBuf		out;
+		N2pError	err;
+
+		n2p_buf_init(&out, &n2p_libc_allocator);
+		assert_int_equal(read_rows(doc.data, doc.len, piece_sizes[i], &out, &err), -1);
+		assert_string_equal(err.key, "k217");
+		n2p_buf_free(&out);
+	}
+	n2p_buf_free(&doc);
+}
+
+/* Names alike in length and end bytes, or differing only after a NUL, are distinct. */
+static void
+test_distinct_names(void **state)
+{
+	static const char alike[] = "[{\"axb\": 1, \"ayb\": 2, \"a\\u0000b\": 3, \"a\\u0000c\": 4, "
+		"\"k\\u0000\": 5, \"k\": 6}]";
+	N2pBuf		doc;
+	N2pBuf		expect;
+	int			i;
+
+	(void) state;
+	check_rows(alike, sizeof(alike) - 1,
+			   "{\"axb\":1,\"ayb\":2,\"a\\x00b\":3,\"a\\x00c\":4,\"k\\x00\":5,\"k\":6}\n");
+	n2p_buf_init(&doc, &n2p_libc_allocator);
+	n2p_buf_init(&expect, &n2p_libc_allocator);
+	n2p_buf_printf(&doc, "[{");
+	n2p_buf_printf(&expect, "{");
+	for (i = 0; i < 1000; i++)
+	{
+		n2p_buf_printf(&doc, "%s\"%d\": %d", i ? ", " : "", i, i);
+		n2p_buf_printf(&expect, "%s\"%d\":%d", i ? "," : "", i, i);
+	}
+	n2p_buf_printf(&doc, "}]");
+	n2p_buf_printf(&expect, "}\n");
+	check_rows(doc.data, doc.len, expect.data);
+	n2p_buf_free(&doc);
+	n2p_buf_free(&expect);
+}
+
+/* In a whole document (the metadata files) a repeated name is an error too. */
+static void
+test_duplicate_names_document(void **state)
+{
+	N2pArena	arena;
+	N2pValue	v;
+	N2pError	err;
+
+	(void) state;
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	n2p_error_init(&err);
+	assert_int_equal(parse_doc("[{\"node_label\": \"A\", \"node_label\": \"B\"}]", 0, &v,
+							   &arena, &err), -1);
+	assert_int_equal(err.code, N2P_ERR_DATA);
+	assert_string_equal(err.key, "node_label");
+	n2p_arena_destroy(&arena);
 }
 
 /* ---------------------------------------------------------------- numbers */
@@ -1042,6 +1177,9 @@ main(void)
 		cmocka_unit_test(test_end_is_sticky),
 		cmocka_unit_test(test_any_element_type),
 		cmocka_unit_test(test_map_order),
+		cmocka_unit_test(test_duplicate_names),
+		cmocka_unit_test(test_distinct_names),
+		cmocka_unit_test(test_duplicate_names_document),
 		cmocka_unit_test(test_specials),
 		cmocka_unit_test(test_int64_limits),
 		cmocka_unit_test(test_floats),
