@@ -20,11 +20,17 @@
 
 #include "neo2pg/stream.h"
 
+/*
+ * scope and key are counted: a key may hold any byte (inspect reads keys
+ * with U+0000), so a C string would cut it.  Both are NUL-terminated too.
+ */
 typedef struct N2pCatalogEntry
 {
 	N2pRecKind	kind;			/* node label or relationship type */
 	char	   *scope;			/* the label ("" for unlabeled nodes) or type */
+	size_t		scope_len;
 	char	   *key;			/* NULL for the scope's own row count */
+	size_t		key_len;
 	char	   *type;			/* Neo4j type name, "list<date>", "point(4326)";
 								 * NULL for the scope's row */
 	uint64_t	count;
@@ -32,6 +38,25 @@ typedef struct N2pCatalogEntry
 } N2pCatalogEntry;
 
 typedef struct N2pCatalog N2pCatalog;
+
+/* Order of counted strings: bytes, then length (a prefix sorts first). */
+int			n2p_counted_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Do two entries name the same key (both NULL: the scope rows)? */
+static inline bool
+n2p_catalog_same_key(const N2pCatalogEntry *a, const N2pCatalogEntry *b)
+{
+	if (a->key == NULL || b->key == NULL)
+		return a->key == b->key;
+	return n2p_counted_cmp(a->key, a->key_len, b->key, b->key_len) == 0;
+}
+
+static inline bool
+n2p_catalog_same_scope(const N2pCatalogEntry *a, const N2pCatalogEntry *b)
+{
+	return a->kind == b->kind &&
+		n2p_counted_cmp(a->scope, a->scope_len, b->scope, b->scope_len) == 0;
+}
 
 N2pCatalog *n2p_catalog_new(const N2pAllocator *alloc);
 bool		n2p_catalog_add(N2pCatalog *cat, const N2pRecord *rec, N2pError *err);

@@ -28,6 +28,33 @@ typedef struct N2pPgEncodeOpts
 } N2pPgEncodeOpts;
 
 /*
+ * U+0000 in a key.  A key is a name in props, in prop_types, in the catalog
+ * and as a typed column, so every one of them must see the same text:
+ * the record's keys are made storable once, before anything else reads
+ * them.  Without a replacement a key holding U+0000 is an error naming it
+ * (escaped); with one, it is replaced as in values and counted, and a key
+ * that then equals another key of the row is an error naming both.
+ */
+typedef struct N2pPgKeyFix
+{
+	N2pArena	arena;			/* the replaced keys of the last row */
+	N2pKeySet	set;
+	N2pRecord	rec;
+} N2pPgKeyFix;
+
+void		n2p_pg_keyfix_init(N2pPgKeyFix *kf, const N2pAllocator *alloc);
+void		n2p_pg_keyfix_free(N2pPgKeyFix *kf);
+
+/*
+ * *out is rec itself when no key holds U+0000 (the common case: one memchr
+ * per key), else kf's copy of it with the keys replaced, valid until the
+ * next call.
+ */
+bool		n2p_pg_storable_keys(N2pPgKeyFix *kf, const N2pRecord *rec,
+								 struct N2pPgEncodeOpts *opts, const N2pRecord **out,
+								 N2pError *err);
+
+/*
  * Append the JSON text of a property map to out (what goes into props)
  * and, to types, the JSON object mapping each key whose value is not plain
  * JSON to its Neo4j type; types is left empty when no key needs one.

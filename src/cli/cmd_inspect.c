@@ -61,7 +61,7 @@ strings_have_nul(const N2pValue *v)
 }
 
 static void
-row_problem(Inspect *in, const N2pRecord *rec, const char *key, const char *msg)
+row_problem(Inspect *in, const N2pRecord *rec, const N2pStr *key, const char *msg)
 {
 	N2pError	err;
 
@@ -70,7 +70,7 @@ row_problem(Inspect *in, const N2pRecord *rec, const char *key, const char *msg)
 	err.row_kind = rec->kind == N2P_REC_NODE ? "node" : "relationship";
 	err.row_id = rec->id;
 	if (key)
-		snprintf(err.key, sizeof(err.key), "%s", key);
+		n2p_error_set_key(&err, key->ptr, key->len);
 	n2p_error_set(&err, N2P_ERR_DATA, "%s", msg);
 	problem(in, &err);
 }
@@ -110,14 +110,15 @@ check_record(Inspect *in, const N2pRecord *rec)
 	size_t		i;
 
 	for (i = 0; i < rec->props.u.map.n; i++)
-		if (strings_have_nul(&rec->props.u.map.vals[i]))
-		{
-			char		key[128];
+	{
+		const N2pStr *key = &rec->props.u.map.keys[i];
 
-			snprintf(key, sizeof(key), "%.*s", (int) rec->props.u.map.keys[i].len,
-					 rec->props.u.map.keys[i].ptr);
+		if (memchr(key->ptr, '\0', key->len))
+			row_problem(in, rec, key, "the key contains U+0000, which PostgreSQL cannot store "
+						"(--replace-nul replaces it)");
+		if (strings_have_nul(&rec->props.u.map.vals[i]))
 			row_problem(in, rec, key, "string contains U+0000, which PostgreSQL cannot store");
-		}
+	}
 	if (rec->kind == N2P_REC_NODE)
 	{
 		int			r = id_test(in, rec->id, true);
@@ -164,8 +165,8 @@ key_pg_type(const N2pCatalogEntry *e, size_t n, size_t at, char *buf, size_t len
 	size_t		k = 0,
 				i;
 
-	for (i = at; i < n && e[i].key && strcmp(e[i].key, e[at].key) == 0 &&
-		 strcmp(e[i].scope, e[at].scope) == 0 && e[i].kind == e[at].kind; i++)
+	for (i = at; i < n && e[i].key && n2p_catalog_same_key(&e[i], &e[at]) &&
+		 n2p_catalog_same_scope(&e[i], &e[at]); i++)
 		if (k < sizeof(types) / sizeof(types[0]))
 			types[k++] = e[i].type;
 	n2p_column_type_sql(n2p_column_type(types, k), true, "neo4j_point", buf, len);
@@ -180,6 +181,7 @@ print_catalog(Inspect *in)
 	const N2pCatalogEntry *e = n2p_catalog_entries(in->cat, &n);
 	int			kind = -1;
 	char		pg_type[128] = "";
+	char		shown[N2P_ERR_KEY_MAX];
 
 	for (i = 0; i < n; i++)
 	{
@@ -196,12 +198,14 @@ print_catalog(Inspect *in)
 			continue;
 		}
 		/* the PostgreSQL type belongs to the key: show it on its first row */
-		if (i == 0 || e[i - 1].key == NULL || strcmp(e[i - 1].key, e[i].key) != 0)
+		if (i == 0 || e[i - 1].key == NULL || !n2p_catalog_same_key(&e[i - 1], &e[i]))
 		{
 			key_start = i;
 			key_pg_type(e, n, key_start, pg_type, sizeof(pg_type));
 		}
-		printf("%-20s %-22s %-18s %-24s %9llu %llu\n", "", e[i].key, e[i].type,
+		/* escaped: a key may hold U+0000 or control characters */
+		printf("%-20s %-22s %-18s %-24s %9llu %llu\n", "",
+			   n2p_escape_text(e[i].key, e[i].key_len, shown, sizeof(shown)), e[i].type,
 			   i == key_start ? pg_type : "", (unsigned long long) e[i].count,
 			   (unsigned long long) e[i].not_castable);
 	}

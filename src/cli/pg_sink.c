@@ -54,6 +54,7 @@ typedef struct PgSink
 	N2pBuf		buf;
 	N2pBuf		types;
 	N2pPgEncodeOpts enc;
+	N2pPgKeyFix keyfix;			/* keys with U+0000, before anything reads them */
 	const N2pGraphMeta *meta;
 	uint64_t	rows[2];
 	uint64_t	rejected;
@@ -448,7 +449,9 @@ pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 		if (!end_copy(s, NULL, err) || !start_copy(s, rec->kind, err))
 			return false;
 	}
-	if (!n2p_copy_record(&s->buf, rec, &s->types, &s->enc, err))
+	/* props, prop_types, the catalog and the typed tables: one key text */
+	if (!n2p_pg_storable_keys(&s->keyfix, rec, &s->enc, &rec, err) ||
+		!n2p_copy_record(&s->buf, rec, &s->types, &s->enc, err))
 	{
 		err->row_id = rec->id;
 		err->row_kind = rec->kind == N2P_REC_NODE ? "node" : "relationship";
@@ -881,6 +884,7 @@ pg_close(N2pSink *sink)
 	typed_spills_free(s->spill);
 	n2p_buf_free(&s->buf);
 	n2p_buf_free(&s->types);
+	n2p_pg_keyfix_free(&s->keyfix);
 	free(s);
 }
 
@@ -910,6 +914,7 @@ pg_sink_open(const PgSinkOptions *opts, N2pError *err)
 	}
 	n2p_buf_init(&s->buf, &n2p_libc_allocator);
 	n2p_buf_init(&s->types, &n2p_libc_allocator);
+	n2p_pg_keyfix_init(&s->keyfix, &n2p_libc_allocator);
 	return &s->base;
 }
 

@@ -130,6 +130,7 @@ plan_key(KeyPlan *kp, const N2pCatalogEntry *e, size_t n, const TypedTarget *t)
 				k = 0;
 
 	kp->key = e[0].key;
+	kp->key_len = e[0].key_len;
 	kp->not_castable = 0;
 	for (i = 0; i < n; i++)
 	{
@@ -170,7 +171,7 @@ plan_columns(ScopePlan *sp, const TypedTarget *t)
 		size_t		f;
 
 		for (f = 0; f < nfixed; f++)
-			clash |= strcmp(kp->key, fixed[f]) == 0;
+			clash |= n2p_counted_cmp(kp->key, kp->key_len, fixed[f], strlen(fixed[f])) == 0;
 		unique_name(&cols, kp->key, clash ? "_prop" : "", kp->column);
 	}
 	typed_name_set_free(&cols);
@@ -184,7 +185,7 @@ scope_end(const N2pCatalogEntry *e, size_t n, size_t at, size_t *nkeys)
 
 	*nkeys = 0;
 	for (; i < n && e[i].key != NULL; i++)
-		if (i == at + 1 || strcmp(e[i].key, e[i - 1].key) != 0)
+		if (i == at + 1 || !n2p_catalog_same_key(&e[i], &e[i - 1]))
 			(*nkeys)++;
 	return i;
 }
@@ -198,13 +199,14 @@ plan_scope(ScopePlan *sp, const N2pCatalogEntry *e, size_t from, size_t to,
 
 	sp->kind = e[from].kind;
 	sp->scope = e[from].scope;
+	sp->scope_len = e[from].scope_len;
 	sp->keys = xcalloc(nkeys ? nkeys : 1, sizeof(KeyPlan));
 	sp->nkeys = nkeys;
 	while (i < to)
 	{
 		size_t		j = i + 1;
 
-		while (j < to && strcmp(e[j].key, e[i].key) == 0)
+		while (j < to && n2p_catalog_same_key(&e[j], &e[i]))
 			j++;
 		plan_key(&sp->keys[k++], &e[i], j - i, t);
 		i = j;
@@ -264,14 +266,15 @@ name_keys(ScopePlan *sp, NameSet *rels, const TypedTarget *t)
 	{
 		const N2pConstraint *c = &t->meta->constraints[i];
 
-		if (strcmp(c->label, sp->scope) != 0)
+		if (n2p_counted_cmp(c->label, strlen(c->label), sp->scope, sp->scope_len) != 0)
 			continue;
 		for (k = 0; k < sp->nkeys; k++)
 		{
 			KeyPlan    *kp = &sp->keys[k];
 			char		base[2 * NAMEDATALEN];
 
-			if (strcmp(kp->key, c->prop) != 0 || !unique_is_exact(kp->type) || kp->ukey[0])
+			if (n2p_counted_cmp(kp->key, kp->key_len, c->prop, strlen(c->prop)) != 0 ||
+				!unique_is_exact(kp->type) || kp->ukey[0])
 				continue;
 			snprintf(base, sizeof(base), "%s_%s", sp->relation, kp->column);
 			unique_name(rels, base, "_key", kp->ukey);
@@ -495,7 +498,7 @@ value_expr(N2pBuf *b, const KeyPlan *kp, const char *j, const char *tx,
 static bool
 column_expr(N2pBuf *b, PGconn *conn, const KeyPlan *kp, const TypedTarget *t)
 {
-	char	   *qkey = PQescapeLiteral(conn, kp->key, strlen(kp->key));
+	char	   *qkey = PQescapeLiteral(conn, kp->key, kp->key_len);
 	char	   *qcol = PQescapeIdentifier(conn, kp->column, strlen(kp->column));
 	N2pBuf		j,
 				tx;
@@ -531,7 +534,7 @@ static bool
 view_sql(N2pBuf *b, PGconn *conn, const ScopePlan *sp, const TypedTarget *t)
 {
 	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
-	char	   *qscope = PQescapeLiteral(conn, sp->scope, strlen(sp->scope));
+	char	   *qscope = PQescapeLiteral(conn, sp->scope, sp->scope_len);
 	size_t		i;
 	bool		ok = qrel && qscope;
 
@@ -602,6 +605,7 @@ insert_catalog_row(PGconn *conn, const TypedTarget *t, const ScopePlan *sp,
 	snprintf(bad, sizeof(bad), "%llu", (unsigned long long) e->not_castable);
 	params[0] = sp->kind == N2P_REC_NODE ? "label" : "type";
 	params[1] = sp->scope;
+	/* text parameters end at a NUL: the sink replaced or refused every key's */
 	params[2] = e->key;
 	params[3] = e->type;
 	params[4] = kp ? kp->pg_type : NULL;
@@ -617,6 +621,12 @@ insert_catalog_row(PGconn *conn, const TypedTarget *t, const ScopePlan *sp,
 		n2p_error_set(err, N2P_ERR_IO, "PostgreSQL: %s", PQresultErrorMessage(res));
 	PQclear(res);
 	return ok;
+}
+
+static int
+scope_cmp(const ScopePlan *sp, const N2pCatalogEntry *e)
+{
+	return n2p_counted_cmp(sp->scope, sp->scope_len, e->scope, e->scope_len);
 }
 
 /* Every catalog entry, with the relation and column it ended in. */
@@ -636,20 +646,19 @@ typed_write_catalog(PGconn *conn, const TypedTarget *t, const Plan *p, N2pError 
 	for (i = 0; i < p->nentries; i++)
 	{
 		const N2pCatalogEntry *e = &p->entries[i];
-		ScopePlan	none = {.kind = e->kind, .scope = e->scope};
+		ScopePlan	none = {.kind = e->kind, .scope = e->scope, .scope_len = e->scope_len};
 		const ScopePlan *sp = &none;
 		const KeyPlan *kp = NULL;
 		size_t		k;
 
 		while (s < p->nscopes && (p->scopes[s].kind < e->kind ||
 								  (p->scopes[s].kind == e->kind &&
-								   strcmp(p->scopes[s].scope, e->scope) < 0)))
+								   scope_cmp(&p->scopes[s], e) < 0)))
 			s++;
-		if (s < p->nscopes && p->scopes[s].kind == e->kind &&
-			strcmp(p->scopes[s].scope, e->scope) == 0)
+		if (s < p->nscopes && p->scopes[s].kind == e->kind && scope_cmp(&p->scopes[s], e) == 0)
 			sp = &p->scopes[s];
 		for (k = 0; e->key && k < sp->nkeys; k++)
-			if (strcmp(sp->keys[k].key, e->key) == 0)
+			if (n2p_counted_cmp(sp->keys[k].key, sp->keys[k].key_len, e->key, e->key_len) == 0)
 				kp = &sp->keys[k];
 		if (!insert_catalog_row(conn, t, sp, kp, e, err))
 			return false;

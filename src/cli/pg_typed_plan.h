@@ -26,9 +26,11 @@ typedef struct NameSet
 	size_t		cap;
 } NameSet;
 
+/* Keys and scopes are counted, as in the catalog. */
 typedef struct KeyPlan
 {
 	const char *key;
+	size_t		key_len;
 	N2pColumnType type;
 	uint64_t	not_castable;
 	char		column[NAMEDATALEN];
@@ -41,6 +43,7 @@ typedef struct ScopePlan
 {
 	N2pRecKind	kind;
 	const char *scope;
+	size_t		scope_len;
 	char		relation[NAMEDATALEN];
 	char		pkey[NAMEDATALEN];	/* typed tables: the primary key's name */
 	KeyPlan    *keys;

@@ -211,12 +211,9 @@ table_sql(N2pBuf *b, PGconn *conn, const ScopePlan *sp, const TypedTarget *t)
 static int
 scope_cmp(N2pRecKind kind, const char *scope, size_t len, const ScopePlan *sp)
 {
-	int			c;
-
 	if (kind != sp->kind)
 		return kind < sp->kind ? -1 : 1;
-	c = strncmp(scope, sp->scope, len);
-	return c != 0 ? c : (sp->scope[len] == '\0' ? 0 : -1);
+	return n2p_counted_cmp(scope, len, sp->scope, sp->scope_len);
 }
 
 static ScopePlan *
@@ -266,7 +263,7 @@ key_index_build(KeyIndex *ki, const ScopePlan *sp)
 	{
 		size_t		i;
 
-		ki->len[k] = strlen(sp->keys[k].key);
+		ki->len[k] = sp->keys[k].key_len;
 		i = key_hash(sp->keys[k].key, ki->len[k]) & ki->mask;
 		while (ki->slot[i])
 			i = (i + 1) & ki->mask;
@@ -368,7 +365,7 @@ put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pE
 			continue;
 		/* keep what the column could not hold, exactly, in props */
 		ok = n2p_buf_append(&f->extra, nextra ? ", " : "{", nextra ? 2 : 1) &&
-			n2p_json_append_string(&f->extra, sp->keys[i].key, strlen(sp->keys[i].key), &f->enc_opts, err) &&
+			n2p_json_append_string(&f->extra, sp->keys[i].key, sp->keys[i].key_len, &f->enc_opts, err) &&
 			n2p_buf_append(&f->extra, ": ", 2) &&
 			n2p_pg_value_json(&f->extra, f->vals[i], &mark, &f->enc_opts, err);
 		nextra++;

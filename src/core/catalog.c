@@ -29,8 +29,6 @@ typedef struct Slot
 {
 	N2pCatalogEntry e;
 	uint64_t	tcode;
-	size_t		scope_len;
-	size_t		key_len;
 } Slot;
 
 struct N2pCatalog
@@ -164,8 +162,8 @@ grow(N2pCatalog *cat)
 
 		if (o->e.scope == NULL)
 			continue;
-		h = slot_hash(hash_bytes(o->e.kind, o->e.scope, o->scope_len),
-					  o->e.key ? o->e.key : "", o->key_len, o->tcode);
+		h = slot_hash(hash_bytes(o->e.kind, o->e.scope, o->e.scope_len),
+					  o->e.key ? o->e.key : "", o->e.key_len, o->tcode);
 		while (slots[h & (cap - 1)].e.scope)
 			h++;
 		slots[h & (cap - 1)] = *o;
@@ -180,12 +178,12 @@ static bool
 slot_matches(const Slot *s, N2pRecKind kind, N2pStr scope, const N2pStr *key,
 			 uint64_t tcode)
 {
-	if (s->tcode != tcode || s->e.kind != kind || s->scope_len != scope.len ||
+	if (s->tcode != tcode || s->e.kind != kind || s->e.scope_len != scope.len ||
 		memcmp(s->e.scope, scope.ptr, scope.len) != 0)
 		return false;
 	if (key == NULL)
 		return s->e.key == NULL;
-	return s->e.key != NULL && s->key_len == key->len && memcmp(s->e.key, key->ptr, key->len) == 0;
+	return s->e.key != NULL && s->e.key_len == key->len && memcmp(s->e.key, key->ptr, key->len) == 0;
 }
 
 static bool
@@ -214,8 +212,8 @@ bump(N2pCatalog *cat, N2pRecKind kind, N2pStr scope, uint64_t scope_hash,
 	s->e.count = 1;
 	s->e.not_castable = !castable;
 	s->tcode = tcode;
-	s->scope_len = scope.len;
-	s->key_len = key ? key->len : 0;
+	s->e.scope_len = scope.len;
+	s->e.key_len = key ? key->len : 0;
 	s->e.scope = copy_str(cat->alloc, scope.ptr, scope.len);
 	s->e.key = key ? copy_str(cat->alloc, key->ptr, key->len) : NULL;
 	s->e.type = NULL;
@@ -261,6 +259,16 @@ n2p_catalog_add(N2pCatalog *cat, const N2pRecord *rec, N2pError *err)
 	return true;
 }
 
+int
+n2p_counted_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int			c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c != 0 || alen == blen)
+		return c;
+	return alen < blen ? -1 : 1;
+}
+
 static int
 entry_cmp(const void *a, const void *b)
 {
@@ -270,11 +278,11 @@ entry_cmp(const void *a, const void *b)
 
 	if (x->kind != y->kind)
 		return x->kind < y->kind ? -1 : 1;
-	if ((c = strcmp(x->scope, y->scope)) != 0)
+	if ((c = n2p_counted_cmp(x->scope, x->scope_len, y->scope, y->scope_len)) != 0)
 		return c;
 	if (x->key == NULL || y->key == NULL)
 		return x->key ? 1 : (y->key ? -1 : 0);
-	if ((c = strcmp(x->key, y->key)) != 0)
+	if ((c = n2p_counted_cmp(x->key, x->key_len, y->key, y->key_len)) != 0)
 		return c;
 	return strcmp(x->type, y->type);
 }

@@ -212,12 +212,21 @@ append_bytes(N2pBuf *out, N2pStr s)
 static bool append_value(N2pBuf *out, const N2pValue *v, const char **mark,
 						 N2pPgEncodeOpts *opts, N2pError *err);
 
-/* A list is marked after its first marked element: lists are homogeneous. */
+/*
+ * The mark of a list comes from all its elements, so that it can never
+ * disagree with them: "list<T>" when every element is a T and T needs the
+ * mark (for floats, when any element does: a plain number reads back as a
+ * float under the mark too).  A list of mixed types is plain JSON when no
+ * element needs a mark; otherwise prop_types cannot say which element is
+ * what, and such a list is refused (Neo4j lists hold one type).
+ */
 static bool
 append_list(N2pBuf *out, const N2pValue *v, const char **mark,
 			N2pPgEncodeOpts *opts, N2pError *err)
 {
-	size_t		i;
+	const N2pValue *items = v->u.list.items;
+	size_t		i,
+				other = 0;
 
 	*mark = NULL;
 	if (!n2p_buf_putc(out, '['))
@@ -228,11 +237,18 @@ append_list(N2pBuf *out, const N2pValue *v, const char **mark,
 
 		if (i > 0 && !n2p_buf_append(out, ", ", 2))
 			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-		if (!append_value(out, &v->u.list.items[i], &m, opts, err))
+		if (!append_value(out, &items[i], &m, opts, err))
 			return false;
 		if (m && *mark == NULL)
 			*mark = m;
+		if (items[i].type != items[0].type && other == 0)
+			other = i;
 	}
+	if (other && *mark)
+		return n2p_error_set(err, N2P_ERR_DATA,
+							 "a list holds both %s and %s elements, and prop_types cannot mark "
+							 "single elements (Neo4j lists hold one type)",
+							 n2p_type_name(items[0].type), n2p_type_name(items[other].type));
 	return n2p_buf_putc(out, ']') || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 }
 
@@ -351,6 +367,115 @@ n2p_pg_props_json(const N2pValue *props, N2pBuf *out, N2pBuf *types,
 	if (types->len && !n2p_buf_putc(types, '}'))
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	return n2p_buf_putc(out, '}') || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+/* ------------------------------------------------------- keys with NUL */
+
+void
+n2p_pg_keyfix_init(N2pPgKeyFix *kf, const N2pAllocator *alloc)
+{
+	memset(kf, 0, sizeof(*kf));
+	n2p_arena_init(&kf->arena, alloc, 0);
+	n2p_keyset_init(&kf->set, alloc);
+}
+
+void
+n2p_pg_keyfix_free(N2pPgKeyFix *kf)
+{
+	n2p_arena_destroy(&kf->arena);
+	n2p_keyset_free(&kf->set);
+}
+
+/* key with each U+0000 replaced by rep, into the arena. */
+static bool
+replace_nul(N2pPgKeyFix *kf, N2pStr key, const char *rep, N2pPgEncodeOpts *opts,
+			N2pStr *out)
+{
+	size_t		rlen = strlen(rep),
+				nuls = 0,
+				i,
+				n = 0;
+	char	   *p;
+
+	for (i = 0; i < key.len; i++)
+		nuls += key.ptr[i] == '\0';
+	if ((p = n2p_arena_alloc(&kf->arena, key.len + nuls * rlen + 1)) == NULL)
+		return false;
+	for (i = 0; i < key.len; i++)
+	{
+		if (key.ptr[i] != '\0')
+			p[n++] = key.ptr[i];
+		else
+		{
+			memcpy(p + n, rep, rlen);
+			n += rlen;
+		}
+	}
+	p[n] = '\0';
+	opts->nul_replaced += nuls;
+	out->ptr = p;
+	out->len = n;
+	return true;
+}
+
+static bool
+keys_merged(N2pPgKeyFix *kf, const N2pStr *orig, const N2pStr *keys, size_t n,
+			const char *rep, N2pError *err)
+{
+	size_t		a,
+				b;
+	char		other[N2P_ERR_KEY_MAX],
+				shown[256];
+	int			rc = n2p_keys_find_duplicate(&kf->set, keys, n, &a, &b);
+
+	if (rc == 0)
+		return true;
+	if (rc < 0)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	n2p_error_set_key(err, orig[b].ptr, orig[b].len);
+	n2p_escape_text(orig[a].ptr, orig[a].len, other, sizeof(other));
+	return n2p_error_set(err, N2P_ERR_DATA,
+						 "with U+0000 replaced by \"%s\", the key is the same as key \"%s\" "
+						 "of the same row; distinct keys cannot be merged",
+						 n2p_escape_text(rep, strlen(rep), shown, sizeof(shown)), other);
+}
+
+bool
+n2p_pg_storable_keys(N2pPgKeyFix *kf, const N2pRecord *rec, N2pPgEncodeOpts *opts,
+					 const N2pRecord **out, N2pError *err)
+{
+	const N2pStr *keys = rec->props.u.map.keys;
+	size_t		n = rec->props.u.map.n,
+				i;
+	N2pStr	   *fixed;
+
+	*out = rec;
+	for (i = 0; i < n; i++)
+		if (keys[i].len && memchr(keys[i].ptr, '\0', keys[i].len))
+			break;
+	if (i == n)
+		return true;
+	if (opts == NULL || opts->nul_replacement == NULL)
+	{
+		n2p_error_set_key(err, keys[i].ptr, keys[i].len);
+		return n2p_error_set(err, N2P_ERR_DATA,
+							 "the key contains U+0000, which PostgreSQL cannot store "
+							 "(--replace-nul replaces it)");
+	}
+	n2p_arena_reset(&kf->arena);
+	if ((fixed = n2p_arena_alloc(&kf->arena, n * sizeof(N2pStr))) == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	memcpy(fixed, keys, n * sizeof(N2pStr));
+	for (; i < n; i++)
+		if (keys[i].len && memchr(keys[i].ptr, '\0', keys[i].len) &&
+			!replace_nul(kf, keys[i], opts->nul_replacement, opts, &fixed[i]))
+			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	if (!keys_merged(kf, keys, fixed, n, opts->nul_replacement, err))
+		return false;
+	kf->rec = *rec;
+	kf->rec.props.u.map.keys = fixed;
+	*out = &kf->rec;
+	return true;
 }
 
 /* ---------------------------------------------------------- binary COPY */

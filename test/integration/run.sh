@@ -922,6 +922,141 @@ t_inspect_goes_on() {
 	ok "inspect lists a bad literal and reads on"
 }
 
+# ------------------------------------------- loading exactly what the backup says
+
+# A list of literals of two Neo4j types was never a Neo4j list: it stays the
+# strings it was written as, and props, prop_types, the catalog, the typed
+# column and inspect all say so.
+t_mixed_literal_list() {
+	local name="a list of literals of two types" d="$WORK/mixlist" got
+	make_tiny "$d" '[{"node_id": 1, "node_labels": "L", "node_props": {
+		"l": ["$date('"'2020-01-01'"')", "$time('"'12:00:00'"')"],
+		"lt": ["$time('"'12:00:00'"')", "$time('"'12:00:00+01:00'"')"],
+		"d": ["$date('"'2020-01-01'"')", "$date('"'2020-01-02'"')"]}}]' '[]' '[]'
+	for mode in views tables; do
+		fresh_db it_mixlist
+		run copy --typed=$mode "$d" "$(conninfo it_mixlist)"
+		[ "$rc" -eq 0 ] || { not_ok "$name ($mode)" "$(cat "$WORK/out")"; return; }
+		got=$(sql it_mixlist "SELECT props->>'l', props->>'lt', prop_types FROM neo4j.nodes")
+		[ "$got" = "[\"\$date('2020-01-01')\", \"\$time('12:00:00')\"]|[\"\$time('12:00:00')\", \"\$time('12:00:00+01:00')\"]|{\"d\": \"list<date>\"}" ] ||
+			{ not_ok "$name ($mode): props and prop_types" "$got"; return; }
+		got=$(sql it_mixlist "SELECT string_agg(key || ' ' || neo4j_type || ' ' || pg_type, ', ' ORDER BY key)
+			FROM neo4j.catalog WHERE key IS NOT NULL")
+		[ "$got" = "d list<date> date[], l list<string> text[], lt list<string> text[]" ] ||
+			{ not_ok "$name ($mode): catalog" "$got"; return; }
+		got=$(sql it_mixlist "SELECT l[2], d[2] FROM neo4j.\"L\"")
+		[ "$got" = "\$time('12:00:00')|2020-01-02" ] || { not_ok "$name ($mode): typed columns" "$got"; return; }
+	done
+	run inspect "$d"
+	grep -q "^ *l  *list<string>  *text\[\]" "$WORK/out" ||
+		{ not_ok "$name: inspect agrees" "$(cat "$WORK/out")"; return; }
+	# a list of two types where one element needs a mark cannot be recorded
+	make_tiny "$WORK/mixmark" '[{"node_id": 4, "node_labels": "L", "node_props": {"m": [1, NaN]}}]' '[]' '[]'
+	fresh_db it_mixlist
+	run copy "$WORK/mixmark" "$(conninfo it_mixlist)"
+	expect_fail "$name: a mixed list needing a mark" "data/nodes_1.json: node 4: key \"m\": a list holds both integer and float" ||
+		return
+	schema_absent it_mixlist || { not_ok "$name: a refused list leaves the target unchanged"; return; }
+	ok "$name stays strings in props, prop_types, catalog, typed columns and inspect; a mixed list needing a mark is refused"
+}
+
+# Neo4j has no empty label: ":", ":A", "A:" and "A::B" are refused by row.
+t_empty_labels() {
+	local labels
+	for labels in ":" ":A" "A:" "A::B"; do
+		rm -rf "$WORK/emptylabel"
+		make_tiny "$WORK/emptylabel" "[{\"node_id\": 1, \"node_labels\": \"B\", \"node_props\": {}},
+			{\"node_id\": 2, \"node_labels\": \"$labels\", \"node_props\": {}}]" '[]' '[]'
+		fresh_db it_emptylabel
+		run copy "$WORK/emptylabel" "$(conninfo it_emptylabel)"
+		expect_fail "node_labels \"$labels\"" "data/nodes_1.json: node 2: node_labels \"$labels\" holds an empty label" ||
+			return
+		schema_absent it_emptylabel || { not_ok "node_labels \"$labels\" leaves the target unchanged"; return; }
+	done
+	ok "node_labels \":\", \":A\", \"A:\", \"A::B\": exit 1 naming file and row, target unchanged"
+}
+
+# A name given twice in one object means two things (Python's json keeps
+# the last value): refused, naming file, row and key.
+t_duplicate_names() {
+	local d="$WORK/dupnames"
+	dup_case() {
+		rm -rf "$d"
+		make_tiny "$d" "$1" "$2" '[]'
+		fresh_db it_dupnames
+		run copy "$d" "$(conninfo it_dupnames)"
+		shift 2
+		expect_fail "duplicate names: $1" "appears twice in one JSON object" "$@" || return 1
+		schema_absent it_dupnames || { not_ok "duplicate names leave the target unchanged"; return 1; }
+	}
+	local n1='{"node_id": 1, "node_labels": "A", "node_props": {}}'
+	dup_case "[$n1, {\"node_id\": 2, \"node_labels\": \"A\", \"node_props\": {\"a\": 1, \"b\": 2, \"a\": 3}}]" '[]' \
+		'data/nodes_1.json: node 2: key "a": ' || return
+	dup_case "[$n1, {\"node_id\": 2, \"node_id\": 3, \"node_labels\": \"A\", \"node_props\": {}}]" '[]' \
+		'data/nodes_1.json: key "node_id": ' "(in the row after node 1)" || return
+	dup_case "[$n1, {\"node_id\": 2, \"node_labels\": \"A\", \"node_props\": {\"s\": \"x\"}, \"hash_props\": {\"s\": \"a\", \"s\": \"b\"}}]" \
+		'[]' 'data/nodes_1.json: node 2: key "s": ' || return
+	dup_case "[$n1]" '[{"rel_id": 0, "start_node_id": 1, "end_node_id": 1, "rel_type": "R", "rel_props": {"w": 1, "w": 2}}]' \
+		'data/relationships_1.json: relationship 0: key "w": ' || return
+	ok "duplicate names in node_props, the row, hash_props and rel_props: exit 1 naming file, row and key, target unchanged"
+}
+
+# U+0000 inside keys: without --replace-nul an error printing the whole key;
+# with it, props, prop_types, the catalog and the typed columns all use the
+# replaced key, so k\0a, k\0b and k stay three keys.
+t_nul_keys() {
+	local name="U+0000 in keys" d="$WORK/nulkeys" got mode
+	make_tiny "$d" '[{"node_id": 1, "node_labels": "L", "node_props": {"k\u0000a": 1, "k\u0000b": 2, "k": 3,
+		"k\u0000d": "$date('"'2020-01-02'"')"}}]' '[]' '[]'
+	fresh_db it_nulkeys
+	run copy "$d" "$(conninfo it_nulkeys)"
+	expect_fail "$name without --replace-nul" 'data/nodes_1.json: node 1: key "k\u0000a": the key contains U+0000' || return
+	schema_absent it_nulkeys || { not_ok "$name: the target unchanged"; return; }
+	for mode in views tables; do
+		fresh_db it_nulkeys
+		run copy --replace-nul=X --typed=$mode "$d" "$(conninfo it_nulkeys)"
+		[ "$rc" -eq 0 ] || { not_ok "$name ($mode)" "$(cat "$WORK/out")"; return; }
+		got=$(sql it_nulkeys "SELECT props, prop_types FROM neo4j.nodes")
+		[ "$got" = '{"k": 3, "kXa": 1, "kXb": 2, "kXd": "2020-01-02"}|{"kXd": "date"}' ] ||
+			{ not_ok "$name ($mode): props and prop_types" "$got"; return; }
+		got=$(sql it_nulkeys "SELECT string_agg(key || ' ' || pg_type || ' ' || \"column\", ', ' ORDER BY key)
+			FROM neo4j.catalog WHERE key IS NOT NULL")
+		[ "$got" = "k bigint k, kXa bigint kXa, kXb bigint kXb, kXd date kXd" ] ||
+			{ not_ok "$name ($mode): catalog" "$got"; return; }
+		got=$(sql it_nulkeys "SELECT k, \"kXa\", \"kXb\", \"kXd\" FROM neo4j.\"L\"")
+		[ "$got" = "3|1|2|2020-01-02" ] || { not_ok "$name ($mode): typed columns" "$got"; return; }
+		got=$(sql it_nulkeys "SELECT value FROM neo4j.load_info WHERE key = 'nul_replaced'")
+		[ "$got" = 3 ] || { not_ok "$name ($mode): nul_replaced" "$got"; return; }
+	done
+	# two keys the replacement makes equal: an error naming both
+	make_tiny "$WORK/nulmerge" '[{"node_id": 5, "node_labels": "L", "node_props": {"kX": 1, "k\u0000": 2}}]' '[]' '[]'
+	fresh_db it_nulkeys
+	run copy --replace-nul=X "$WORK/nulmerge" "$(conninfo it_nulkeys)"
+	expect_fail "$name: merged by the replacement" 'data/nodes_1.json: node 5: key "k\u0000": ' 'the same as key "kX"' ||
+		return
+	schema_absent it_nulkeys || { not_ok "$name: merged keys leave the target unchanged"; return; }
+	run inspect "$d"
+	grep -q 'k\\u0000a' "$WORK/out" && grep -q 'k\\u0000b' "$WORK/out" ||
+		{ not_ok "$name: inspect lists each key, escaped" "$(cat "$WORK/out")"; return; }
+	ok "$name: refused whole and escaped without --replace-nul; replaced alike in props, prop_types, catalog, typed views and tables; merged keys refused by name"
+}
+
+# A corrupt gzip chunk under a path longer than any fixed buffer: the file is
+# named once, whole, and the message does not repeat the path.
+t_gzip_long_path() {
+	local d="$WORK/$(printf 'p%.0s' {1..150})/$(printf 'q%.0s' {1..150})/backup"
+	mkdir -p "$d/data"
+	printf '\037\213this is not deflate data' >"$d/data/nodes_1.json.gz"
+	echo true >"$d/compressed.json"
+	fresh_db it_gzpath
+	run copy "$d" "$(conninfo it_gzpath)"
+	expect_fail "gzip error under a long path" "data/nodes_1.json.gz: invalid gzip data" || return
+	[ "$(grep -o 'nodes_1.json.gz' "$WORK/out" | wc -l)" = 1 ] && ! grep -q pppp "$WORK/out" ||
+		{ not_ok "gzip error under a long path names the file once" "$(cat "$WORK/out")"; return; }
+	schema_absent it_gzpath || { not_ok "gzip error leaves the target unchanged"; return; }
+	ok "a corrupt gzip chunk under a 300-byte path: named once, not cut"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
@@ -931,7 +1066,8 @@ tests=("$@")
 	typed_values typed_values_postgis typed_edges typed_names typed_none
 	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many
 	hostile_names dangling_typed_tables typed_tables_staging typed_tables_failure
-	typed_tables_no_staging secret_target inspect_goes_on)
+	typed_tables_no_staging secret_target inspect_goes_on
+	mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path)
 for t in "${tests[@]}"; do
 	"t_$t"
 done

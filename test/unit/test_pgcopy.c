@@ -369,6 +369,174 @@ test_lists(void **state)
 			  "{\"l\": \"list<point>\"}");
 }
 
+/* Encode {key: val}; it must fail with N2P_ERR_DATA naming key and saying what. */
+static void
+check_one_fails(const char *key, N2pValue val, const char *what)
+{
+	N2pStr		k = s_cstr(key);
+	N2pValue	map = v_map(&k, &val, 1);
+	N2pBuf		out,
+				types;
+	N2pError	err;
+
+	n2p_buf_init(&out, &n2p_libc_allocator);
+	n2p_buf_init(&types, &n2p_libc_allocator);
+	n2p_error_init(&err);
+	assert_false(n2p_pg_props_json(&map, &out, &types, NULL, &err));
+	assert_int_equal(err.code, N2P_ERR_DATA);
+	assert_string_equal(err.key, key);
+	if (strstr(err.msg, what) == NULL)
+		fail_msg("message \"%s\" lacks \"%s\"", err.msg, what);
+	n2p_buf_free(&out);
+	n2p_buf_free(&types);
+}
+
+/*
+ * A list's mark comes from all its elements: never the first marked one
+ * for a list whose other elements are of another type.
+ */
+static void
+test_list_mark_from_all_elements(void **state)
+{
+	N2pValue	int_float[2] = {v_int(1), v_float(1e20)};
+	N2pValue	float_int[2] = {v_float(NAN), v_int(1)};
+	N2pValue	str_date[2] = {v_cstr("x"), v_date(2020, 1, 1)};
+	N2pValue	date_time[2] = {v_date(2020, 1, 1), v_localtime(12, 0, 0, 0)};
+	N2pValue	lt_time[2] = {v_localtime(12, 0, 0, 0), v_time(12, 0, 0, 0, 3600)};
+	N2pValue	int_str[2] = {v_int(1), v_cstr("a")};
+	N2pValue	floats[2] = {v_float(1.5), v_float(1e20)};
+	N2pValue	srids[2] = {v_point(N2P_SRID_CARTESIAN, 1.0, 2.0, 0.0),
+	v_point(N2P_SRID_WGS84, 3.0, 4.0, 0.0)};
+
+	(void) state;
+	check_one_fails("l", v_list(int_float, 2), "both integer and float");
+	check_one_fails("l", v_list(float_int, 2), "both float and integer");
+	check_one_fails("l", v_list(str_date, 2), "both string and date");
+	check_one_fails("l", v_list(date_time, 2), "both date and localtime");
+	check_one_fails("l", v_list(lt_time, 2), "both localtime and time");
+	/* mixed, but nothing to mark: plain JSON, exactly as written */
+	check_one("l", v_list(int_str, 2), "{\"l\": [1, \"a\"]}", "");
+	/* one type, one element needing the mark: the mark covers the list */
+	check_one("l", v_list(floats, 2), "{\"l\": [1.5, \"1e+20\"]}", "{\"l\": \"list<float>\"}");
+	/* each point carries its SRID, so the mark is right for both */
+	check_one("l", v_list(srids, 2),
+			  "{\"l\": [{\"srid\": 7203, \"x\": 1.0, \"y\": 2.0}, "
+			  "{\"srid\": 4326, \"x\": 3.0, \"y\": 4.0}]}", "{\"l\": \"list<point>\"}");
+}
+
+/* n2p_pg_storable_keys: one text for a key holding U+0000, everywhere. */
+static void
+test_storable_keys(void **state)
+{
+	N2pStr		keys[3] = {{"k\0a", 3}, {"k\0b", 3}, {"k", 1}};
+	N2pValue	vals[3] = {v_int(1), v_int(2), v_int(3)};
+	N2pRecord	rec = {.kind = N2P_REC_NODE, .id = 7};
+	const N2pRecord *out;
+	N2pPgKeyFix kf;
+	N2pPgEncodeOpts opts = {0};
+	N2pError	err;
+	N2pBuf		json,
+				types;
+
+	(void) state;
+	n2p_pg_keyfix_init(&kf, &n2p_libc_allocator);
+	n2p_buf_init(&json, &n2p_libc_allocator);
+	n2p_buf_init(&types, &n2p_libc_allocator);
+
+	/* no NUL: the record itself */
+	rec.props = v_map(keys + 2, vals + 2, 1);
+	n2p_error_init(&err);
+	assert_true(n2p_pg_storable_keys(&kf, &rec, &opts, &out, &err));
+	assert_ptr_equal(out, &rec);
+
+	/* without a replacement: an error naming the whole key, escaped */
+	rec.props = v_map(keys, vals, 3);
+	n2p_error_init(&err);
+	assert_false(n2p_pg_storable_keys(&kf, &rec, &opts, &out, &err));
+	assert_int_equal(err.code, N2P_ERR_DATA);
+	assert_string_equal(err.key, "k\\u0000a");
+	assert_non_null(strstr(err.msg, "--replace-nul"));
+
+	/* with one: every key replaced, none merged, each NUL counted */
+	opts.nul_replacement = "\xEF\xBF\xBD";
+	n2p_error_init(&err);
+	assert_true(n2p_pg_storable_keys(&kf, &rec, &opts, &out, &err));
+	assert_ptr_not_equal(out, &rec);
+	assert_int_equal(out->id, 7);
+	assert_int_equal(out->props.u.map.n, 3);
+	assert_true(n2p_str_eq(out->props.u.map.keys[0], "k\xEF\xBF\xBD" "a"));
+	assert_true(n2p_str_eq(out->props.u.map.keys[1], "k\xEF\xBF\xBD" "b"));
+	assert_true(n2p_str_eq(out->props.u.map.keys[2], "k"));
+	assert_int_equal(opts.nul_replaced, 2);
+	/* the original keys are untouched */
+	assert_int_equal(rec.props.u.map.keys[0].len, 3);
+	assert_true(n2p_pg_props_json(&out->props, &json, &types, &opts, &err));
+	assert_string_equal(json.data, "{\"k\xEF\xBF\xBD" "a\": 1, \"k\xEF\xBF\xBD" "b\": 2, \"k\": 3}");
+
+	/* a replaced key equal to another key: an error naming both */
+	keys[1] = s_cstr("k\xEF\xBF\xBD" "a");
+	n2p_error_init(&err);
+	assert_false(n2p_pg_storable_keys(&kf, &rec, &opts, &out, &err));
+	assert_int_equal(err.code, N2P_ERR_DATA);
+	assert_string_equal(err.key, "k\xEF\xBF\xBD" "a");
+	assert_non_null(strstr(err.msg, "key \"k\\u0000a\""));
+
+	/* an empty replacement merges "k\0" with "k" */
+	keys[0] = (N2pStr) {"k\0", 2};
+	opts.nul_replacement = "";
+	n2p_error_init(&err);
+	assert_false(n2p_pg_storable_keys(&kf, &rec, &opts, &out, &err));
+	assert_string_equal(err.key, "k");
+	assert_non_null(strstr(err.msg, "\"k\\u0000\""));
+
+	n2p_buf_free(&json);
+	n2p_buf_free(&types);
+	n2p_pg_keyfix_free(&kf);
+}
+
+/* Keys in error messages: whole, escaped, and a cut is never silent. */
+static void
+test_error_key_escaped(void **state)
+{
+	char		buf[64];
+	char	   *big;
+	size_t		i,
+				n;
+	N2pError	err;
+
+	(void) state;
+	assert_string_equal(n2p_escape_text("k\0a", 3, buf, sizeof(buf)), "k\\u0000a");
+	assert_string_equal(n2p_escape_text("\"\\\x1b\x7f\xC3\xA9", 6, buf, sizeof(buf)),
+						"\\\"\\\\\\u001b\\u007f\xC3\xA9");
+	n2p_error_init(&err);
+	n2p_error_set_key(&err, "", 0);
+	assert_true(err.has_key);
+	assert_string_equal(err.key, "");
+	/* the first key stays */
+	n2p_error_set_key(&err, "other", 5);
+	assert_string_equal(err.key, "");
+
+	/* a key longer than the field: cut on a character boundary, marked */
+	n = 3000;
+	big = malloc(2 * n);
+	for (i = 0; i < n; i++)
+		memcpy(big + 2 * i, "\xC3\xA9", 2);
+	n2p_error_init(&err);
+	n2p_error_set_key(&err, big, 2 * n);
+	assert_true(strlen(err.key) < sizeof(err.key));
+	assert_non_null(strstr(err.key, "... (6000 bytes)"));
+	n = (size_t) (strstr(err.key, "...") - err.key);
+	assert_int_equal(n % 2, 0);
+	assert_memory_equal(err.key, big, n);
+	/* a key that fits is whole, even with NULs in it */
+	big[0] = '\0';
+	n2p_error_init(&err);
+	n2p_error_set_key(&err, big, 200);
+	assert_int_equal(strlen(err.key), 6 + 199);
+	assert_null(strstr(err.key, "..."));
+	free(big);
+}
+
 static void
 test_whole_map(void **state)
 {
@@ -820,6 +988,9 @@ main(void)
 		cmocka_unit_test(test_temporals),
 		cmocka_unit_test(test_points),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_list_mark_from_all_elements),
+		cmocka_unit_test(test_storable_keys),
+		cmocka_unit_test(test_error_key_escaped),
 		cmocka_unit_test(test_whole_map),
 		cmocka_unit_test(test_bad_value_types),
 		cmocka_unit_test(test_copy_primitives),

@@ -110,6 +110,41 @@ test_type_names(void **state)
 	assert_string_equal(buf, "list");
 }
 
+/* Keys are counted: "k\0a", "k\0b" and "k" are three keys, never one. */
+static void
+test_catalog_counted_keys(void **state)
+{
+	N2pCatalog *cat = n2p_catalog_new(&n2p_libc_allocator);
+	N2pStr		label = {"A", 1};
+	N2pStr		keys[3] = {{"k\0b", 3}, {"k", 1}, {"k\0a", 3}};
+	N2pValue	vals[3] = {v_int(1), v_cstr("s"), v_float(1.5)};
+	N2pRecord	rec = {.kind = N2P_REC_NODE, .labels = &label, .nlabels = 1};
+	const N2pCatalogEntry *e;
+	N2pError	err;
+	size_t		n;
+
+	(void) state;
+	n2p_error_init(&err);
+	rec.props = v_map(keys, vals, 3);
+	assert_true(n2p_catalog_add(cat, &rec, &err));
+	e = n2p_catalog_entries(cat, &n);
+	assert_int_equal(n, 4);
+	assert_null(e[0].key);
+	/* "k" sorts before its extensions */
+	assert_int_equal(e[1].key_len, 1);
+	assert_string_equal(e[1].type, "string");
+	assert_int_equal(e[2].key_len, 3);
+	assert_memory_equal(e[2].key, "k\0a", 3);
+	assert_string_equal(e[2].type, "float");
+	assert_int_equal(e[3].key_len, 3);
+	assert_memory_equal(e[3].key, "k\0b", 3);
+	assert_string_equal(e[3].type, "integer");
+	assert_false(n2p_catalog_same_key(&e[1], &e[2]));
+	assert_false(n2p_catalog_same_key(&e[2], &e[3]));
+	assert_true(n2p_catalog_same_scope(&e[1], &e[3]));
+	n2p_catalog_free(cat);
+}
+
 static void
 test_catalog_counts(void **state)
 {
@@ -247,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_castable),
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_catalog_counts),
+		cmocka_unit_test(test_catalog_counted_keys),
 		cmocka_unit_test(test_typed_fields),
 		cmocka_unit_test(test_spill_round_trip),
 	};
