@@ -65,7 +65,9 @@ bool		n2p_pg_props_json(const N2pValue *props, N2pBuf *out, N2pBuf *types,
 
 /*
  * Append one value as the JSON text used in props; *mark gets its Neo4j
- * type name when it is not plain JSON (see n2p_pg_props_json).
+ * type name when it is not plain JSON (see n2p_pg_props_json), and
+ * "mixed" for a list of several types one of which needs a mark, which
+ * prop_types cannot record (n2p_pg_props_json refuses it).
  */
 bool		n2p_pg_value_json(N2pBuf *out, const N2pValue *v, const char **mark,
 							  N2pPgEncodeOpts *opts, N2pError *err);

@@ -212,13 +212,17 @@ append_bytes(N2pBuf *out, N2pStr s)
 static bool append_value(N2pBuf *out, const N2pValue *v, const char **mark,
 						 N2pPgEncodeOpts *opts, N2pError *err);
 
+static const char mixed_mark[] = "mixed";
+
 /*
  * The mark of a list comes from all its elements, so that it can never
  * disagree with them: "list<T>" when every element is a T and T needs the
  * mark (for floats, when any element does: a plain number reads back as a
  * float under the mark too).  A list of mixed types is plain JSON when no
  * element needs a mark; otherwise prop_types cannot say which element is
- * what, and such a list is refused (Neo4j lists hold one type).
+ * what: the mark is then mixed_mark, which n2p_pg_props_json refuses
+ * (Neo4j lists hold one type), while a jsonb column, which keeps no mark,
+ * takes the list as it is.
  */
 static bool
 append_list(N2pBuf *out, const N2pValue *v, const char **mark,
@@ -245,11 +249,23 @@ append_list(N2pBuf *out, const N2pValue *v, const char **mark,
 			other = i;
 	}
 	if (other && *mark)
-		return n2p_error_set(err, N2P_ERR_DATA,
-							 "a list holds both %s and %s elements, and prop_types cannot mark "
-							 "single elements (Neo4j lists hold one type)",
-							 n2p_type_name(items[0].type), n2p_type_name(items[other].type));
+		*mark = mixed_mark;
 	return n2p_buf_putc(out, ']') || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+/* The mark mixed_mark stands for: no prop_types entry can say it. */
+static bool
+mixed_list_error(const N2pValue *v, N2pError *err)
+{
+	const N2pValue *items = v->u.list.items;
+	size_t		i = 1;
+
+	while (items[i].type == items[0].type)
+		i++;
+	return n2p_error_set(err, N2P_ERR_DATA,
+						 "a list holds both %s and %s elements, and prop_types cannot mark "
+						 "single elements (Neo4j lists hold one type)",
+						 n2p_type_name(items[0].type), n2p_type_name(items[i].type));
 }
 
 static bool
@@ -357,6 +373,7 @@ n2p_pg_props_json(const N2pValue *props, N2pBuf *out, N2pBuf *types,
 			!n2p_json_append_string(out, key.ptr, key.len, opts, err) ||
 			!n2p_buf_append(out, ": ", 2) ||
 			!append_value(out, &props->u.map.vals[i], &mark, opts, err) ||
+			(mark == mixed_mark && !mixed_list_error(&props->u.map.vals[i], err)) ||
 			(mark && !append_mark(types, key, &props->u.map.vals[i], mark, opts, err)))
 		{
 			n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
