@@ -62,6 +62,12 @@ count "$LOGDIR/typed_equiv.log"
 NEO2PG=build-asan/neo2pg NEO2PG_RELEASE=./neo2pg test/integration/run.sh | tee "$LOGDIR/integration.log"
 count "$LOGDIR/integration.log"
 
+# --- the mutation corpus (issue 9) with the sanitizer build: each mutant
+# loads exactly what an independent reading says, or fails naming the file
+# and the row, leaving nothing behind
+NEO2PG=build-asan/neo2pg test/mutants.sh | tee "$LOGDIR/mutants.log"
+count "$LOGDIR/mutants.log"
+
 # --- the typed tables' second thread under ThreadSanitizer
 test/tsan.sh | tee "$LOGDIR/tsan.log"
 count "$LOGDIR/tsan.log"
