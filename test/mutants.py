@@ -53,10 +53,6 @@ KNOWN_FAILING_UNTIL_ISSUE9_MERGE = {
     # issue 9, smaller items: the gzip messages
     # Not in issue 9 (found by this corpus; see the report of branch
     # i9-mutants):
-    "empty-names": "bug: an empty key or relationship type gives a raw server "
-                   "error (zero-length delimited identifier)",
-    "nul-in-metadata": "bug: U+0000 in a metadata string is cut off silently "
-                       "(db_id \"ab\\u0000c\" is stored as \"ab\")",
     "float-tokens": "bug: a float token that underflows (1e-400) is stored "
                     "as the numeric 1e-400, which float8 cannot read",
 }
