@@ -51,10 +51,6 @@ KNOWN_FAILING_UNTIL_ISSUE9_MERGE = {
     # issue 9, "Valid backups that fail with a raw server error"
     "huge-names": "long labels, types, keys and constrained values: raw server errors",
     # issue 9, smaller items: the gzip messages
-    # Not in issue 9 (found by this corpus; see the report of branch
-    # i9-mutants):
-    "float-tokens": "bug: a float token that underflows (1e-400) is stored "
-                    "as the numeric 1e-400, which float8 cannot read",
 }
 
 # Issue 9 lets these load, or be refused before anything is loaded with a

@@ -5,9 +5,9 @@
  *
  * The value rules (docs/design.md has the full table):
  *	- booleans, integers, strings and lists of them stay plain JSON;
- *	- a finite float whose Python repr has no positive exponent stays a JSON
- *	  number: jsonb keeps it as a decimal with a '.', which reads back as
- *	  the same double and as a float;
+ *	- a finite float whose Python repr has no positive exponent (below
+ *	  1e16, not -0.0) stays a JSON number: jsonb keeps it as a decimal
+ *	  with a '.', which reads back as the same double and as a float;
  *	- every other float (-0.0, NaN, +-Infinity, 1e+20, ...) becomes a JSON
  *	  string PostgreSQL's float8 input accepts, marked "float" in
  *	  prop_types, because jsonb would drop the sign of -0.0 and print 1e+20
@@ -28,6 +28,9 @@
 
 #include <math.h>
 #include <string.h>
+
+/* Python's longest float repr: -2.2250738585072014e-308 */
+#define N2P_FLOAT_TOKEN_MAX 24
 
 #define TEXTOID 25
 
@@ -123,17 +126,26 @@ n2p_json_append_string(N2pBuf *out, const char *s, size_t len,
 }
 
 /*
- * Can the float's source token go into jsonb as it is?  Only a finite,
- * non-negative-zero float whose token has a '.' and no positive exponent:
- * jsonb then keeps a '.' and the digits, which read back as the same
- * double and as a float.
+ * Can the float's source token go into jsonb as it is?  Only when jsonb
+ * keeps a '.' (the token has one, or a negative exponent) and the token
+ * provably reads back through float8 as this double, unmarked:
+ *	- 0 < |d| < 1e16: a nonzero token whose double is 0 underflowed
+ *	  (1e-400), which float8 refuses; zero, -0.0, NaN and infinities take
+ *	  append_float; from 1e16 on the double is a marked string whatever
+ *	  the token (9223372036854775808.0 too), as design.md says;
+ *	- no longer than Python's longest repr: a longer token has digits the
+ *	  double does not, and numeric refuses more than 16383 after the '.'.
+ * Within these bounds both readers round correctly, so the double needs
+ * no second strtod here (it would cost more than all of this path).
  */
 static bool
 token_is_plain(const N2pValue *v)
 {
 	const char *e;
+	double		a = fabs(v->u.fnum.f);
 
-	if (v->u.fnum.text == NULL || (v->u.fnum.f == 0 && signbit(v->u.fnum.f)))
+	if (v->u.fnum.text == NULL || v->u.fnum.len > N2P_FLOAT_TOKEN_MAX ||
+		!(a > 0 && a < 1e16))
 		return false;
 	e = memchr(v->u.fnum.text, 'e', v->u.fnum.len);
 	if (e == NULL)
@@ -159,6 +171,12 @@ append_float(N2pBuf *out, double d, bool *marked)
 	if (isinf(d))
 		return d > 0 ? n2p_buf_append(out, "\"Infinity\"", 10)
 			: n2p_buf_append(out, "\"-Infinity\"", 11);
+	/* a frequent value, and what Python writes for it */
+	if (d == 0 && !signbit(d))
+	{
+		*marked = false;
+		return n2p_buf_append(out, "0.0", 3);
+	}
 	n = n2p_format_double(d, tmp);
 	if ((d == 0 && signbit(d)) || memchr(tmp, '+', n))
 		return n2p_buf_putc(out, '"') && n2p_buf_append(out, tmp, n) &&

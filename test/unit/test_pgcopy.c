@@ -127,6 +127,47 @@ test_floats(void **state)
 			  "{\"f\": \"-1.7976931348623157e+308\"}", "{\"f\": \"float\"}");
 }
 
+/*
+ * A token is copied only when float8 reads it back as its double,
+ * unmarked; otherwise the double is written as for any float.
+ */
+static void
+test_float_tokens(void **state)
+{
+	char		zeros[420],
+				tail[20100];
+
+	(void) state;
+	/* Python's reprs and other short tokens with a '.' or e-: as they are */
+	check_one("f", v_float_text(0.334, "0.334"), "{\"f\": 0.334}", "");
+	check_one("f", v_float_text(0.5, "0.50"), "{\"f\": 0.50}", "");
+	check_one("f", v_float_text(1e-05, "1e-05"), "{\"f\": 1e-05}", "");
+	check_one("f", v_float_text(4.9e-324, "4.9e-324"), "{\"f\": 4.9e-324}", "");
+	check_one("f", v_float_text(-2.2250738585072014e-308, "-2.2250738585072014e-308"),
+			  "{\"f\": -2.2250738585072014e-308}", "");
+	/* underflow to 0: numeric would keep 1e-400, which float8 refuses */
+	check_one("f", v_float_text(0.0, "1e-400"), "{\"f\": 0.0}", "");
+	snprintf(zeros, sizeof(zeros), "0.%0400d1", 0);
+	check_one("f", v_float_text(0.0, zeros), "{\"f\": 0.0}", "");
+	check_one("f", v_float_text(-0.0, "-2.5e-330"), "{\"f\": \"-0.0\"}", "{\"f\": \"float\"}");
+	check_one("f", v_float_text(0.0, "0.000"), "{\"f\": 0.0}", "");
+	/* 1e16 and above are marked strings whatever the token says */
+	check_one("f", v_float_text(9223372036854775808.0, "9223372036854775808.0"),
+			  "{\"f\": \"9.223372036854776e+18\"}", "{\"f\": \"float\"}");
+	check_one("f", v_float_text(1.2345678901234567e+19, "123456789012345678901234567890e-10"),
+			  "{\"f\": \"1.2345678901234567e+19\"}", "{\"f\": \"float\"}");
+	check_one("f", v_float_text(1e16, "10000000000000000.0"),
+			  "{\"f\": \"1e+16\"}", "{\"f\": \"float\"}");
+	check_one("f", v_float_text(9999999999999998.0, "9999999999999998.0"),
+			  "{\"f\": 9999999999999998.0}", "");
+	/* longer than any repr: digits the double lacks, or too many for numeric */
+	check_one("f", v_float_text(1e-05, "0.0000100000000000000000000001"), "{\"f\": 1e-05}", "");
+	snprintf(tail, sizeof(tail), "0.1%020000d", 0);
+	check_one("f", v_float_text(0.1, tail), "{\"f\": 0.1}", "");
+	/* no '.' after jsonb: formatted */
+	check_one("f", v_float_text(100000.0, "1E5"), "{\"f\": 100000.0}", "");
+}
+
 static void
 test_strings(void **state)
 {
@@ -812,6 +853,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bool_int),
 		cmocka_unit_test(test_floats),
+		cmocka_unit_test(test_float_tokens),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_append_string_appends),
 		cmocka_unit_test(test_nul),
