@@ -545,6 +545,42 @@ add_primary_key(PgSink *s, const char *table, const char *what, N2pError *err)
 	"OR NOT EXISTS (SELECT 1 FROM %s.nodes n WHERE n.id = r.end_id)"
 
 /*
+ * Name the missing end of each of the first dangling relationships, one
+ * line each (an error's message could not hold ten), before the summary:
+ * errors when the load fails, information with --skip-dangling.
+ */
+static bool
+report_dangling_ends(PgSink *s, N2pError *err)
+{
+	PGresult   *res = run(s, "SELECT r.id, CASE WHEN a.id IS NULL THEN r.start_id END, "
+						   "CASE WHEN b.id IS NULL THEN r.end_id END FROM %s.relationships r "
+						   "LEFT JOIN %s.nodes a ON a.id = r.start_id "
+						   "LEFT JOIN %s.nodes b ON b.id = r.end_id "
+						   "WHERE a.id IS NULL OR b.id IS NULL ORDER BY r.id LIMIT 10", 0, NULL);
+	int			i;
+
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+		return (pg_fail(s, err, "PostgreSQL", res), PQclear(res), false);
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		char		line[160];
+		bool		start = !PQgetisnull(res, i, 1),
+					end = !PQgetisnull(res, i, 2);
+
+		snprintf(line, sizeof(line), "relationship %s: %s%s%s%s%s %s not in the source",
+				 PQgetvalue(res, i, 0), start ? "start node " : "", PQgetvalue(res, i, 1),
+				 start && end ? " and " : "", end ? "end node " : "", PQgetvalue(res, i, 2),
+				 start && end ? "are" : "is");
+		if (s->opts.skip_dangling)
+			log_info("%s", line);
+		else
+			log_error("%s", line);
+	}
+	PQclear(res);
+	return true;
+}
+
+/*
  * The foreign keys are tried first: with clean data that is the only
  * scan.  Only when they fail do we look for the dangling relationships.
  */
@@ -565,7 +601,7 @@ add_foreign_keys(PgSink *s, N2pError *err)
 		return rc > 0;
 	n = diagnose(s, "SELECT count(*), coalesce(array_to_string((array_agg(r.id ORDER BY r.id))[1:10], ', '), '') "
 				 "FROM %s.relationships r " DANGLING_WHERE, 0, NULL, sample, sizeof(sample), err);
-	if (n < 0)
+	if (n < 0 || !report_dangling_ends(s, err))
 		return false;
 	if (!s->opts.skip_dangling)
 		return n2p_error_set(err, N2P_ERR_DATA,

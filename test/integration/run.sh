@@ -922,6 +922,31 @@ t_inspect_goes_on() {
 	ok "inspect lists a bad literal and reads on"
 }
 
+# ------------------------------------------ limits and messages (issue 9)
+
+# Each listed dangling relationship names its missing start or end node.
+t_dangling_ends() {
+	local name="dangling relationships name their missing nodes"
+	make_tiny "$WORK/dangle" '[{"node_id": 1, "node_labels": "A", "node_props": {}, "hash_props": {}}]' \
+		'[{"rel_id": 2, "start_node_id": 1, "end_node_id": 1, "rel_type": "R", "rel_props": {}, "hash_props": {}},
+		{"rel_id": 3, "start_node_id": 1, "end_node_id": 987654321, "rel_type": "R", "rel_props": {}, "hash_props": {}},
+		{"rel_id": 4, "start_node_id": 5, "end_node_id": 1, "rel_type": "R", "rel_props": {}, "hash_props": {}},
+		{"rel_id": 5, "start_node_id": 6, "end_node_id": 7, "rel_type": "R", "rel_props": {}, "hash_props": {}}]' '[]'
+	fresh_db it_dangle
+	run copy "$WORK/dangle" "$(conninfo it_dangle)"
+	expect_fail "$name" "relationship 3: end node 987654321 is not in the source" \
+		"relationship 4: start node 5 is not in the source" \
+		"relationship 5: start node 6 and end node 7 are not in the source" \
+		"3 relationships point to nodes that are not in the source (relationship ids 3, 4, 5)" || return
+	schema_absent it_dangle || { not_ok "$name: target unchanged"; return; }
+	run copy --skip-dangling "$WORK/dangle" "$(conninfo it_dangle)"
+	[ "$rc" -eq 0 ] && grep -qF "relationship 3: end node 987654321 is not in the source" "$WORK/out" ||
+		{ not_ok "$name (--skip-dangling)" "$(cat "$WORK/out")"; return; }
+	[ "$(sql it_dangle "SELECT string_agg(id::text, ',') FROM neo4j.relationships")" = 2 ] ||
+		{ not_ok "$name: --skip-dangling loads the rest"; return; }
+	ok "$name: start, end or both, failing and with --skip-dangling"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
@@ -931,7 +956,7 @@ tests=("$@")
 	typed_values typed_values_postgis typed_edges typed_names typed_none
 	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many
 	hostile_names dangling_typed_tables typed_tables_staging typed_tables_failure
-	typed_tables_no_staging secret_target inspect_goes_on)
+	typed_tables_no_staging secret_target inspect_goes_on dangling_ends)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
