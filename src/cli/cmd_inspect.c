@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "neo2pg/backup.h"
 #include "neo2pg/catalog.h"
+#include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
 
 #include <getopt.h>
@@ -103,11 +104,32 @@ id_test(Inspect *in, int64_t id, bool set)
 	return 0;
 }
 
+/* Labels and types longer than the layout's indexes hold. */
+static void
+check_names(Inspect *in, const N2pRecord *rec)
+{
+	bool		node = rec->kind == N2P_REC_NODE;
+	size_t		i,
+				n = node ? rec->nlabels : 1;
+
+	for (i = 0; i < n; i++)
+	{
+		N2pStr		name = node ? rec->labels[i] : rec->type;
+		N2pError	err;
+
+		n2p_error_init(&err);
+		if (!n2p_pg_check_name(node, name.ptr, name.len, &err))
+			row_problem(in, rec, NULL, err.msg);
+	}
+}
+
 static void
 check_record(Inspect *in, const N2pRecord *rec)
 {
 	char		msg[128];
 	size_t		i;
+
+	check_names(in, rec);
 
 	for (i = 0; i < rec->props.u.map.n; i++)
 		if (strings_have_nul(&rec->props.u.map.vals[i]))

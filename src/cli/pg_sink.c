@@ -423,13 +423,46 @@ tune_transaction(PgSink *s, N2pError *err)
 		run_ok(s, "SET LOCAL enable_hashjoin = off", err);
 }
 
+/*
+ * Labels and types longer than their indexes hold fail the load: say so
+ * before anything starts when the backup's lists name them (the rows are
+ * checked as they are encoded, for backups whose lists are incomplete).
+ */
+static bool
+check_meta_names(const N2pGraphMeta *m, N2pError *err)
+{
+	size_t		i;
+
+	for (i = 0; i < m->nlabel_sets; i++)
+	{
+		const char *p = m->label_sets[i];
+
+		/* a set "A:B" lists its labels joined */
+		while (true)
+		{
+			size_t		len = strcspn(p, ":");
+
+			if (!n2p_pg_check_name(true, p, len, err))
+				return (snprintf(err->file, sizeof(err->file), "node_labels.json"), false);
+			if (p[len] == '\0')
+				break;
+			p += len + 1;
+		}
+	}
+	for (i = 0; i < m->nrel_types; i++)
+		if (!n2p_pg_check_name(false, m->rel_types[i], strlen(m->rel_types[i]), err))
+			return (snprintf(err->file, sizeof(err->file), "rel_types.json"), false);
+	return true;
+}
+
 static bool
 pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 {
 	PgSink	   *s = (PgSink *) sink;
 
 	s->meta = meta;
-	return connect_target(s, err) &&
+	return check_meta_names(meta, err) &&
+		connect_target(s, err) &&
 		run_ok(s, "BEGIN", err) &&
 		tune_transaction(s, err) &&
 		prepare_schema(s, err) &&

@@ -427,19 +427,48 @@ n2p_copy_int8(N2pBuf *out, int64_t v)
 		put_be32(out, (uint32_t) u);
 }
 
+/* The start of a long name, printable and cut on a character boundary. */
+static void
+name_prefix(const char *s, size_t len, char *out, size_t max)
+{
+	size_t		n = len > max ? max : len,
+				i;
+
+	while (n < len && n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+		n--;
+	for (i = 0; i < n; i++)
+		out[i] = ((unsigned char) s[i] < 0x20 || s[i] == 0x7F) ? '?' : s[i];
+	strcpy(out + n, n < len ? "..." : "");
+}
+
+bool
+n2p_pg_check_name(bool label, const char *s, size_t len, N2pError *err)
+{
+	size_t		max = label ? N2P_PG_MAX_GIN_BYTES : N2P_PG_MAX_BTREE_BYTES;
+	char		shown[48];
+
+	if (len <= max)
+		return true;
+	name_prefix(s, len, shown, 40);
+	return n2p_error_set(err, N2P_ERR_DATA,
+						 "%s \"%s\" has %zu bytes: PostgreSQL's index on %s holds at most %zu",
+						 label ? "label" : "relationship type", shown, len,
+						 label ? "nodes.labels" : "relationships.type", max);
+}
+
 static bool
-check_text(const char *s, size_t len, N2pError *err)
+check_text(bool label, const char *s, size_t len, N2pError *err)
 {
 	if (memchr(s, '\0', len))
 		return n2p_error_set(err, N2P_ERR_DATA,
 							 "a label or type contains U+0000, which PostgreSQL cannot store");
-	return true;
+	return n2p_pg_check_name(label, s, len, err);
 }
 
 bool
 n2p_copy_text(N2pBuf *out, const char *s, size_t len, N2pError *err)
 {
-	if (!check_text(s, len, err))
+	if (!check_text(false, s, len, err))
 		return false;
 	return (put_be32(out, (uint32_t) len) && n2p_buf_append(out, s, len)) ||
 		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
@@ -459,7 +488,7 @@ n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *err)
 		ok = ok && put_be32(out, (uint32_t) n) && put_be32(out, 1);
 	for (i = 0; ok && i < n; i++)
 	{
-		if (!check_text(items[i].ptr, items[i].len, err))
+		if (!check_text(true, items[i].ptr, items[i].len, err))
 			return false;
 		ok = put_be32(out, (uint32_t) items[i].len) &&
 			n2p_buf_append(out, items[i].ptr, items[i].len);
@@ -513,4 +542,42 @@ n2p_copy_record(N2pBuf *out, const N2pRecord *rec, N2pBuf *types,
 	if (!ok)
 		return err->code ? false : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	return copy_props(out, &rec->props, types, opts, err);
+}
+
+/*
+ * RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past
+ * U+10FFFF; and no NUL, which text and jsonb cannot hold.
+ */
+bool
+n2p_pg_text_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *) s,
+			   *end = p + len;
+
+	while (p < end)
+	{
+		unsigned char c = *p,
+					lo = 0x80,
+					hi = 0xBF;
+		size_t		n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 :
+			c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 4,
+					i;
+
+		if (c == 0 || n == 4 || (size_t) (end - p) <= n)
+			return false;
+		/* the second byte's range rules out overlongs, surrogates, > U+10FFFF */
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+		else if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+		for (i = 1; i <= n; i++)
+			if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xBF))
+				return false;
+		p += n + 1;
+	}
+	return true;
 }

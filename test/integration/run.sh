@@ -947,6 +947,82 @@ t_dangling_ends() {
 	ok "$name: start, end or both, failing and with --skip-dangling"
 }
 
+# make_long_names DIR LABEL_BYTES TYPE_BYTES [LIST]: a node and a relationship
+# whose label and type are random (incompressible) text of those lengths;
+# with LIST the metadata lists them too
+make_long_names() {
+	python3 - "$@" <<'PY'
+import json, os, random, sys
+d, nl, nt = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+random.seed(nl * 7 + nt)
+rnd = lambda n: "".join(random.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(n))
+label, rtype = rnd(nl), rnd(nt)
+os.makedirs(os.path.join(d, "data"), exist_ok=True)
+json.dump([{"node_id": 1, "node_labels": "A:" + label, "node_props": {"k": 1}, "hash_props": {}}],
+          open(os.path.join(d, "data", "nodes_1.json"), "w"))
+json.dump([{"rel_id": 0, "start_node_id": 1, "end_node_id": 1, "rel_type": rtype, "rel_props": {"k": 2},
+            "hash_props": {}}], open(os.path.join(d, "data", "relationships_1.json"), "w"))
+json.dump([], open(os.path.join(d, "uniqueness_constraints.json"), "w"))
+json.dump(False, open(os.path.join(d, "compressed.json"), "w"))
+if len(sys.argv) > 4:
+    json.dump(["A", label, "A:" + label], open(os.path.join(d, "node_labels.json"), "w"))
+    json.dump([rtype], open(os.path.join(d, "rel_types.json"), "w"))
+open(os.path.join(d, "names"), "w").write(label + " " + rtype)
+PY
+}
+
+# Labels and types up to what their indexes hold load; one byte more is an
+# error naming it, before anything starts when the metadata lists it.
+t_long_names() {
+	local name="long labels and types" mode label rtype
+	make_long_names "$WORK/names_max" 2700 2692
+	read -r label rtype <"$WORK/names_max/names"
+	for mode in views tables; do
+		fresh_db it_names
+		run copy --typed=$mode "$WORK/names_max" "$(conninfo it_names)"
+		[ "$rc" -eq 0 ] || { not_ok "$name: at the limit ($mode)" "$(cut -c1-300 "$WORK/out")"; return; }
+		[ "$(sql it_names "SELECT count(*) FROM neo4j.nodes WHERE labels @> ARRAY['$label']")/$(sql it_names "SELECT count(*) FROM neo4j.relationships WHERE type = '$rtype'")" = 1/1 ] ||
+			{ not_ok "$name: at the limit ($mode): rows"; return; }
+		[ "$(sql it_names "SELECT count(*) FROM neo4j.catalog WHERE key = 'k' AND \"column\" = 'k' AND relation IS NOT NULL")" = 3 ] ||
+			{ not_ok "$name: at the limit ($mode): typed relations"; return; }
+	done
+	make_long_names "$WORK/names_label" 2701 10
+	fresh_db it_names
+	run copy "$WORK/names_label" "$(conninfo it_names)"
+	expect_fail "$name: label" "data/nodes_1.json: node 1: label \"" "has 2701 bytes" \
+		"PostgreSQL's index on nodes.labels holds at most 2700" || return
+	schema_absent it_names || { not_ok "$name: label: target unchanged"; return; }
+	make_long_names "$WORK/names_type" 10 2693
+	run copy "$WORK/names_type" "$(conninfo it_names)"
+	expect_fail "$name: type" "data/relationships_1.json: relationship 0: relationship type" "has 2693 bytes" \
+		"relationships.type holds at most 2692" || return
+	# listed in the metadata: refused before connecting (this target is unreachable)
+	make_long_names "$WORK/names_listed" 480000 10 list
+	run copy "$WORK/names_listed" "host=/nonexistent-neo2pg port=1 dbname=none"
+	expect_fail "$name: listed" "node_labels.json: label" "has 480000 bytes" || return
+	grep -q "connect" "$WORK/out" && { not_ok "$name: listed: connected first" "$(cat "$WORK/out")"; return; }
+	run inspect "$WORK/names_type"
+	expect_fail "$name: inspect" "relationship type" "has 2693 bytes" "Problems: 1" || return
+	ok "$name: 2700-byte labels and 2692-byte types load; longer ones are errors naming them, before connecting when listed"
+}
+
+# --replace-nul's text must be storable: checked before anything starts.
+t_replace_nul_text() {
+	local name="--replace-nul checks its text" bad
+	[ -d "$WORK/bad_nul" ] || $GEN "$WORK/bad_nul" --nodes 40 --rels 60 --chunk-rows 15 --bad nul >/dev/null
+	for bad in $'\xff' $'\xc0\x80' $'\xed\xa0\x80' $'\xf4\x90\x80\x80' $'ab\xe2\x82'; do
+		run copy "--replace-nul=$bad" "$WORK/bad_nul" "host=/nonexistent-neo2pg port=1 dbname=none"
+		[ "$rc" -eq 2 ] && grep -q "replace-nul takes text PostgreSQL can store" "$WORK/out" ||
+			{ not_ok "$name: $(printf %q "$bad")" "exit $rc" "$(cat "$WORK/out")"; return; }
+	done
+	fresh_db it_nul_text
+	run copy $'--replace-nul=\xf0\x9f\x98\x80"\\' "$WORK/bad_nul" "$(conninfo it_nul_text)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: a 4-byte character, a quote and a backslash" "$(cat "$WORK/out")"; return; }
+	[ "$(sql it_nul_text "SELECT position('f09f9880225c' IN encode(convert_to(props->>'defect', 'UTF8'), 'hex')) > 0 FROM neo4j.nodes WHERE id = 1")" = t ] ||
+		{ not_ok "$name: value" "$(sql it_nul_text "SELECT props->>'defect' FROM neo4j.nodes WHERE id = 1")"; return; }
+	ok "$name: invalid UTF-8, overlong NUL, surrogates, past U+10FFFF and cut characters exit 2 before connecting; a 4-byte character loads"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
@@ -956,7 +1032,8 @@ tests=("$@")
 	typed_values typed_values_postgis typed_edges typed_names typed_none
 	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many
 	hostile_names dangling_typed_tables typed_tables_staging typed_tables_failure
-	typed_tables_no_staging secret_target inspect_goes_on dangling_ends)
+	typed_tables_no_staging secret_target inspect_goes_on dangling_ends
+	long_names replace_nul_text)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
