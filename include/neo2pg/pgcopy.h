@@ -75,6 +75,14 @@ bool		n2p_copy_jsonb(N2pBuf *out, const char *json, size_t len);
  */
 bool		n2p_pg_check_name(bool label, const char *s, size_t len, N2pError *err);
 
+/*
+ * At least as many bytes as the text of v in props (props->>key), and as
+ * a string's typed text column: what decides whether an index on it fits.
+ * Exact for strings (after U+0000 replacement), a generous bound for the
+ * rest: jsonb prints floats in plain notation, 5e-324 with 324 zeros.
+ */
+size_t		n2p_pg_text_bound(const N2pValue *v, const N2pPgEncodeOpts *opts);
+
 /* Can s go into text and jsonb: valid UTF-8 without U+0000? */
 bool		n2p_pg_text_valid(const char *s, size_t len);
 

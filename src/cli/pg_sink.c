@@ -62,6 +62,8 @@ typedef struct PgSink
 	TypedSpills *spill;			/* --typed=tables: the records, for a second pass */
 	TypedTablesJob *job;		/* --typed=tables, once the base COPY is done */
 	char	   *postgis;		/* quoted schema of PostGIS in the target, or NULL */
+	size_t	   *unique_longest; /* per constraint: bound of its values' text */
+	bool	   *unique_hash;	/* per constraint: too long for a btree */
 } PgSink;
 
 /* ------------------------------------------------------------- helpers */
@@ -461,6 +463,8 @@ pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 	PgSink	   *s = (PgSink *) sink;
 
 	s->meta = meta;
+	s->unique_longest = xcalloc(meta->nconstraints + 1, sizeof(size_t));
+	s->unique_hash = xcalloc(meta->nconstraints + 1, sizeof(bool));
 	return check_meta_names(meta, err) &&
 		connect_target(s, err) &&
 		run_ok(s, "BEGIN", err) &&
@@ -470,6 +474,52 @@ pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 }
 
 /* --------------------------------------------------------------- write */
+
+static const N2pValue *
+find_prop(const N2pRecord *rec, const char *key, size_t len)
+{
+	size_t		i;
+
+	for (i = 0; i < rec->props.u.map.n; i++)
+		if (rec->props.u.map.keys[i].len == len && memcmp(rec->props.u.map.keys[i].ptr, key, len) == 0)
+			return &rec->props.u.map.vals[i];
+	return NULL;
+}
+
+static bool
+has_label(const N2pRecord *rec, const char *label, size_t len)
+{
+	size_t		i;
+
+	for (i = 0; i < rec->nlabels; i++)
+		if (rec->labels[i].len == len && memcmp(rec->labels[i].ptr, label, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The longest value under each uniqueness constraint decides its index: a
+ * btree where every value surely fits, else a hash (see add_unique_index).
+ */
+static void
+track_unique(PgSink *s, const N2pRecord *rec)
+{
+	size_t		i;
+
+	for (i = 0; i < s->meta->nconstraints; i++)
+	{
+		const N2pConstraint *c = &s->meta->constraints[i];
+		const N2pValue *v;
+		size_t		bound;
+
+		if (!has_label(rec, c->label, strlen(c->label)) ||
+			(v = find_prop(rec, c->prop, strlen(c->prop))) == NULL)
+			continue;
+		bound = n2p_pg_text_bound(v, &s->enc);
+		if (bound > s->unique_longest[i])
+			s->unique_longest[i] = bound;
+	}
+}
 
 static bool
 pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
@@ -490,6 +540,8 @@ pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 		return false;
 	}
 	s->rows[rec->kind]++;
+	if (rec->kind == N2P_REC_NODE && rec->nlabels > 0)
+		track_unique(s, rec);
 	if (s->cat && !n2p_catalog_add(s->cat, rec, err))
 		return false;
 	if (s->spill && !typed_spills_write(s->spill, rec, err))
@@ -649,9 +701,28 @@ add_foreign_keys(PgSink *s, N2pError *err)
 		guarded_step(s, ddl, NULL, err) > 0;
 }
 
+/*
+ * A btree entry holds at most N2P_PG_MAX_BTREE_BYTES of text.  Where a
+ * value under the constraint may be longer, an exclusion constraint on a
+ * hash index keeps Neo4j's exact equality with no size limit (it stores
+ * the hash and rechecks the values); it took 4 times as long to build on a
+ * 200,000-node graph, so it is only used where the btree might not fit.
+ */
+static const char *const unique_sql[2] = {
+	"SELECT format('CREATE UNIQUE INDEX %s ON %I.nodes ((props->>%L)) "
+	"WHERE labels @> ARRAY[%L]::text[]', "
+	"CASE WHEN $4::text <> '' AND to_regclass(format('%I.%I', $1::text, $4::text)) IS NULL "
+	"THEN quote_ident($4::text) ELSE '' END, $1::text, $2::text, $3::text)",
+	"SELECT format('ALTER TABLE %I.nodes ADD %s EXCLUDE USING hash ((props->>%L) WITH =) "
+	"WHERE (labels @> ARRAY[%L]::text[])', $1::text, "
+	"CASE WHEN $4::text <> '' AND to_regclass(format('%I.%I', $1::text, $4::text)) IS NULL "
+	"THEN 'CONSTRAINT ' || quote_ident($4::text) ELSE '' END, $2::text, $3::text)"};
+
 static bool
-add_unique_index(PgSink *s, const N2pConstraint *c, N2pError *err)
+add_unique_index(PgSink *s, size_t at, N2pError *err)
 {
+	const N2pConstraint *c = &s->meta->constraints[at];
+	bool		hash = s->unique_hash[at];
 	char		sample[512];
 	const char *params[4];
 	PGresult   *res;
@@ -668,16 +739,15 @@ add_unique_index(PgSink *s, const N2pConstraint *c, N2pError *err)
 	params[1] = c->prop;
 	params[2] = c->label;
 	params[3] = c->name ? c->name : "";
+	if (hash)
+		log_verbose("uniqueness constraint %s (:%s).%s: values of up to %zu bytes, more than a "
+					"btree holds: an exclusion constraint on a hash index instead",
+					c->name ? c->name : "", c->label, c->prop, s->unique_longest[at]);
 	/* the server quotes every part (%I, %L); we only pass parameters */
-	res = PQexecParams(s->conn,
-					   "SELECT format('CREATE UNIQUE INDEX %s ON %I.nodes ((props->>%L)) "
-					   "WHERE labels @> ARRAY[%L]::text[]', "
-					   "CASE WHEN $4::text <> '' AND to_regclass(format('%I.%I', $1::text, $4::text)) IS NULL "
-					   "THEN quote_ident($4::text) ELSE '' END, $1::text, $2::text, $3::text)",
-					   4, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(s->conn, unique_sql[hash], 4, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return (pg_fail(s, err, "PostgreSQL", res), PQclear(res), false);
-	rc = guarded_step(s, PQgetvalue(res, 0, 0), "23505", err);
+	rc = guarded_step(s, PQgetvalue(res, 0, 0), hash ? "23P01" : "23505", err);
 	PQclear(res);
 	if (rc != 0)
 		return rc > 0;
@@ -735,7 +805,7 @@ build_unique_indexes(PgSink *s, N2pError *err)
 	{
 		progress_step(s->opts.progress, s->meta->constraints[i].name ?
 					  s->meta->constraints[i].name : "uniqueness constraint");
-		if (!add_unique_index(s, &s->meta->constraints[i], err))
+		if (!add_unique_index(s, i, err))
 			return false;
 	}
 	return true;
@@ -766,7 +836,7 @@ typed_target(PgSink *s)
 {
 	TypedTarget t = {.qschema = s->qschema, .schema = s->opts.schema, .tables = s->spill != NULL,
 	.meta = s->meta, .enc = &s->enc, .progress = s->opts.progress,
-	.postgis_schema = s->postgis};
+	.postgis_schema = s->postgis, .unique_hash = s->unique_hash};
 
 	snprintf(t.point_type, sizeof(t.point_type), "%s.neo4j_point", s->qschema);
 	return t;
@@ -882,9 +952,12 @@ pg_finish(N2pSink *sink, N2pError *err)
 	PgSink	   *s = (PgSink *) sink;
 	Progress   *p = s->opts.progress;
 	bool		ok;
+	size_t		i;
 
 	if (!end_copy(s, NULL, err))
 		return false;
+	for (i = 0; i < s->meta->nconstraints; i++)
+		s->unique_hash[i] = s->unique_longest[i] > N2P_PG_MAX_BTREE_BYTES;
 	/* the pump reports a phase when it ends only if the next one starts */
 	progress_phase_done(p, (int) p->phase);
 	if (p->phase == N2P_REC_NODE)
@@ -945,6 +1018,8 @@ pg_close(N2pSink *sink)
 		PQfinish(s->conn);
 	pg_typed_tables_end(s->job, false);
 	free(s->postgis);
+	free(s->unique_longest);
+	free(s->unique_hash);
 	json_decref(s->dangling_sample);
 	n2p_catalog_free(s->cat);
 	typed_spills_free(s->spill);

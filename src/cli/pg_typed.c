@@ -275,6 +275,7 @@ name_keys(ScopePlan *sp, NameSet *rels, const TypedTarget *t)
 				continue;
 			snprintf(base, sizeof(base), "%s_%s", sp->relation, kp->column);
 			unique_name(rels, base, "_key", kp->ukey);
+			kp->ukey_hash = t->unique_hash && t->unique_hash[i];
 		}
 	}
 }
@@ -359,7 +360,7 @@ reserve_index_names(NameSet *set, const N2pGraphMeta *meta)
 		name_add(set, fixed[k]);
 	for (i = 0; i < meta->nconstraints; i++)
 	{
-		char		name[32];
+		char		name[48];
 
 		if (meta->constraints[i].name)
 		{
@@ -371,6 +372,9 @@ reserve_index_names(NameSet *set, const N2pGraphMeta *meta)
 			name_add(set, cut);
 		}
 		snprintf(name, sizeof(name), i ? "nodes_expr_idx%zu" : "nodes_expr_idx", i);
+		name_add(set, name);
+		/* a constraint too long for a btree is an exclusion constraint */
+		snprintf(name, sizeof(name), i ? "nodes_expr_excl%zu" : "nodes_expr_excl", i);
 		name_add(set, name);
 	}
 }

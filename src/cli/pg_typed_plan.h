@@ -33,6 +33,7 @@ typedef struct KeyPlan
 	uint64_t	not_castable;
 	char		column[NAMEDATALEN];
 	char		ukey[NAMEDATALEN];	/* typed tables: its UNIQUE constraint, or "" */
+	bool		ukey_hash;		/* as an exclusion constraint on a hash index */
 	char		pg_type[128];	/* as the catalog shows it */
 	char		pg_type_sql[256];	/* for DDL: PostGIS's type qualified */
 } KeyPlan;

@@ -502,7 +502,8 @@ table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *er
 		qcol = PQescapeIdentifier(conn, kp->column, strlen(kp->column));
 		ok = qname && qcol;
 		if (ok)
-			n2p_buf_printf(&b, ", ADD CONSTRAINT %s UNIQUE (%s)", qname, qcol);
+			n2p_buf_printf(&b, kp->ukey_hash ? ", ADD CONSTRAINT %s EXCLUDE USING hash (%s WITH =)" :
+						   ", ADD CONSTRAINT %s UNIQUE (%s)", qname, qcol);
 		PQfreemem(qname);
 		PQfreemem(qcol);
 	}
@@ -1119,11 +1120,18 @@ bool
 pg_typed_tables_adopt_ready(TypedTablesJob *job, PGconn *conn, bool pruned_rels, N2pError *err)
 {
 	size_t		upto;
+	N2pError	later;
 
 	if (job == NULL || !job->running)
 		return true;
-	if (!ready_range(job, &upto, err))
-		return false;
+
+	/*
+	 * A failure of the thread is reported by finish, after the base keys:
+	 * a uniqueness violation in a typed table is one in nodes too, and the
+	 * base step's message names the nodes.
+	 */
+	if (!ready_range(job, &upto, &later))
+		return true;
 	while (job->adopted < upto)
 		if (!adopt_next(job, conn, pruned_rels, err))
 			return false;

@@ -581,3 +581,65 @@ n2p_pg_text_valid(const char *s, size_t len)
 	}
 	return true;
 }
+
+/* A string's bytes in props->>key; in a list, JSON-escaped and quoted. */
+static size_t
+string_bound(const N2pStr *str, const N2pPgEncodeOpts *opts, bool quoted)
+{
+	size_t		extra = 0;
+	const char *p = str->ptr,
+			   *end = str->ptr + str->len;
+
+	if (opts && opts->nul_replacement)
+	{
+		size_t		rlen = strlen(opts->nul_replacement);
+
+		for (; p < end && (p = memchr(p, '\0', (size_t) (end - p))) != NULL; p++)
+			extra += rlen;
+	}
+	/* \u00XX is the longest escape of one byte, and of a replacement's byte */
+	return quoted ? 2 + 6 * (str->len + extra) : str->len + extra;
+}
+
+static size_t
+text_bound(const N2pValue *v, const N2pPgEncodeOpts *opts, bool in_list)
+{
+	size_t		i,
+				n;
+
+	switch (v->type)
+	{
+		case N2P_BOOL:
+		case N2P_INT:
+			return 20;
+		case N2P_FLOAT:
+			/* jsonb prints 5e-324 with all its 324 zeros */
+			return 350;
+		case N2P_STRING:
+			return string_bound(&v->u.str, opts, in_list);
+		case N2P_BYTES:
+			return 4 + 2 * v->u.str.len;
+		case N2P_DATE:
+		case N2P_TIME:
+		case N2P_LOCALTIME:
+		case N2P_LOCALDATETIME:
+		case N2P_DURATION:
+			return 128;
+		case N2P_DATETIME:
+			return 128 + 6 * v->u.dt.zone.len;
+		case N2P_POINT:
+			return 4 * 350 + 64;
+		case N2P_LIST:
+			for (i = 0, n = 2; i < v->u.list.n; i++)
+				n += 2 + text_bound(&v->u.list.items[i], opts, true);
+			return n;
+		default:
+			return SIZE_MAX / 4;
+	}
+}
+
+size_t
+n2p_pg_text_bound(const N2pValue *v, const N2pPgEncodeOpts *opts)
+{
+	return text_bound(v, opts, false);
+}

@@ -1023,6 +1023,83 @@ t_replace_nul_text() {
 	ok "$name: invalid UTF-8, overlong NUL, surrogates, past U+10FFFF and cut characters exit 2 before connecting; a 4-byte character loads"
 }
 
+# make_long_unique DIR LEN [DUP]: Person nodes under a uniqueness constraint
+# on uid, node 1's uid random text of LEN bytes (node 7's too with DUP), and
+# node 8's "x" + U+0000 + "y"
+make_long_unique() {
+	python3 - "$@" <<'PY'
+import json, os, random, sys
+d, n = sys.argv[1], int(sys.argv[2])
+random.seed(n)
+long = "".join(random.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(n))
+nodes = [{"node_id": 1, "node_labels": "Person", "node_props": {"uid": long}, "hash_props": {}},
+         {"node_id": 2, "node_labels": "Person", "node_props": {"uid": "y"}, "hash_props": {}},
+         {"node_id": 3, "node_labels": "Other", "node_props": {"uid": long}, "hash_props": {}},
+         {"node_id": 7, "node_labels": "Person", "node_props": {"uid": long if len(sys.argv) > 3 else "z"},
+          "hash_props": {}},
+         {"node_id": 8, "node_labels": "Person", "node_props": {"uid": "x\u0000y"}, "hash_props": {}}]
+os.makedirs(os.path.join(d, "data"), exist_ok=True)
+json.dump(nodes, open(os.path.join(d, "data", "nodes_8.json"), "w"))
+json.dump([], open(os.path.join(d, "data", "relationships_0.json"), "w"))
+json.dump([{"node_label": "Person", "node_prop": "uid", "constraint_name": "person_uid"}],
+          open(os.path.join(d, "uniqueness_constraints.json"), "w"))
+json.dump(False, open(os.path.join(d, "compressed.json"), "w"))
+open(os.path.join(d, "uid"), "w").write(long)
+PY
+}
+
+# unique_kind DB: the base constraint's index method and the typed table's
+# constraint kind ("-" without one), e.g. "btree u" or "hash x"
+unique_kind() {
+	sql "$1" "SELECT (SELECT a.amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam
+		WHERE c.relname = 'person_uid' AND c.relnamespace = 'neo4j'::regnamespace) || ' ' ||
+		coalesce((SELECT contype::text FROM pg_constraint WHERE conname = 'Person_uid_key'), '-')"
+}
+
+# Values under a uniqueness constraint longer than a btree holds get an
+# exclusion constraint on a hash index: exact, no size limit; shorter ones
+# keep the btree; violations still name the nodes.
+t_unique_long() {
+	local name="long values under a uniqueness constraint" mode want
+	for mode in views tables; do
+		want=btree; [ $mode = tables ] && want="btree u" || want="btree -"
+		make_long_unique "$WORK/uq2692" 2692
+		fresh_db it_uqlong
+		run copy --typed=$mode --replace-nul=_ "$WORK/uq2692" "$(conninfo it_uqlong)"
+		[ "$rc" -eq 0 ] && [ "$(unique_kind it_uqlong)" = "$want" ] ||
+			{ not_ok "$name: 2692 bytes ($mode)" "$(unique_kind it_uqlong)" "$(cut -c1-300 "$WORK/out")"; return; }
+		# one more byte, or U+0000 replaced by longer text, and the btree might not fit
+		want=${want/btree/hash}; want=${want/ u/ x}
+		make_long_unique "$WORK/uq2693" 2693
+		fresh_db it_uqlong
+		run copy --typed=$mode --replace-nul=_ "$WORK/uq2693" "$(conninfo it_uqlong)"
+		[ "$rc" -eq 0 ] && [ "$(unique_kind it_uqlong)" = "$want" ] ||
+			{ not_ok "$name: 2693 bytes ($mode)" "$(unique_kind it_uqlong)" "$(cut -c1-300 "$WORK/out")"; return; }
+		fresh_db it_uqlong
+		run copy --typed=$mode "--replace-nul=$(printf 'N%.0s' $(seq 2700))" "$WORK/uq2692" "$(conninfo it_uqlong)"
+		[ "$rc" -eq 0 ] && [ "$(unique_kind it_uqlong)" = "$want" ] ||
+			{ not_ok "$name: U+0000 replaced ($mode)" "$(unique_kind it_uqlong)" "$(cut -c1-300 "$WORK/out")"; return; }
+		make_long_unique "$WORK/uq4000" 4000
+		fresh_db it_uqlong
+		run copy --typed=$mode --replace-nul "$WORK/uq4000" "$(conninfo it_uqlong)"
+		[ "$rc" -eq 0 ] && [ "$(unique_kind it_uqlong)" = "$want" ] ||
+			{ not_ok "$name: 4000 bytes ($mode)" "$(cut -c1-300 "$WORK/out")"; return; }
+		[ "$(sql it_uqlong "SELECT count(*) FROM neo4j.\"Person\" WHERE uid = '$(cat "$WORK/uq4000/uid")'")/$(sql it_uqlong "SELECT count(*) FROM neo4j.nodes WHERE props->>'uid' = '$(cat "$WORK/uq4000/uid")'")" = 1/2 ] ||
+			{ not_ok "$name: 4000 bytes ($mode): values"; return; }
+		# the constraint holds: a second Person with the same long uid is refused
+		sql it_uqlong "INSERT INTO neo4j.nodes VALUES (99, '{Person}', jsonb_build_object('uid', '$(cat "$WORK/uq4000/uid")'))" |
+			grep -q "conflicting key value violates exclusion constraint \"person_uid\"" ||
+			{ not_ok "$name: 4000 bytes ($mode): the constraint holds"; return; }
+		make_long_unique "$WORK/uq4000dup" 4000 dup
+		fresh_db it_uqlong
+		run copy --typed=$mode --replace-nul "$WORK/uq4000dup" "$(conninfo it_uqlong)"
+		expect_fail "$name: a violation ($mode)" "uniqueness constraint person_uid (:Person).uid does not hold" \
+			"node ids {1,7}" || return
+		schema_absent it_uqlong || { not_ok "$name: a violation ($mode): target unchanged"; return; }
+	done
+	ok "$name: a btree up to 2692 bytes, an exclusion constraint on a hash beyond (U+0000 replacements counted), values kept, violations name the nodes"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
@@ -1033,7 +1110,7 @@ tests=("$@")
 	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many
 	hostile_names dangling_typed_tables typed_tables_staging typed_tables_failure
 	typed_tables_no_staging secret_target inspect_goes_on dangling_ends
-	long_names replace_nul_text)
+	long_names replace_nul_text unique_long)
 for t in "${tests[@]}"; do
 	"t_$t"
 done

@@ -845,6 +845,36 @@ test_name_limits(void **state)
 	free(name);
 }
 
+/*
+ * The bound decides whether a unique btree fits: it must never be below
+ * the text PostgreSQL indexes (props->>key), and is exact for strings.
+ */
+static void
+test_text_bound(void **state)
+{
+	N2pPgEncodeOpts plain = {0},
+				repl = {"XYZ", 0};
+	N2pValue	s = v_str("a\0b\0", 4),
+				ctl = v_cstr("\x01\x01"),
+				tiny = v_float_text(5e-324, "5e-324"),
+				items[3];
+
+	(void) state;
+	assert_int_equal(n2p_pg_text_bound(&s, &plain), 4);
+	/* each U+0000 becomes the 3 bytes of the replacement */
+	assert_true(n2p_pg_text_bound(&s, &repl) >= 2 + 2 * 3);
+	assert_int_equal(n2p_pg_text_bound(&s, &repl), 4 + 2 * 3);
+	/* jsonb prints 5e-324 as 0.000...5: 326 characters */
+	assert_true(n2p_pg_text_bound(&tiny, &plain) >= 326);
+	/* in a list a string is quoted and escaped: ["\u0001\u0001"] */
+	items[0] = ctl;
+	assert_true(n2p_pg_text_bound(&(N2pValue) {.type = N2P_LIST, .u.list = {items, 1}}, &plain) >= 18);
+	items[0] = items[1] = items[2] = tiny;
+	assert_true(n2p_pg_text_bound(&(N2pValue) {.type = N2P_LIST, .u.list = {items, 3}}, &plain) >= 3 * 326 + 6);
+	/* bytes read as \x and two hex digits per byte */
+	assert_true(n2p_pg_text_bound(&(N2pValue) {.type = N2P_BYTES, .u.str = {"0123456789", 10}}, &plain) >= 22);
+}
+
 static void
 test_text_valid(void **state)
 {
@@ -890,6 +920,7 @@ main(void)
 		cmocka_unit_test(test_failing_allocator),
 		cmocka_unit_test(test_name_limits),
 		cmocka_unit_test(test_text_valid),
+		cmocka_unit_test(test_text_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
