@@ -1100,6 +1100,84 @@ t_unique_long() {
 	ok "$name: a btree up to 2692 bytes, an exclusion constraint on a hash beyond (U+0000 replacements counted), values kept, violations name the nodes"
 }
 
+# make_wide DIR: labels and a type with 2,000 keys, every key set in one row
+# with wide types (W: a mix; D: durations; S: 23-byte strings, the longest
+# TOAST leaves in a row; T: times with offsets); k1998 and k1999 of W are
+# also on node 2, so they have the most values
+make_wide() {
+	python3 - "$1" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+kinds = ["$duration('P1Y2M3DT4H5M6.123456789S')", "$time('12:00:00.000000000+01:00')", "s" * 23,
+         "$point({x: 1.5, y: 2.5, z: 3.5, crs: 'cartesian-3d'})", "$datetime('2020-01-01T00:00:00.000000000+02:00')",
+         [1.5, 2.5, 3.5], "$date('2020-02-29')", True, 12345678901234]
+keys = ["k%04d" % i for i in range(2000)]
+mixed = {k: kinds[i % len(kinds)] for i, k in enumerate(keys)}
+nodes = [{"node_id": 1, "node_labels": "W", "node_props": mixed, "hash_props": {}},
+         {"node_id": 2, "node_labels": "W", "node_props": {"k1999": mixed["k1999"], "k1998": mixed["k1998"]},
+          "hash_props": {}},
+         {"node_id": 3, "node_labels": "D", "node_props": {k: kinds[0] for k in keys}, "hash_props": {}},
+         {"node_id": 4, "node_labels": "S", "node_props": {k: "%-23s" % k for k in keys}, "hash_props": {}},
+         {"node_id": 5, "node_labels": "T", "node_props": {k: kinds[1] for k in keys}, "hash_props": {}}]
+rels = [{"rel_id": 0, "start_node_id": 1, "end_node_id": 3, "rel_type": "R", "rel_props": mixed, "hash_props": {}}]
+os.makedirs(os.path.join(d, "data"), exist_ok=True)
+json.dump(nodes, open(os.path.join(d, "data", "nodes_5.json"), "w"))
+json.dump(rels, open(os.path.join(d, "data", "relationships_1.json"), "w"))
+json.dump([], open(os.path.join(d, "uniqueness_constraints.json"), "w"))
+json.dump(False, open(os.path.join(d, "compressed.json"), "w"))
+PY
+}
+
+# wide_check DB SCOPE RELATION: every key of SCOPE is a column or, in typed
+# tables, in the row's props; values equal the base table's
+wide_props_check() {
+	sql "$1" "SELECT count(*) FROM neo4j.catalog c JOIN neo4j.nodes n ON n.labels @> ARRAY[c.scope]
+		JOIN neo4j.\"$2\" t ON t.id = n.id WHERE c.scope = '$2' AND c.key IS NOT NULL AND c.\"column\" IS NULL
+		AND (c.note IS NULL OR t.props->c.key IS DISTINCT FROM n.props->c.key)"
+}
+
+# 2,000 keys on one label or type: the keys with the most values (then by
+# name) get columns, as many as PostgreSQL allows in a view, and in a table
+# as many as can never make a row too big; the rest stay in props.
+t_wide_labels() {
+	local name="2,000 keys on one label" mode want got
+	make_wide "$WORK/wide"
+	for mode in views tables; do
+		fresh_db it_wide
+		run copy --typed=$mode "$WORK/wide" "$(conninfo it_wide)"
+		[ "$rc" -eq 0 ] || { not_ok "$name ($mode)" "$(cut -c1-300 "$WORK/out")"; return; }
+		grep -q "typed ${mode%s} \"W\": .* of its 2000 keys have a column" "$WORK/out" ||
+			{ not_ok "$name ($mode): said so" "$(cat "$WORK/out")"; return; }
+		got=$(sql it_wide "SELECT string_agg(scope || '=' || n, ' ' ORDER BY scope) FROM (SELECT scope,
+			count(DISTINCT key) FILTER (WHERE \"column\" IS NOT NULL) n FROM neo4j.catalog WHERE key IS NOT NULL GROUP BY scope) c")
+		[ $mode = views ] && want="D=1598 R=1597 S=1598 T=1598 W=1598" || want="D=341 R=424 S=291 T=413 W=423"
+		[ "$got" = "$want" ] || { not_ok "$name ($mode): columns" "want $want" "got  $got"; return; }
+		[ "$(sql it_wide "SELECT string_agg(key, ' ' ORDER BY key) FROM neo4j.catalog WHERE scope = 'W'
+			AND \"column\" IS NOT NULL AND key > 'k1990'")" = "k1998 k1999" ] ||
+			{ not_ok "$name ($mode): the keys with the most values first"; return; }
+		[ "$(sql it_wide "SELECT count(*) FROM neo4j.catalog WHERE key IS NOT NULL AND (\"column\" IS NULL) <> (note IS NOT NULL)")" = 0 ] ||
+			{ not_ok "$name ($mode): a note for each key without a column"; return; }
+		# every row reads back whole, typed values equal the base table's
+		for got in W D S T R; do
+			sql it_wide "SELECT * FROM neo4j.\"$got\"" >/dev/null || { not_ok "$name ($mode): read $got"; return; }
+		done
+		[ "$(sql it_wide "SELECT k1999 = '12:00:00+01'::timetz AND k0000 = 'P1Y2M3DT4H5M6.123457S'::interval
+			AND k0005 = '{1.5,2.5,3.5}' FROM neo4j.\"W\" WHERE id = 1")" = t ] ||
+			{ not_ok "$name ($mode): typed values"; return; }
+		if [ $mode = tables ]; then
+			for s in W D S T; do
+				[ "$(wide_props_check it_wide $s)" = 0 ] || { not_ok "$name (tables): $s's props"; return; }
+			done
+			[ "$(sql it_wide "SELECT (SELECT count(*) FROM jsonb_object_keys(props)) FROM neo4j.\"W\" WHERE id = 1")" = 1577 ] ||
+				{ not_ok "$name (tables): W's props hold the keys without a column"; return; }
+		fi
+	done
+	run inspect "$WORK/wide"
+	[ "$rc" -eq 0 ] && grep -q "2000 keys: columns for 1598 in a typed view, 423 in a typed table" "$WORK/out" ||
+		{ not_ok "$name: inspect" "$(grep -v '^ ' "$WORK/out" | head -20)"; return; }
+	ok "$name: views keep 1598 of them, tables 291 to 424 (what a full row allows), by number of values then name; the rest in props, the catalog notes which"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
@@ -1110,7 +1188,7 @@ tests=("$@")
 	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many
 	hostile_names dangling_typed_tables typed_tables_staging typed_tables_failure
 	typed_tables_no_staging secret_target inspect_goes_on dangling_ends
-	long_names replace_nul_text unique_long)
+	long_names replace_nul_text unique_long wide_labels)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
