@@ -246,22 +246,12 @@ open_second_connection(PgSink *s)
 static bool
 connect_target(PgSink *s, N2pError *err)
 {
-	PQconninfoOption *parsed = NULL;
-	char	   *perr = NULL;
+	const char *keys[] = {"dbname", NULL};
+	const char *vals[] = {s->opts.conninfo, NULL};
 
-	/*
-	 * libpq's parse errors quote pieces of the string, which may be a
-	 * password: check the syntax first and say only that it is wrong.
-	 */
-	if (s->opts.conninfo && (parsed = PQconninfoParse(s->opts.conninfo, &perr)) == NULL)
-	{
-		PQfreemem(perr);
-		return n2p_error_set(err, N2P_ERR_USAGE,
-							 "the target is not a valid PostgreSQL URI or conninfo string "
-							 "(details withheld: they could show a password)");
-	}
-	if (s->opts.conninfo)
-		PQconninfoFree(parsed);
+	/* nothing libpq would quote from a malformed target reaches a message */
+	if (!pg_check_target(keys, vals, true, err))
+		return false;
 	s->conn = open_connection(s);
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
 		return pg_fail(s, err, "could not connect to PostgreSQL", NULL);

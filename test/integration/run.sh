@@ -1178,6 +1178,55 @@ t_wide_labels() {
 	ok "$name: views keep 1598 of them, tables 291 to 424 (what a full row allows), by number of values then name; the rest in props, the catalog notes which"
 }
 
+# stop_local_cluster HOME: stop the cluster neo2pg started under HOME
+stop_local_cluster() {
+	[ -f "$1/pg15/postmaster.pid" ] || return 0
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$(pg_config --bindir)/pg_ctl" -D "$1/pg15" -m fast -w stop >/dev/null
+	else
+		"$(pg_config --bindir)/pg_ctl" -D "$1/pg15" -m fast -w stop >/dev/null
+	fi
+}
+
+# libpq quotes the values of the options it finds invalid; a malformed
+# target can put a password there.  Those errors name the option only.
+t_secret_options() {
+	local name="invalid option values are not echoed" t opt
+	while IFS='|' read -r opt t; do
+		run copy examples/backup "$t"
+		[ "$rc" -ne 0 ] && ! grep -q "SECRET" "$WORK/out" && grep -qF "the target's $opt is not valid" "$WORK/out" ||
+			{ not_ok "$name: $t" "$(cat "$WORK/out")"; return; }
+	done <<EOF
+port|postgresql://u@localhost:SECRET/db
+port|host=$PGHOST port=SECRET dbname=x
+port|host=$PGHOST,$PGHOST port=$PGPORT,SECRET dbname=x
+sslmode|postgresql://u@localhost/db?sslmode=SECRET
+sslmode|host=$PGHOST sslmode=SECRET
+connect_timeout|postgresql://u@localhost/db?connect_timeout=SECRET
+connect_timeout|host=$PGHOST port=$PGPORT connect_timeout=SECRET
+target_session_attrs|host=$PGHOST port=$PGPORT target_session_attrs=SECRET
+target_session_attrs|postgresql://u@localhost/db?target_session_attrs=SECRET
+keepalives_idle|host=$PGHOST keepalives_idle=SECRET
+host|postgresql://u:pa@SECRET@localhost/db
+hostaddr|hostaddr=SECRET dbname=x
+EOF
+	PGSSLMODE=SECRET run copy examples/backup "$(conninfo x)"
+	[ "$rc" -ne 0 ] && ! grep -q "SECRET" "$WORK/out" && grep -qF "sslmode (from PGSSLMODE) is not valid" "$WORK/out" ||
+		{ not_ok "$name: PGSSLMODE" "$(cat "$WORK/out")"; return; }
+	# valid values libpq accepts still connect
+	fresh_db it_opts
+	run copy examples/backup "host=$PGHOST port=' $PGPORT ' user=$PGUSER dbname=it_opts connect_timeout=' 10' target_session_attrs=read-write sslmode=prefer ssl_min_protocol_version=tlsv1.2"
+	[ "$rc" -eq 0 ] && [ "$(sql it_opts "SELECT count(*) FROM neo4j.nodes")" = 60 ] ||
+		{ not_ok "$name: valid values" "$(cat "$WORK/out")"; return; }
+	# the local cluster: its connection takes the environment's PG* variables too
+	NEO2PG_HOME="$WORK/home" PGTARGETSESSIONATTRS=SECRET run copy examples/backup
+	stop_local_cluster "$WORK/home"
+	[ "$rc" -ne 0 ] && ! grep -q "SECRET" "$WORK/out" &&
+		grep -qF "target_session_attrs (from PGTARGETSESSIONATTRS) is not valid" "$WORK/out" ||
+		{ not_ok "$name: local cluster" "$(cat "$WORK/out")"; return; }
+	ok "$name: port, sslmode, connect_timeout, target_session_attrs, keepalives, hosts, in URIs, conninfo strings, PG* variables and the local cluster's connection"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
@@ -1188,7 +1237,7 @@ tests=("$@")
 	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many
 	hostile_names dangling_typed_tables typed_tables_staging typed_tables_failure
 	typed_tables_no_staging secret_target inspect_goes_on dangling_ends
-	long_names replace_nul_text unique_long wide_labels)
+	long_names replace_nul_text unique_long wide_labels secret_options)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
