@@ -203,22 +203,28 @@ scope_fit(const N2pCatalogEntry *e, size_t n, size_t at, bool **view, bool **tab
 		  size_t *nview, size_t *ntable)
 {
 	size_t		i,
-				k = 0;
-	N2pKeyFit  *keys = calloc(n + 1, sizeof(N2pKeyFit));
-	const N2pKeyFit **order = calloc(n + 1, sizeof(N2pKeyFit *));
+				k = 0,
+				end = at + 1;
+	N2pKeyFit  *keys;
+	const N2pKeyFit **order;
 
-	*view = calloc(n + 1, sizeof(bool));
-	*table = calloc(n + 1, sizeof(bool));
+	/* sized by the scope's rows, not all of them: a graph may have many scopes */
+	while (end < n && e[end].key)
+		end++;
+	keys = calloc(end - at, sizeof(N2pKeyFit));
+	order = calloc(end - at, sizeof(N2pKeyFit *));
+	*view = calloc(end - at, sizeof(bool));
+	*table = calloc(end - at, sizeof(bool));
 	if (!keys || !order || !*view || !*table)
 		exit_out_of_memory();
-	for (i = at + 1; i < n && e[i].key; i++)
+	for (i = at + 1; i < end; i++)
 	{
 		const char *types[64];
 		size_t		j,
 					nt = 0;
 
 		keys[k] = (N2pKeyFit) {{e[i].key, strlen(e[i].key)}, 0, {0}};
-		for (j = i; j < n && e[j].key && strcmp(e[j].key, e[i].key) == 0; j++)
+		for (j = i; j < end && strcmp(e[j].key, e[i].key) == 0; j++)
 		{
 			keys[k].values += e[j].count;
 			if (nt < sizeof(types) / sizeof(types[0]))
