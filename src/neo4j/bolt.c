@@ -482,7 +482,7 @@ put_proposals(N2pBolt *b)
 	if (hi >= N2P_BOLT_VERSION(5, 0))
 		put_range(&b->out, hi, lo >= N2P_BOLT_VERSION(5, 0) ? lo % 256 : 0), slots++;
 	if (lo <= N2P_BOLT_VERSION(4, 4))
-		put_range(&b->out, N2P_BOLT_VERSION(4, 4), 0), slots++;
+		put_range(&b->out, N2P_BOLT_VERSION(4, 4), 4), slots++;
 	for (; slots < 4; slots++)
 		n2p_put_be32(&b->out, 0);
 }
