@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "neo2pg/catalog.h"
 #include "neo2pg/pgcopy.h"
+#include "pg_owned.h"
 #include "pg_typed.h"
 #include "pg_util.h"
 
@@ -263,74 +264,6 @@ connect_target(PgSink *s, N2pError *err)
 	return true;
 }
 
-/* Does table exist in the schema, and does it hold rows? */
-static int
-table_state(PgSink *s, const char *table, N2pError *err)
-{
-	const char *params[2] = {s->opts.schema, table};
-	PGresult   *res;
-	int			state = 0;
-
-	res = PQexecParams(s->conn,
-					   "SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n "
-					   "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
-					   2, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		state = (pg_fail(s, err, "PostgreSQL", res), -1);
-	else if (PQntuples(res) == 1)
-	{
-		char		sql[600];
-		PGresult   *r2;
-
-		/* regclass output is already a safely quoted name */
-		snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s)", PQgetvalue(res, 0, 0));
-		r2 = PQexecParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
-		if (PQresultStatus(r2) != PGRES_TUPLES_OK)
-			state = (pg_fail(s, err, "PostgreSQL", r2), -1);
-		else
-			state = strcmp(PQgetvalue(r2, 0, 0), "t") == 0 ? 2 : 1;
-		PQclear(r2);
-	}
-	PQclear(res);
-	return state;
-}
-
-/*
- * The typed views and tables of an earlier load are listed in its catalog
- * table: drop exactly those (a view goes with CASCADE on nodes, a typed
- * table would not).  The server builds each DROP from parameters.
- */
-static bool
-drop_typed_relations(PgSink *s, N2pError *err)
-{
-	const char *params[1] = {s->opts.schema};
-	PGresult   *res;
-	char		sql[600];
-	bool		ok;
-	int			i;
-
-	snprintf(sql, sizeof(sql),
-			 "SELECT format('DROP %%s IF EXISTS %%I.%%I CASCADE', "
-			 "CASE c.relkind WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END, n.nspname, c.relname) "
-			 "FROM (SELECT DISTINCT relation FROM %s.catalog) k "
-			 "JOIN pg_namespace n ON n.nspname = $1 "
-			 "JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = k.relation "
-			 "WHERE c.relkind IN ('r', 'v')", s->qschema);
-	res = run_sql(s, sql, 1, params);
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-	if (!ok)
-		pg_fail(s, err, "PostgreSQL", res);
-	for (i = 0; ok && i < PQntuples(res); i++)
-	{
-		PGresult   *r2 = run_sql(s, PQgetvalue(res, i, 0), 0, NULL);
-
-		ok = PQresultStatus(r2) == PGRES_COMMAND_OK || pg_fail(s, err, "PostgreSQL", r2);
-		PQclear(r2);
-	}
-	PQclear(res);
-	return ok;
-}
-
 /*
  * CREATE SCHEMA IF NOT EXISTS needs the right to create schemas even when
  * the schema exists: a user who owns the schema but may not create one
@@ -350,41 +283,16 @@ create_schema(PgSink *s, N2pError *err)
 	return found > 0 || (found == 0 && run_ok(s, "CREATE SCHEMA %s", err));
 }
 
+/*
+ * Only what an earlier load recorded and marked is replaced (pg_owned.c):
+ * a name the load needs that is held by anything else stops the load.
+ */
 static bool
 prepare_schema(PgSink *s, N2pError *err)
 {
-	static const char *const tables[] = {"nodes", "relationships", "load_info", "catalog"};
-	bool		exists = false,
-				has_catalog = false;
-	int			i;
-
-	for (i = 0; i < 4; i++)
-	{
-		int			st = table_state(s, tables[i], err);
-
-		has_catalog |= i == 3 && st > 0;
-
-		if (st < 0)
-			return false;
-		/* even empty: a table of that name may be the user's, not ours */
-		if (st > 0 && !s->opts.replace)
-			return n2p_error_set(err, N2P_ERR_USAGE,
-								 "schema \"%s\" already has a table %s%s; use --replace to replace "
-								 "the graph there", s->opts.schema, tables[i],
-								 st == 2 ? " holding a loaded graph" : "");
-		exists |= st > 0;
-	}
-	if (has_catalog && !drop_typed_relations(s, err))
-		return false;
-	/* CASCADE takes the typed views and tables' keys; the rest goes by name */
-	if (exists && !(run_ok(s, "DROP TABLE IF EXISTS %s.relationships, %s.nodes, %s.load_info, "
-						   "%s.catalog CASCADE", err) &&
-					run_ok(s, "DROP FUNCTION IF EXISTS %s.n2p_try_date, %s.n2p_try_time, "
-						   "%s.n2p_try_timetz, %s.n2p_try_timestamp", err) &&
-					run_ok(s, "DROP FUNCTION IF EXISTS %s.n2p_try_timestamptz, %s.n2p_try_interval", err) &&
-					run_ok(s, "DROP TYPE IF EXISTS %s.neo4j_point CASCADE", err)))
-		return false;
-	return create_schema(s, err) &&
+	return pg_owned_prepare(s->conn, s->opts.schema, s->qschema, s->cat != NULL,
+							s->opts.replace, err) &&
+		create_schema(s, err) &&
 		run_ok(s, "CREATE TABLE %s.nodes (id bigint NOT NULL, labels text[] NOT NULL, "
 			   "props jsonb NOT NULL, prop_types jsonb)", err) &&
 		run_ok(s, "CREATE TABLE %s.relationships (id bigint NOT NULL, type text NOT NULL, "
@@ -969,7 +877,8 @@ pg_finish(N2pSink *sink, N2pError *err)
 		build_index(s, "CREATE INDEX ON %s.nodes USING gin (labels)", err) && adopt_typed(s, err) &&
 		build_index(s, "CREATE INDEX ON %s.relationships (type)", err) &&
 		build_typed(s, err) &&
-		write_load_info(s, err);
+		write_load_info(s, err) &&
+		pg_owned_record(s->conn, s->opts.schema, s->qschema, s->cat != NULL, err);
 	p->stats[N2P_REC_REL].rejected = s->rejected;
 	if (!ok)
 		return false;

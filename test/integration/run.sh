@@ -139,7 +139,7 @@ t_no_replace() {
 	local before
 	before=$(sql it_example "SELECT value FROM neo4j.load_info WHERE key = 'finished_at'")
 	run copy examples/backup "$(conninfo it_example)"
-	expect_fail "a second load without --replace fails" "--replace" || return
+	expect_fail "a second load without --replace fails" "holds a graph that neo2pg loaded" "--replace" || return
 	[ "$(sql it_example "SELECT value FROM neo4j.load_info WHERE key = 'finished_at'")" = "$before" ] ||
 		{ not_ok "a second load without --replace leaves the graph alone"; return; }
 	ok "a second load without --replace fails and leaves the graph alone"
@@ -1227,6 +1227,217 @@ EOF
 	ok "$name: port, sslmode, connect_timeout, target_session_attrs, keepalives, hosts, in URIs, conninfo strings, PG* variables and the local cluster's connection"
 }
 
+# ------------------------------------------------ what neo2pg did not create
+
+# schema_objects DB SCHEMA: every relation, type, function and constraint in
+# the schema, by kind and name
+schema_objects() {
+	sql "$1" "SELECT string_agg(o, ' ' ORDER BY o COLLATE \"C\") FROM (
+		SELECT 'rel:' || relname || ':' || relkind FROM pg_class WHERE relnamespace = '$2'::regnamespace
+		UNION ALL SELECT 'type:' || typname FROM pg_type WHERE typnamespace = '$2'::regnamespace
+		UNION ALL SELECT 'proc:' || proname FROM pg_proc WHERE pronamespace = '$2'::regnamespace
+		UNION ALL SELECT 'con:' || conname FROM pg_constraint WHERE connamespace = '$2'::regnamespace) s(o)"
+}
+
+# expect_not_ours NAME OBJECT: the last run failed, naming OBJECT as not
+# neo2pg's, suggesting --schema and never --replace
+expect_not_ours() {
+	expect_fail "$1" "$2" "did not create" "--schema" || return 1
+	if grep -qF -- "--replace" "$WORK/out"; then
+		not_ok "$1: never suggests --replace" "$(cat "$WORK/out")"
+		return 1
+	fi
+}
+
+make_bad_digest() {
+	[ -d "$WORK/bad_digest" ] ||
+		$GEN "$WORK/bad_digest" --nodes 40 --rels 60 --chunk-rows 15 --bad wrong-digest >/dev/null
+}
+
+# A user's own public.nodes, with a view on it and another table's foreign
+# key to it: -s public fails with or without --replace, and keeps all three.
+t_owner_user_nodes() {
+	local name="a user's public.nodes" got
+	fresh_db it_own_nodes
+	sql it_own_nodes "CREATE TABLE public.nodes (id bigint PRIMARY KEY, name text);
+		INSERT INTO public.nodes VALUES (1, 'mine'), (2, 'also mine');
+		CREATE VIEW public.my_view AS SELECT name FROM public.nodes;
+		CREATE TABLE public.refs (n bigint REFERENCES public.nodes); INSERT INTO public.refs VALUES (2)" >/dev/null
+	for opt in --replace --typed=tables; do
+		run copy -s public $opt examples/backup "$(conninfo it_own_nodes)"
+		expect_not_ours "$name ($opt)" "table public.nodes" || return
+		got=$(sql it_own_nodes "SELECT string_agg(name, ',' ORDER BY name) FROM public.my_view")
+		got="$got $(sql it_own_nodes "SELECT n FROM public.refs JOIN public.nodes ON id = n")"
+		got="$got $(sql it_own_nodes "SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.refs'::regclass AND contype = 'f'")"
+		got="$got $(sql it_own_nodes "SELECT to_regclass('public.relationships') IS NULL AND to_regclass('public.load_info') IS NULL")"
+		[ "$got" = "also mine,mine 2 1 t" ] ||
+			{ not_ok "$name ($opt): the table, the view, the foreign key kept, nothing added" "$got"; return; }
+	done
+	ok "$name: -s public fails with and without --replace, names the table as not neo2pg's, suggests --schema only; the table, a view on it and a foreign key to it are kept"
+}
+
+# A user's catalog(relation) listing invoices never makes neo2pg drop
+# invoices: without a typed layer catalog is not a name the load needs, and
+# with one it is not neo2pg's; a catalog of neo2pg's own is never read to
+# decide what to drop, and load_info's list only names objects that must
+# also carry the load's mark.
+t_owner_catalog_attack() {
+	local name="a catalog listing a user's table" got
+	fresh_db it_own_cat
+	sql it_own_cat "CREATE TABLE public.catalog (relation text); INSERT INTO public.catalog VALUES ('invoices');
+		CREATE TABLE public.invoices (id int, amount numeric); INSERT INTO public.invoices VALUES (1, 9.5), (2, 7)" >/dev/null
+	invoices() { sql it_own_cat "SELECT string_agg(id || '=' || amount, ',' ORDER BY id) FROM $1.invoices"; }
+	run copy -s public --replace examples/backup "$(conninfo it_own_cat)"
+	expect_not_ours "$name (views)" "table public.catalog" || return
+	[ "$(invoices public)" = "1=9.5,2=7" ] || { not_ok "$name: invoices kept" "$(invoices public)"; return; }
+	for step in first --replace; do
+		run copy -s public --typed=none ${step#first} examples/backup "$(conninfo it_own_cat)"
+		[ "$rc" -eq 0 ] || { not_ok "$name: --typed=none $step loads beside it" "$(cat "$WORK/out")"; return; }
+		got="$(invoices public) $(sql it_own_cat "SELECT relation FROM public.catalog") $(sql it_own_cat "SELECT count(*) FROM public.nodes")"
+		[ "$got" = "1=9.5,2=7 invoices 60" ] || { not_ok "$name: --typed=none $step" "$got"; return; }
+	done
+	# neo2pg's own catalog, edited to list a user's table
+	run copy -s g examples/backup "$(conninfo it_own_cat)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: load into g" "$(cat "$WORK/out")"; return; }
+	sql it_own_cat "CREATE TABLE g.invoices (id int, amount numeric); INSERT INTO g.invoices VALUES (3, 1);
+		INSERT INTO g.catalog (kind, scope, \"values\", not_castable, relation) VALUES ('label', 'X', 0, 0, 'invoices');
+		UPDATE g.load_info SET value = value || '[{\"kind\": \"table\", \"name\": \"invoices\"}]' WHERE key = 'objects'" >/dev/null
+	run copy -s g --replace examples/backup "$(conninfo it_own_cat)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: --replace in g" "$(cat "$WORK/out")"; return; }
+	[ "$(invoices g)" = "3=1" ] || { not_ok "$name: g.invoices kept" "$(invoices g)"; return; }
+	ok "$name: the user's invoices and their rows survive --replace with a user's catalog (refused), and with neo2pg's catalog and load_info edited to list them (not marked)"
+}
+
+# A user's table beside a loaded graph survives a load, a failed load and a
+# --replace, with its rows.
+t_owner_beside() {
+	local name="a user's table beside a graph" mine
+	fresh_db it_own_beside
+	make_bad_digest
+	sql it_own_beside "CREATE SCHEMA g; CREATE TABLE g.mine (id int PRIMARY KEY, note text);
+		INSERT INTO g.mine VALUES (1, 'keep me'); CREATE VIEW g.mine_view AS SELECT note FROM g.mine" >/dev/null
+	mine() { sql it_own_beside "SELECT string_agg(note, ',') FROM g.mine_view"; }
+	for step in "ok" "ok --replace --typed=tables" "fail --replace" "ok --replace" "ok --replace --typed=none"; do
+		if [ "${step%% *}" = ok ]; then
+			run copy -s g ${step#ok} examples/backup "$(conninfo it_own_beside)"
+			[ "$rc" -eq 0 ] || { not_ok "$name: copy ${step#ok}" "$(cat "$WORK/out")"; return; }
+		else
+			run copy -s g ${step#fail} "$WORK/bad_digest" "$(conninfo it_own_beside)"
+			expect_fail "$name: a failed load" "hash_props digest" || return
+		fi
+		[ "$(mine)" = "keep me" ] || { not_ok "$name: after $step" "$(mine)"; return; }
+	done
+	check_values it_own_beside examples/expected.jsonl g ||
+		{ not_ok "$name: the graph" "$(cat "$WORK/check")"; return; }
+	ok "$name: g.mine and a view on it survive a load, --replace between modes and a failed --replace"
+}
+
+# A user's object that depends on one of neo2pg's makes --replace fail,
+# naming it; the object and the old graph both survive.
+t_owner_dependents() {
+	local name="--replace with a user's object on neo2pg's" before
+	fresh_db it_own_dep
+	run copy -s g --typed=views examples/backup "$(conninfo it_own_dep)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: load" "$(cat "$WORK/out")"; return; }
+	before=$(schema_objects it_own_dep g)
+	finished() { sql it_own_dep "SELECT value FROM g.load_info WHERE key = 'finished_at'"; }
+	local f0
+	f0=$(finished)
+	try_dependent() {
+		local what=$1 ddl=$2 want=$3 check=$4 got
+		sql it_own_dep "$ddl" >/dev/null
+		run copy -s g --replace "${5:-examples/backup}" "$(conninfo it_own_dep)"
+		expect_fail "$name ($what)" "$want" "will not drop" "--schema" || return 1
+		got=$(sql it_own_dep "$check")
+		[ "$got" = t ] || { not_ok "$name ($what): the user's object kept" "$got"; return 1; }
+		[ "$(finished)" = "$f0" ] || { not_ok "$name ($what): the old graph kept"; return 1; }
+	}
+	try_dependent "a view on nodes" "CREATE VIEW g.my_people AS SELECT id FROM g.nodes WHERE labels @> '{Person}'" \
+		"view g.my_people depends on table g.nodes" "SELECT count(*) > 0 FROM g.my_people" || return
+	try_dependent "a view on a typed view" "DROP VIEW g.my_people; CREATE VIEW g.my_names AS SELECT name FROM g.\"Person\"" \
+		"view g.my_names depends on view g.\"Person\"" "SELECT count(*) > 0 FROM g.my_names" || return
+	try_dependent "a foreign key to nodes" "DROP VIEW g.my_names;
+		CREATE TABLE g.refs (n bigint REFERENCES g.nodes); INSERT INTO g.refs SELECT min(id) FROM g.nodes" \
+		"constraint refs_n_fkey on table g.refs" \
+		"SELECT count(*) = 1 FROM g.refs JOIN pg_constraint c ON c.conrelid = 'g.refs'::regclass AND c.contype = 'f'" || return
+	try_dependent "a column of neo2pg's point type" "DROP TABLE g.refs;
+		CREATE TABLE g.places (p g.neo4j_point); INSERT INTO g.places VALUES (ROW(4326, 1, 2, NULL))" \
+		"table g.places depends on type g.neo4j_point" "SELECT (p).x = 1 FROM g.places" || return
+	sql it_own_dep "DROP TABLE g.places" >/dev/null
+	[ "$(schema_objects it_own_dep g)" = "$before" ] || { not_ok "$name: the graph's objects changed"; return; }
+	check_values it_own_dep examples/expected.jsonl g || { not_ok "$name: the graph" "$(cat "$WORK/check")"; return; }
+	run copy -s g --replace examples/backup "$(conninfo it_own_dep)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: --replace once they are gone" "$(cat "$WORK/out")"; return; }
+	ok "$name: a view on nodes, a view on a typed view, a foreign key to nodes and a column of its point type each make --replace fail naming them; they and the graph survive"
+}
+
+# --replace of neo2pg's own graph leaves exactly the objects a load makes,
+# every one marked with the new load's id, and the user's object beside them
+t_owner_replace_clean() {
+	local name="--replace of neo2pg's graph" mode before after got
+	fresh_db it_own_clean
+	for mode in views tables; do
+		sql it_own_clean "DROP SCHEMA IF EXISTS g CASCADE; CREATE SCHEMA g; CREATE TABLE g.mine (x int)" >/dev/null
+		run copy -s g --typed=$mode examples/backup "$(conninfo it_own_clean)"
+		[ "$rc" -eq 0 ] || { not_ok "$name ($mode): load" "$(cat "$WORK/out")"; return; }
+		before=$(schema_objects it_own_clean g)
+		run copy -s g --typed=$mode --replace examples/backup "$(conninfo it_own_clean)"
+		[ "$rc" -eq 0 ] || { not_ok "$name ($mode): --replace" "$(cat "$WORK/out")"; return; }
+		after=$(schema_objects it_own_clean g)
+		[ "$after" = "$before" ] || { not_ok "$name ($mode): the schema's objects" "before: $before" "after:  $after"; return; }
+		# every object but the user's (and the row types of relations) carries the new load's mark
+		got=$(sql it_own_clean "WITH m AS (SELECT 'neo2pg load ' || (value #>> '{}') AS mark FROM g.load_info WHERE key = 'load_id')
+			SELECT coalesce(string_agg(o, ' ' ORDER BY o), '') FROM (
+			SELECT relname::text AS o FROM pg_class WHERE relnamespace = 'g'::regnamespace AND relkind <> 'c'
+			  AND obj_description(oid, 'pg_class') IS DISTINCT FROM (SELECT mark FROM m)
+			UNION ALL SELECT typname FROM pg_type WHERE typnamespace = 'g'::regnamespace
+			  AND (typname IN ('neo4j_point', '_neo4j_point') OR typrelid = 0 AND typelem = 0)
+			  AND obj_description(oid, 'pg_type') IS DISTINCT FROM (SELECT mark FROM m)
+			UNION ALL SELECT proname FROM pg_proc WHERE pronamespace = 'g'::regnamespace
+			  AND obj_description(oid, 'pg_proc') IS DISTINCT FROM (SELECT mark FROM m)) s")
+		[ "$got" = "mine" ] || { not_ok "$name ($mode): unmarked objects" "$got"; return; }
+		got=$(sql it_own_clean "SELECT count(*) FROM g.load_info, jsonb_array_elements(value) e
+			WHERE key = 'objects' AND e->>'name' IN ('mine', '_mine')")
+		[ "$got" = 0 ] || { not_ok "$name ($mode): the user's table recorded" "$got"; return; }
+	done
+	check_typed it_own_clean examples/expected.jsonl g || { not_ok "$name: values" "$(cat "$WORK/check")"; return; }
+	ok "$name (views and tables) leaves the same objects as the load before, all marked with the new load's id, and the user's table"
+}
+
+# A name the load needs, held by something of the user's, is refused by name
+# (a function, a type); a graph of an earlier neo2pg, which marked nothing,
+# is refused with advice, and kept.
+t_owner_unmarked() {
+	local name="names held by the user" got
+	fresh_db it_own_names
+	sql it_own_names "CREATE SCHEMA g; CREATE FUNCTION g.n2p_try_date(t text) RETURNS date LANGUAGE sql AS 'SELECT t::date';
+		CREATE SCHEMA h; CREATE TYPE h.neo4j_point AS (lat float8, lon float8); CREATE TABLE h.spots (p h.neo4j_point);
+		INSERT INTO h.spots VALUES (ROW(1, 2))" >/dev/null
+	run copy -s g --replace examples/backup "$(conninfo it_own_names)"
+	expect_not_ours "$name: a function" "function g.n2p_try_date(text)" || return
+	run copy -s h --replace --typed=tables examples/backup "$(conninfo it_own_names)"
+	expect_not_ours "$name: a type" "type h.neo4j_point" || return
+	got="$(sql it_own_names "SELECT g.n2p_try_date('2001-02-03')") $(sql it_own_names "SELECT (p).lon FROM h.spots")"
+	[ "$got" = "2001-02-03 2" ] || { not_ok "$name: the function and the type kept" "$got"; return; }
+	run copy -s g --typed=none examples/backup "$(conninfo it_own_names)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: --typed=none needs neither" "$(cat "$WORK/out")"; return; }
+	# a graph as earlier neo2pg versions left it: no marks, no load_id
+	fresh_db it_own_old
+	run copy -s g examples/backup "$(conninfo it_own_old)"
+	sql it_own_old "DO \$\$ DECLARE e jsonb; BEGIN
+		FOR e IN SELECT jsonb_array_elements(value) FROM g.load_info WHERE key = 'objects' LOOP
+			EXECUTE format('COMMENT ON %s g.%I%s IS NULL', upper(e->>'kind'), e->>'name',
+				coalesce('(' || (e->>'args') || ')', ''));
+		END LOOP; END \$\$;
+		DELETE FROM g.load_info WHERE key IN ('load_id', 'objects')" >/dev/null
+	[ "$(sql it_own_old "SELECT count(*) FROM pg_description WHERE description LIKE 'neo2pg load %'")" = 0 ] ||
+		{ not_ok "$name: marks removed"; return; }
+	run copy -s g --replace examples/backup "$(conninfo it_own_old)"
+	expect_not_ours "$name: an earlier version's graph" "earlier version of neo2pg" "table g.load_info" || return
+	check_values it_own_old examples/expected.jsonl g || { not_ok "$name: the earlier graph kept" "$(cat "$WORK/check")"; return; }
+	ok "$name: a function and a type of the user's named as not neo2pg's and kept; an earlier version's unmarked graph refused with advice, and kept"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
@@ -1237,7 +1448,9 @@ tests=("$@")
 	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many
 	hostile_names dangling_typed_tables typed_tables_staging typed_tables_failure
 	typed_tables_no_staging secret_target inspect_goes_on dangling_ends
-	long_names replace_nul_text unique_long wide_labels secret_options)
+	long_names replace_nul_text unique_long wide_labels secret_options
+	owner_user_nodes owner_catalog_attack owner_beside owner_dependents owner_replace_clean
+	owner_unmarked)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
