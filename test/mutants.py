@@ -48,8 +48,6 @@ KNOWN_FAILING_UNTIL_ISSUE9_MERGE = {
     "duplicate-members": "item 3: a duplicate member name keeps the first value",
     "nul-inside": "item 4: a key holding U+0000 is cut at the NUL, in the "
                   "message and (with --replace-nul) in the catalog",
-    # issue 9, "Valid backups that fail with a raw server error"
-    "huge-names": "long labels, types, keys and constrained values: raw server errors",
     # issue 9, smaller items: the gzip messages
 }
 

@@ -30,9 +30,11 @@ typedef struct KeyPlan
 {
 	const char *key;
 	N2pColumnType type;
+	uint64_t	values;
 	uint64_t	not_castable;
 	char		column[NAMEDATALEN];
 	char		ukey[NAMEDATALEN];	/* typed tables: its UNIQUE constraint, or "" */
+	bool		ukey_hash;		/* as an exclusion constraint on a hash index */
 	char		pg_type[128];	/* as the catalog shows it */
 	char		pg_type_sql[256];	/* for DDL: PostGIS's type qualified */
 } KeyPlan;
@@ -43,8 +45,9 @@ typedef struct ScopePlan
 	const char *scope;
 	char		relation[NAMEDATALEN];
 	char		pkey[NAMEDATALEN];	/* typed tables: the primary key's name */
-	KeyPlan    *keys;
+	KeyPlan    *keys;			/* the keys with a column, by key */
 	size_t		nkeys;
+	size_t		nomitted;		/* keys past PostgreSQL's limits: in props only */
 	bool		dedicated;		/* typed tables: has a spill file of its own */
 } ScopePlan;
 

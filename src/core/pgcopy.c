@@ -445,19 +445,48 @@ n2p_copy_int8(N2pBuf *out, int64_t v)
 		put_be32(out, (uint32_t) u);
 }
 
+/* The start of a long name, printable and cut on a character boundary. */
+static void
+name_prefix(const char *s, size_t len, char *out, size_t max)
+{
+	size_t		n = len > max ? max : len,
+				i;
+
+	while (n < len && n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+		n--;
+	for (i = 0; i < n; i++)
+		out[i] = ((unsigned char) s[i] < 0x20 || s[i] == 0x7F) ? '?' : s[i];
+	strcpy(out + n, n < len ? "..." : "");
+}
+
+bool
+n2p_pg_check_name(bool label, const char *s, size_t len, N2pError *err)
+{
+	size_t		max = label ? N2P_PG_MAX_GIN_BYTES : N2P_PG_MAX_BTREE_BYTES;
+	char		shown[48];
+
+	if (len <= max)
+		return true;
+	name_prefix(s, len, shown, 40);
+	return n2p_error_set(err, N2P_ERR_DATA,
+						 "%s \"%s\" has %zu bytes: PostgreSQL's index on %s holds at most %zu",
+						 label ? "label" : "relationship type", shown, len,
+						 label ? "nodes.labels" : "relationships.type", max);
+}
+
 static bool
-check_text(const char *s, size_t len, N2pError *err)
+check_text(bool label, const char *s, size_t len, N2pError *err)
 {
 	if (memchr(s, '\0', len))
 		return n2p_error_set(err, N2P_ERR_DATA,
 							 "a label or type contains U+0000, which PostgreSQL cannot store");
-	return true;
+	return n2p_pg_check_name(label, s, len, err);
 }
 
 bool
 n2p_copy_text(N2pBuf *out, const char *s, size_t len, N2pError *err)
 {
-	if (!check_text(s, len, err))
+	if (!check_text(false, s, len, err))
 		return false;
 	return (put_be32(out, (uint32_t) len) && n2p_buf_append(out, s, len)) ||
 		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
@@ -477,7 +506,7 @@ n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *err)
 		ok = ok && put_be32(out, (uint32_t) n) && put_be32(out, 1);
 	for (i = 0; ok && i < n; i++)
 	{
-		if (!check_text(items[i].ptr, items[i].len, err))
+		if (!check_text(true, items[i].ptr, items[i].len, err))
 			return false;
 		ok = put_be32(out, (uint32_t) items[i].len) &&
 			n2p_buf_append(out, items[i].ptr, items[i].len);
@@ -531,4 +560,104 @@ n2p_copy_record(N2pBuf *out, const N2pRecord *rec, N2pBuf *types,
 	if (!ok)
 		return err->code ? false : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	return copy_props(out, &rec->props, types, opts, err);
+}
+
+/*
+ * RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past
+ * U+10FFFF; and no NUL, which text and jsonb cannot hold.
+ */
+bool
+n2p_pg_text_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *) s,
+			   *end = p + len;
+
+	while (p < end)
+	{
+		unsigned char c = *p,
+					lo = 0x80,
+					hi = 0xBF;
+		size_t		n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 :
+			c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 4,
+					i;
+
+		if (c == 0 || n == 4 || (size_t) (end - p) <= n)
+			return false;
+		/* the second byte's range rules out overlongs, surrogates, > U+10FFFF */
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+		else if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+		for (i = 1; i <= n; i++)
+			if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xBF))
+				return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* A string's bytes in props->>key; in a list, JSON-escaped and quoted. */
+static size_t
+string_bound(const N2pStr *str, const N2pPgEncodeOpts *opts, bool quoted)
+{
+	size_t		extra = 0;
+	const char *p = str->ptr,
+			   *end = str->ptr + str->len;
+
+	if (opts && opts->nul_replacement)
+	{
+		size_t		rlen = strlen(opts->nul_replacement);
+
+		for (; p < end && (p = memchr(p, '\0', (size_t) (end - p))) != NULL; p++)
+			extra += rlen;
+	}
+	/* \u00XX is the longest escape of one byte, and of a replacement's byte */
+	return quoted ? 2 + 6 * (str->len + extra) : str->len + extra;
+}
+
+static size_t
+text_bound(const N2pValue *v, const N2pPgEncodeOpts *opts, bool in_list)
+{
+	size_t		i,
+				n;
+
+	switch (v->type)
+	{
+		case N2P_BOOL:
+		case N2P_INT:
+			return 20;
+		case N2P_FLOAT:
+			/* jsonb prints 5e-324 with all its 324 zeros */
+			return 350;
+		case N2P_STRING:
+			return string_bound(&v->u.str, opts, in_list);
+		case N2P_BYTES:
+			return 4 + 2 * v->u.str.len;
+		case N2P_DATE:
+		case N2P_TIME:
+		case N2P_LOCALTIME:
+		case N2P_LOCALDATETIME:
+		case N2P_DURATION:
+			return 128;
+		case N2P_DATETIME:
+			return 128 + 6 * v->u.dt.zone.len;
+		case N2P_POINT:
+			return 4 * 350 + 64;
+		case N2P_LIST:
+			for (i = 0, n = 2; i < v->u.list.n; i++)
+				n += 2 + text_bound(&v->u.list.items[i], opts, true);
+			return n;
+		default:
+			return SIZE_MAX / 4;
+	}
+}
+
+size_t
+n2p_pg_text_bound(const N2pValue *v, const N2pPgEncodeOpts *opts)
+{
+	return text_bound(v, opts, false);
 }
