@@ -24,9 +24,9 @@ PG_BINDIR := $(shell $(PG_CONFIG) --bindir 2>/dev/null)
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANITIZE) \
 	-Iinclude -Isrc/cli -I$(PG_INCLUDEDIR) -DN2P_PG_BINDIR='"$(PG_BINDIR)"'
-LDLIBS = -L$(PG_LIBDIR) -lpq -ljansson -lz -lcrypto -lm -pthread
+LDLIBS = -L$(PG_LIBDIR) -lpq -ljansson -lz -lssl -lcrypto -lm -pthread
 
-CORE_SRCS := $(wildcard src/core/*.c)
+CORE_SRCS := $(wildcard src/core/*.c src/neo4j/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)
 UNIT_SRCS := $(wildcard test/unit/test_*.c)
 
@@ -59,7 +59,14 @@ $(BUILD)/test/unit/%: test/unit/%.c test/unit/test_support.h $(BUILD)/libneo2pg.
 # The typed columns' text and binary COPY against a real server (test/check.sh).
 EQUIV_BIN := $(BUILD)/test/typed_equiv
 
-unit: $(UNIT_BINS) $(EQUIV_BIN)
+# The Bolt client against the test Neo4j (test/check.sh).
+BOLT_LIVE_BIN := $(BUILD)/test/bolt_live
+
+unit: $(UNIT_BINS) $(EQUIV_BIN) $(BOLT_LIVE_BIN)
+
+$(BOLT_LIVE_BIN): test/bolt_live.c $(BUILD)/src/cli/neo4j_conn.o $(BUILD)/src/cli/log.o $(BUILD)/libneo2pg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LDLIBS)
 
 $(EQUIV_BIN): test/typed_equiv.c $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)

@@ -25,8 +25,20 @@ LOGDIR=$(mktemp -d /tmp/neo2pg-check.XXXXXX)
 # its own directory: under root the server runs as "postgres", which
 # cannot enter the root-only LOGDIR
 PGDIR=$(mktemp -d /tmp/neo2pg-pg.XXXXXX)
-stop_pg() { test/pg_server.sh stop "$PGDIR"; rm -rf "$PGDIR"; }
-trap stop_pg EXIT
+N4JDIR=$(mktemp -d /tmp/neo2pg-neo4j.XXXXXX)
+stop_servers() {
+	test/pg_server.sh stop "$PGDIR"
+	rm -rf "$PGDIR"
+	test/neo4j_server.sh stop "$N4JDIR/server"
+	rm -rf "$N4JDIR"
+}
+trap stop_servers EXIT
+
+# Neo4j takes 10 to 30 s to start (and fetches its jars on a fresh
+# machine): start it now, once for the whole run, and wait for it when
+# the first test needs it.  It stops by itself if this script dies.
+test/neo4j_server.sh start "$N4JDIR/server" $$ >"$N4JDIR/env" 2>"$N4JDIR/start.log" &
+neo4j_starting=$!
 
 # --- unit tests (cmocka), release and sanitizer builds
 for t in build/test/unit/test_* build-asan/test/unit/test_*; do
@@ -62,9 +74,32 @@ count "$LOGDIR/typed_equiv.log"
 NEO2PG=build-asan/neo2pg NEO2PG_RELEASE=./neo2pg test/integration/run.sh | tee "$LOGDIR/integration.log"
 count "$LOGDIR/integration.log"
 
+# --- the mutation corpus (issue 9) with the sanitizer build: each mutant
+# loads exactly what an independent reading says, or fails naming the file
+# and the row, leaving nothing behind
+NEO2PG=build-asan/neo2pg test/mutants.sh | tee "$LOGDIR/mutants.log"
+count "$LOGDIR/mutants.log"
+
 # --- the typed tables' second thread under ThreadSanitizer
 test/tsan.sh | tee "$LOGDIR/tsan.log"
 count "$LOGDIR/tsan.log"
+
+# --- the Bolt client against the real Neo4j (sanitizer build)
+if wait "$neo4j_starting"; then
+	eval "$(cat "$N4JDIR/env")"
+	export N2P_TEST_NEO4J_PORT N2P_TEST_NEO4J_DIR N2P_TEST_NEO4J_URI
+	build-asan/test/bolt_live >"$LOGDIR/bolt.log" 2>&1
+	rc=$?
+	grep -v '^ok ' "$LOGDIR/bolt.log"
+	count "$LOGDIR/bolt.log"
+	[ $rc -ne 0 ] && ! grep -qE 'bolt: [0-9]+ passed, [1-9][0-9]* failed' "$LOGDIR/bolt.log" &&
+		failed=$((failed + 1))
+else
+	# a test that needs a server never skips silently
+	echo "neo4j: the test server did not start"
+	cat "$N4JDIR/start.log"
+	failed=$((failed + 1))
+fi
 
 # --- pg_regress over the bundled example, once without PostGIS and once
 # with it (typed views with geometry points).

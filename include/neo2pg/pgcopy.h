@@ -89,6 +89,33 @@ bool		n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *
 bool		n2p_copy_jsonb(N2pBuf *out, const char *json, size_t len);
 
 /*
+ * The longest text PostgreSQL 15 (8 kB pages) indexes whatever its bytes.
+ * A btree entry has at most 2704 bytes, 12 of them headers; a GIN entry
+ * 2712.  Longer text fits only when the server's compression shrinks it
+ * enough, which is not known before the index is built.
+ */
+#define N2P_PG_MAX_BTREE_BYTES 2692
+#define N2P_PG_MAX_GIN_BYTES 2700
+
+/*
+ * A label must fit the GIN index on nodes.labels, a relationship type the
+ * btree on relationships.type: else an N2P_ERR_DATA error naming it (its
+ * start) and the limit.
+ */
+bool		n2p_pg_check_name(bool label, const char *s, size_t len, N2pError *err);
+
+/*
+ * At least as many bytes as the text of v in props (props->>key), and as
+ * a string's typed text column: what decides whether an index on it fits.
+ * Exact for strings (after U+0000 replacement), a generous bound for the
+ * rest: jsonb prints floats in plain notation, 5e-324 with 324 zeros.
+ */
+size_t		n2p_pg_text_bound(const N2pValue *v, const N2pPgEncodeOpts *opts);
+
+/* Can s go into text and jsonb: valid UTF-8 without U+0000? */
+bool		n2p_pg_text_valid(const char *s, size_t len);
+
+/*
  * The rows of the neo2pg base layout:
  *	 nodes(id, labels, props, prop_types)
  *	 relationships(id, type, start_id, end_id, props, prop_types)

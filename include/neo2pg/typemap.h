@@ -63,6 +63,43 @@ void		n2p_column_type_sql(N2pColumnType t, bool postgis, const char *point_type,
 								char *buf, size_t len);
 
 /*
+ * PostgreSQL 15's limits on one relation (8 kB pages): its columns, view
+ * or table (MaxHeapAttributeNumber; a query's 1664 is larger), and a
+ * table row, which must fit in a page once TOAST has moved out what it
+ * can (MaxHeapTupleSize).
+ */
+#define N2P_PG_MAX_COLUMNS 1600
+#define N2P_PG_MAX_ROW_BYTES 8160
+
+/*
+ * The most bytes a column of type t can take in a table row, alignment
+ * included: a fixed-width type its width; a varlena (text, jsonb, arrays,
+ * points) at most 24 bytes, since TOAST moves out every larger one when
+ * the row needs it (it leaves values of up to 24 bytes, the size of its
+ * own pointer, in place).
+ */
+size_t		n2p_column_max_bytes(N2pColumnType t);
+
+/* One key of a label or relationship type, for n2p_typed_fit. */
+typedef struct N2pKeyFit
+{
+	N2pStr		key;
+	uint64_t	values;			/* how many values it has there */
+	N2pColumnType type;
+} N2pKeyFit;
+
+/*
+ * Which keys get a column in the typed view (tables false) or table of one
+ * label (kind N2P_REC_NODE) or relationship type, within PostgreSQL's
+ * limits: keys with the most values first, then by key; each key that
+ * still fits gets one (in a table, a row with every key set must fit in a
+ * page).  Sets fits[i]; order is scratch for n pointers.  Returns how many
+ * fit.
+ */
+size_t		n2p_typed_fit(const N2pKeyFit *keys, size_t n, N2pRecKind kind, bool tables,
+						  const N2pKeyFit **order, bool *fits);
+
+/*
  * Can PostgreSQL hold this value in the column type made for its Neo4j
  * type?  False for years outside 1..9999 (the canonical text of other
  * years does not cast), time offsets beyond +-15:59:59, durations whose

@@ -49,7 +49,10 @@ typedef enum N2pType
 	N2P_DATETIME,
 	N2P_LOCALDATETIME,
 	N2P_DURATION,
-	N2P_POINT
+	N2P_POINT,
+	N2P_STRUCT					/* a PackStream structure the model has no
+								 * property type for (Node, Path, a DateTime
+								 * with a zone id before its offset is known) */
 } N2pType;
 
 /* A counted string; not NUL-terminated in general (may contain NUL). */
@@ -120,6 +123,12 @@ struct N2pValue
 			double		y;
 			double		z;		/* meaningful for 9157 and 4979 only */
 		}			point;
+		struct
+		{
+			uint8_t		tag;	/* PackStream signature byte */
+			N2pValue   *fields;
+			size_t		n;
+		}			st;
 	}			u;
 };
 

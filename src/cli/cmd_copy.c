@@ -12,6 +12,7 @@
  */
 #include "cli.h"
 #include "neo2pg/backup.h"
+#include "neo2pg/pgcopy.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -204,6 +205,13 @@ cmd_copy(int argc, char **argv)
 	{
 		log_error("copy needs a SOURCE and at most one TARGET");
 		copy_usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* what replaces U+0000 goes into text and jsonb itself */
+	if (pgopts.nul_replacement &&
+		!n2p_pg_text_valid(pgopts.nul_replacement, strlen(pgopts.nul_replacement)))
+	{
+		log_error("--replace-nul takes text PostgreSQL can store: valid UTF-8 (and no U+0000)");
 		return EXIT_USAGE;
 	}
 	/* the server would cut a longer name, and two names could meet */

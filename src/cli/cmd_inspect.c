@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "neo2pg/backup.h"
 #include "neo2pg/catalog.h"
+#include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
 
 #include <getopt.h>
@@ -103,11 +104,32 @@ id_test(Inspect *in, int64_t id, bool set)
 	return 0;
 }
 
+/* Labels and types longer than the layout's indexes hold. */
+static void
+check_names(Inspect *in, const N2pRecord *rec)
+{
+	bool		node = rec->kind == N2P_REC_NODE;
+	size_t		i,
+				n = node ? rec->nlabels : 1;
+
+	for (i = 0; i < n; i++)
+	{
+		N2pStr		name = node ? rec->labels[i] : rec->type;
+		N2pError	err;
+
+		n2p_error_init(&err);
+		if (!n2p_pg_check_name(node, name.ptr, name.len, &err))
+			row_problem(in, rec, NULL, err.msg);
+	}
+}
+
 static void
 check_record(Inspect *in, const N2pRecord *rec)
 {
 	char		msg[128];
 	size_t		i;
+
+	check_names(in, rec);
 
 	for (i = 0; i < rec->props.u.map.n; i++)
 	{
@@ -172,16 +194,70 @@ key_pg_type(const N2pCatalogEntry *e, size_t n, size_t at, char *buf, size_t len
 	n2p_column_type_sql(n2p_column_type(types, k), true, "neo4j_point", buf, len);
 }
 
+/*
+ * Which keys of the scope whose row is e[at] get a column in a typed view
+ * and in a typed table (n2p_typed_fit, as the load decides).  view[k] and
+ * table[k] are set for the scope's k-th key; returns how many keys.
+ */
+static size_t
+scope_fit(const N2pCatalogEntry *e, size_t n, size_t at, bool **view, bool **table,
+		  size_t *nview, size_t *ntable)
+{
+	size_t		i,
+				k = 0,
+				end = at + 1;
+	N2pKeyFit  *keys;
+	const N2pKeyFit **order;
+
+	/* sized by the scope's rows, not all of them: a graph may have many scopes */
+	while (end < n && e[end].key)
+		end++;
+	keys = calloc(end - at, sizeof(N2pKeyFit));
+	order = calloc(end - at, sizeof(N2pKeyFit *));
+	*view = calloc(end - at, sizeof(bool));
+	*table = calloc(end - at, sizeof(bool));
+	if (!keys || !order || !*view || !*table)
+		exit_out_of_memory();
+	for (i = at + 1; i < end; i++)
+	{
+		const char *types[64];
+		size_t		j,
+					nt = 0;
+
+		keys[k] = (N2pKeyFit) {{e[i].key, e[i].key_len}, 0, {0}};
+		for (j = i; j < end && strcmp(e[j].key, e[i].key) == 0; j++)
+		{
+			keys[k].values += e[j].count;
+			if (nt < sizeof(types) / sizeof(types[0]))
+				types[nt++] = e[j].type;
+		}
+		keys[k++].type = n2p_column_type(types, nt);
+		i = j - 1;
+	}
+	*nview = n2p_typed_fit(keys, k, e[at].kind, false, order, *view);
+	*ntable = n2p_typed_fit(keys, k, e[at].kind, true, order, *table);
+	free(keys);
+	free(order);
+	return k;
+}
+
 static void
 print_catalog(Inspect *in)
 {
 	size_t		n,
 				i,
-				key_start = 0;
+				key_start = 0,
+				nkeys = 0,
+				nview = 0,
+				ntable = 0,
+				kth = 0;
 	const N2pCatalogEntry *e = n2p_catalog_entries(in->cat, &n);
 	int			kind = -1;
-	char		pg_type[128] = "";
+	char		pg_type[160] = "";
 	char		shown[N2P_ERR_KEY_MAX];
+	bool	   *view = NULL,
+			   *table = NULL,
+				limited = false;
 
 	for (i = 0; i < n; i++)
 	{
@@ -195,6 +271,13 @@ print_catalog(Inspect *in)
 		{
 			printf("%-20s %-22s %-18s %-24s %9llu\n", e[i].scope[0] ? e[i].scope : "(no label)",
 				   "", "", "", (unsigned long long) e[i].count);
+			free(view);
+			free(table);
+			nkeys = scope_fit(e, n, i, &view, &table, &nview, &ntable);
+			kth = 0;
+			if (e[i].scope[0] && (nview < nkeys || ntable < nkeys))
+				printf("%-20s %zu keys: columns for %zu in a typed view, %zu in a typed table\n",
+					   "", nkeys, nview, ntable);
 			continue;
 		}
 		/* the PostgreSQL type belongs to the key: show it on its first row */
@@ -202,6 +285,11 @@ print_catalog(Inspect *in)
 		{
 			key_start = i;
 			key_pg_type(e, n, key_start, pg_type, sizeof(pg_type));
+			/* marked: no column in a typed table (*), nor in a view (**) */
+			if (e[i].scope[0] && !table[kth])
+				strcat(pg_type, view[kth] ? " *" : " **");
+			limited |= e[i].scope[0] && !table[kth];
+			kth++;
 		}
 		/* escaped: a key may hold U+0000 or control characters */
 		printf("%-20s %-22s %-18s %-24s %9llu %llu\n", "",
@@ -209,6 +297,12 @@ print_catalog(Inspect *in)
 			   i == key_start ? pg_type : "", (unsigned long long) e[i].count,
 			   (unsigned long long) e[i].not_castable);
 	}
+	free(view);
+	free(table);
+	if (limited)
+		printf("\n*  no column in a typed table, ** nor in a typed view: PostgreSQL allows 1600\n"
+			   "columns per relation, and a table row must fit in 8160 bytes.  The keys with\n"
+			   "the most values (then by name) get columns; the others stay in props.\n");
 	printf("\nPoints become PostGIS geometry when the target has PostGIS, the composite\n"
 		   "type neo4j_point otherwise.  Not castable: values a native column cannot hold\n"
 		   "(years outside 1..9999, offsets beyond +-15:59:59, huge durations); they read\n"

@@ -25,6 +25,7 @@
  *-------------------------------------------------------------------------
  */
 #include "cli.h"
+#include "pg_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -422,10 +423,19 @@ ensure_database(const LocalPg *lp)
 {
 	const char *const keys[] = {"host", "port", "user", "dbname", NULL};
 	const char *const vals[] = {lp->sockdir, LOCAL_PORT, LOCAL_USER, "postgres", NULL};
-	PGconn	   *conn = PQconnectdbParams(keys, vals, 0);
+	PGconn	   *conn;
 	PGresult   *res;
+	N2pError	err;
 	bool		ok;
 
+	/* the environment's PG* variables apply, and libpq would quote them */
+	n2p_error_init(&err);
+	if (!pg_check_target(keys, vals, false, &err))
+	{
+		log_n2p_error(&err);
+		return false;
+	}
+	conn = PQconnectdbParams(keys, vals, 0);
 	if (PQstatus(conn) != CONNECTION_OK)
 	{
 		log_error("could not connect to the local PostgreSQL: %s", PQerrorMessage(conn));

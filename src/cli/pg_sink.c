@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "neo2pg/catalog.h"
 #include "neo2pg/pgcopy.h"
+#include "pg_owned.h"
 #include "pg_typed.h"
 #include "pg_util.h"
 
@@ -63,6 +64,8 @@ typedef struct PgSink
 	TypedSpills *spill;			/* --typed=tables: the records, for a second pass */
 	TypedTablesJob *job;		/* --typed=tables, once the base COPY is done */
 	char	   *postgis;		/* quoted schema of PostGIS in the target, or NULL */
+	size_t	   *unique_longest; /* per constraint: bound of its values' text */
+	bool	   *unique_hash;	/* per constraint: too long for a btree */
 } PgSink;
 
 /* ------------------------------------------------------------- helpers */
@@ -245,22 +248,12 @@ open_second_connection(PgSink *s)
 static bool
 connect_target(PgSink *s, N2pError *err)
 {
-	PQconninfoOption *parsed = NULL;
-	char	   *perr = NULL;
+	const char *keys[] = {"dbname", NULL};
+	const char *vals[] = {s->opts.conninfo, NULL};
 
-	/*
-	 * libpq's parse errors quote pieces of the string, which may be a
-	 * password: check the syntax first and say only that it is wrong.
-	 */
-	if (s->opts.conninfo && (parsed = PQconninfoParse(s->opts.conninfo, &perr)) == NULL)
-	{
-		PQfreemem(perr);
-		return n2p_error_set(err, N2P_ERR_USAGE,
-							 "the target is not a valid PostgreSQL URI or conninfo string "
-							 "(details withheld: they could show a password)");
-	}
-	if (s->opts.conninfo)
-		PQconninfoFree(parsed);
+	/* nothing libpq would quote from a malformed target reaches a message */
+	if (!pg_check_target(keys, vals, true, err))
+		return false;
 	s->conn = open_connection(s);
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
 		return pg_fail(s, err, "could not connect to PostgreSQL", NULL);
@@ -270,74 +263,6 @@ connect_target(PgSink *s, N2pError *err)
 		return pg_fail(s, err, "schema name", NULL);
 	log_verbose("connected to database \"%s\" on %s", PQdb(s->conn), PQhost(s->conn));
 	return true;
-}
-
-/* Does table exist in the schema, and does it hold rows? */
-static int
-table_state(PgSink *s, const char *table, N2pError *err)
-{
-	const char *params[2] = {s->opts.schema, table};
-	PGresult   *res;
-	int			state = 0;
-
-	res = PQexecParams(s->conn,
-					   "SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n "
-					   "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
-					   2, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		state = (pg_fail(s, err, "PostgreSQL", res), -1);
-	else if (PQntuples(res) == 1)
-	{
-		char		sql[600];
-		PGresult   *r2;
-
-		/* regclass output is already a safely quoted name */
-		snprintf(sql, sizeof(sql), "SELECT EXISTS (SELECT 1 FROM %s)", PQgetvalue(res, 0, 0));
-		r2 = PQexecParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
-		if (PQresultStatus(r2) != PGRES_TUPLES_OK)
-			state = (pg_fail(s, err, "PostgreSQL", r2), -1);
-		else
-			state = strcmp(PQgetvalue(r2, 0, 0), "t") == 0 ? 2 : 1;
-		PQclear(r2);
-	}
-	PQclear(res);
-	return state;
-}
-
-/*
- * The typed views and tables of an earlier load are listed in its catalog
- * table: drop exactly those (a view goes with CASCADE on nodes, a typed
- * table would not).  The server builds each DROP from parameters.
- */
-static bool
-drop_typed_relations(PgSink *s, N2pError *err)
-{
-	const char *params[1] = {s->opts.schema};
-	PGresult   *res;
-	char		sql[600];
-	bool		ok;
-	int			i;
-
-	snprintf(sql, sizeof(sql),
-			 "SELECT format('DROP %%s IF EXISTS %%I.%%I CASCADE', "
-			 "CASE c.relkind WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END, n.nspname, c.relname) "
-			 "FROM (SELECT DISTINCT relation FROM %s.catalog) k "
-			 "JOIN pg_namespace n ON n.nspname = $1 "
-			 "JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = k.relation "
-			 "WHERE c.relkind IN ('r', 'v')", s->qschema);
-	res = run_sql(s, sql, 1, params);
-	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-	if (!ok)
-		pg_fail(s, err, "PostgreSQL", res);
-	for (i = 0; ok && i < PQntuples(res); i++)
-	{
-		PGresult   *r2 = run_sql(s, PQgetvalue(res, i, 0), 0, NULL);
-
-		ok = PQresultStatus(r2) == PGRES_COMMAND_OK || pg_fail(s, err, "PostgreSQL", r2);
-		PQclear(r2);
-	}
-	PQclear(res);
-	return ok;
 }
 
 /*
@@ -359,41 +284,16 @@ create_schema(PgSink *s, N2pError *err)
 	return found > 0 || (found == 0 && run_ok(s, "CREATE SCHEMA %s", err));
 }
 
+/*
+ * Only what an earlier load recorded and marked is replaced (pg_owned.c):
+ * a name the load needs that is held by anything else stops the load.
+ */
 static bool
 prepare_schema(PgSink *s, N2pError *err)
 {
-	static const char *const tables[] = {"nodes", "relationships", "load_info", "catalog"};
-	bool		exists = false,
-				has_catalog = false;
-	int			i;
-
-	for (i = 0; i < 4; i++)
-	{
-		int			st = table_state(s, tables[i], err);
-
-		has_catalog |= i == 3 && st > 0;
-
-		if (st < 0)
-			return false;
-		/* even empty: a table of that name may be the user's, not ours */
-		if (st > 0 && !s->opts.replace)
-			return n2p_error_set(err, N2P_ERR_USAGE,
-								 "schema \"%s\" already has a table %s%s; use --replace to replace "
-								 "the graph there", s->opts.schema, tables[i],
-								 st == 2 ? " holding a loaded graph" : "");
-		exists |= st > 0;
-	}
-	if (has_catalog && !drop_typed_relations(s, err))
-		return false;
-	/* CASCADE takes the typed views and tables' keys; the rest goes by name */
-	if (exists && !(run_ok(s, "DROP TABLE IF EXISTS %s.relationships, %s.nodes, %s.load_info, "
-						   "%s.catalog CASCADE", err) &&
-					run_ok(s, "DROP FUNCTION IF EXISTS %s.n2p_try_date, %s.n2p_try_time, "
-						   "%s.n2p_try_timetz, %s.n2p_try_timestamp", err) &&
-					run_ok(s, "DROP FUNCTION IF EXISTS %s.n2p_try_timestamptz, %s.n2p_try_interval", err) &&
-					run_ok(s, "DROP TYPE IF EXISTS %s.neo4j_point CASCADE", err)))
-		return false;
-	return create_schema(s, err) &&
+	return pg_owned_prepare(s->conn, s->opts.schema, s->qschema, s->cat != NULL,
+							s->opts.replace, err) &&
+		create_schema(s, err) &&
 		run_ok(s, "CREATE TABLE %s.nodes (id bigint NOT NULL, labels text[] NOT NULL, "
 			   "props jsonb NOT NULL, prop_types jsonb)", err) &&
 		run_ok(s, "CREATE TABLE %s.relationships (id bigint NOT NULL, type text NOT NULL, "
@@ -424,13 +324,48 @@ tune_transaction(PgSink *s, N2pError *err)
 		run_ok(s, "SET LOCAL enable_hashjoin = off", err);
 }
 
+/*
+ * Labels and types longer than their indexes hold fail the load: say so
+ * before anything starts when the backup's lists name them (the rows are
+ * checked as they are encoded, for backups whose lists are incomplete).
+ */
+static bool
+check_meta_names(const N2pGraphMeta *m, N2pError *err)
+{
+	size_t		i;
+
+	for (i = 0; i < m->nlabel_sets; i++)
+	{
+		const char *p = m->label_sets[i];
+
+		/* a set "A:B" lists its labels joined */
+		while (true)
+		{
+			size_t		len = strcspn(p, ":");
+
+			if (!n2p_pg_check_name(true, p, len, err))
+				return (snprintf(err->file, sizeof(err->file), "node_labels.json"), false);
+			if (p[len] == '\0')
+				break;
+			p += len + 1;
+		}
+	}
+	for (i = 0; i < m->nrel_types; i++)
+		if (!n2p_pg_check_name(false, m->rel_types[i], strlen(m->rel_types[i]), err))
+			return (snprintf(err->file, sizeof(err->file), "rel_types.json"), false);
+	return true;
+}
+
 static bool
 pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 {
 	PgSink	   *s = (PgSink *) sink;
 
 	s->meta = meta;
-	return connect_target(s, err) &&
+	s->unique_longest = xcalloc(meta->nconstraints + 1, sizeof(size_t));
+	s->unique_hash = xcalloc(meta->nconstraints + 1, sizeof(bool));
+	return check_meta_names(meta, err) &&
+		connect_target(s, err) &&
 		run_ok(s, "BEGIN", err) &&
 		tune_transaction(s, err) &&
 		prepare_schema(s, err) &&
@@ -438,6 +373,52 @@ pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 }
 
 /* --------------------------------------------------------------- write */
+
+static const N2pValue *
+find_prop(const N2pRecord *rec, const char *key, size_t len)
+{
+	size_t		i;
+
+	for (i = 0; i < rec->props.u.map.n; i++)
+		if (rec->props.u.map.keys[i].len == len && memcmp(rec->props.u.map.keys[i].ptr, key, len) == 0)
+			return &rec->props.u.map.vals[i];
+	return NULL;
+}
+
+static bool
+has_label(const N2pRecord *rec, const char *label, size_t len)
+{
+	size_t		i;
+
+	for (i = 0; i < rec->nlabels; i++)
+		if (rec->labels[i].len == len && memcmp(rec->labels[i].ptr, label, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The longest value under each uniqueness constraint decides its index: a
+ * btree where every value surely fits, else a hash (see add_unique_index).
+ */
+static void
+track_unique(PgSink *s, const N2pRecord *rec)
+{
+	size_t		i;
+
+	for (i = 0; i < s->meta->nconstraints; i++)
+	{
+		const N2pConstraint *c = &s->meta->constraints[i];
+		const N2pValue *v;
+		size_t		bound;
+
+		if (!has_label(rec, c->label, strlen(c->label)) ||
+			(v = find_prop(rec, c->prop, strlen(c->prop))) == NULL)
+			continue;
+		bound = n2p_pg_text_bound(v, &s->enc);
+		if (bound > s->unique_longest[i])
+			s->unique_longest[i] = bound;
+	}
+}
 
 static bool
 pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
@@ -460,6 +441,8 @@ pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 		return false;
 	}
 	s->rows[rec->kind]++;
+	if (rec->kind == N2P_REC_NODE && rec->nlabels > 0)
+		track_unique(s, rec);
 	if (s->cat && !n2p_catalog_add(s->cat, rec, err))
 		return false;
 	if (s->spill && !typed_spills_write(s->spill, rec, err))
@@ -548,6 +531,42 @@ add_primary_key(PgSink *s, const char *table, const char *what, N2pError *err)
 	"OR NOT EXISTS (SELECT 1 FROM %s.nodes n WHERE n.id = r.end_id)"
 
 /*
+ * Name the missing end of each of the first dangling relationships, one
+ * line each (an error's message could not hold ten), before the summary:
+ * errors when the load fails, information with --skip-dangling.
+ */
+static bool
+report_dangling_ends(PgSink *s, N2pError *err)
+{
+	PGresult   *res = run(s, "SELECT r.id, CASE WHEN a.id IS NULL THEN r.start_id END, "
+						   "CASE WHEN b.id IS NULL THEN r.end_id END FROM %s.relationships r "
+						   "LEFT JOIN %s.nodes a ON a.id = r.start_id "
+						   "LEFT JOIN %s.nodes b ON b.id = r.end_id "
+						   "WHERE a.id IS NULL OR b.id IS NULL ORDER BY r.id LIMIT 10", 0, NULL);
+	int			i;
+
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK)
+		return (pg_fail(s, err, "PostgreSQL", res), PQclear(res), false);
+	for (i = 0; i < PQntuples(res); i++)
+	{
+		char		line[160];
+		bool		start = !PQgetisnull(res, i, 1),
+					end = !PQgetisnull(res, i, 2);
+
+		snprintf(line, sizeof(line), "relationship %s: %s%s%s%s%s %s not in the source",
+				 PQgetvalue(res, i, 0), start ? "start node " : "", PQgetvalue(res, i, 1),
+				 start && end ? " and " : "", end ? "end node " : "", PQgetvalue(res, i, 2),
+				 start && end ? "are" : "is");
+		if (s->opts.skip_dangling)
+			log_info("%s", line);
+		else
+			log_error("%s", line);
+	}
+	PQclear(res);
+	return true;
+}
+
+/*
  * The foreign keys are tried first: with clean data that is the only
  * scan.  Only when they fail do we look for the dangling relationships.
  */
@@ -568,7 +587,7 @@ add_foreign_keys(PgSink *s, N2pError *err)
 		return rc > 0;
 	n = diagnose(s, "SELECT count(*), coalesce(array_to_string((array_agg(r.id ORDER BY r.id))[1:10], ', '), '') "
 				 "FROM %s.relationships r " DANGLING_WHERE, 0, NULL, sample, sizeof(sample), err);
-	if (n < 0)
+	if (n < 0 || !report_dangling_ends(s, err))
 		return false;
 	if (!s->opts.skip_dangling)
 		return n2p_error_set(err, N2P_ERR_DATA,
@@ -583,9 +602,28 @@ add_foreign_keys(PgSink *s, N2pError *err)
 		guarded_step(s, ddl, NULL, err) > 0;
 }
 
+/*
+ * A btree entry holds at most N2P_PG_MAX_BTREE_BYTES of text.  Where a
+ * value under the constraint may be longer, an exclusion constraint on a
+ * hash index keeps Neo4j's exact equality with no size limit (it stores
+ * the hash and rechecks the values); it took 4 times as long to build on a
+ * 200,000-node graph, so it is only used where the btree might not fit.
+ */
+static const char *const unique_sql[2] = {
+	"SELECT format('CREATE UNIQUE INDEX %s ON %I.nodes ((props->>%L)) "
+	"WHERE labels @> ARRAY[%L]::text[]', "
+	"CASE WHEN $4::text <> '' AND to_regclass(format('%I.%I', $1::text, $4::text)) IS NULL "
+	"THEN quote_ident($4::text) ELSE '' END, $1::text, $2::text, $3::text)",
+	"SELECT format('ALTER TABLE %I.nodes ADD %s EXCLUDE USING hash ((props->>%L) WITH =) "
+	"WHERE (labels @> ARRAY[%L]::text[])', $1::text, "
+	"CASE WHEN $4::text <> '' AND to_regclass(format('%I.%I', $1::text, $4::text)) IS NULL "
+	"THEN 'CONSTRAINT ' || quote_ident($4::text) ELSE '' END, $2::text, $3::text)"};
+
 static bool
-add_unique_index(PgSink *s, const N2pConstraint *c, N2pError *err)
+add_unique_index(PgSink *s, size_t at, N2pError *err)
 {
+	const N2pConstraint *c = &s->meta->constraints[at];
+	bool		hash = s->unique_hash[at];
 	char		sample[512];
 	const char *params[4];
 	PGresult   *res;
@@ -602,16 +640,15 @@ add_unique_index(PgSink *s, const N2pConstraint *c, N2pError *err)
 	params[1] = c->prop;
 	params[2] = c->label;
 	params[3] = c->name ? c->name : "";
+	if (hash)
+		log_verbose("uniqueness constraint %s (:%s).%s: values of up to %zu bytes, more than a "
+					"btree holds: an exclusion constraint on a hash index instead",
+					c->name ? c->name : "", c->label, c->prop, s->unique_longest[at]);
 	/* the server quotes every part (%I, %L); we only pass parameters */
-	res = PQexecParams(s->conn,
-					   "SELECT format('CREATE UNIQUE INDEX %s ON %I.nodes ((props->>%L)) "
-					   "WHERE labels @> ARRAY[%L]::text[]', "
-					   "CASE WHEN $4::text <> '' AND to_regclass(format('%I.%I', $1::text, $4::text)) IS NULL "
-					   "THEN quote_ident($4::text) ELSE '' END, $1::text, $2::text, $3::text)",
-					   4, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(s->conn, unique_sql[hash], 4, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return (pg_fail(s, err, "PostgreSQL", res), PQclear(res), false);
-	rc = guarded_step(s, PQgetvalue(res, 0, 0), "23505", err);
+	rc = guarded_step(s, PQgetvalue(res, 0, 0), hash ? "23P01" : "23505", err);
 	PQclear(res);
 	if (rc != 0)
 		return rc > 0;
@@ -669,7 +706,7 @@ build_unique_indexes(PgSink *s, N2pError *err)
 	{
 		progress_step(s->opts.progress, s->meta->constraints[i].name ?
 					  s->meta->constraints[i].name : "uniqueness constraint");
-		if (!add_unique_index(s, &s->meta->constraints[i], err))
+		if (!add_unique_index(s, i, err))
 			return false;
 	}
 	return true;
@@ -700,7 +737,7 @@ typed_target(PgSink *s)
 {
 	TypedTarget t = {.qschema = s->qschema, .schema = s->opts.schema, .tables = s->spill != NULL,
 	.meta = s->meta, .enc = &s->enc, .progress = s->opts.progress,
-	.postgis_schema = s->postgis};
+	.postgis_schema = s->postgis, .unique_hash = s->unique_hash};
 
 	snprintf(t.point_type, sizeof(t.point_type), "%s.neo4j_point", s->qschema);
 	return t;
@@ -816,9 +853,12 @@ pg_finish(N2pSink *sink, N2pError *err)
 	PgSink	   *s = (PgSink *) sink;
 	Progress   *p = s->opts.progress;
 	bool		ok;
+	size_t		i;
 
 	if (!end_copy(s, NULL, err))
 		return false;
+	for (i = 0; i < s->meta->nconstraints; i++)
+		s->unique_hash[i] = s->unique_longest[i] > N2P_PG_MAX_BTREE_BYTES;
 	/* the pump reports a phase when it ends only if the next one starts */
 	progress_phase_done(p, (int) p->phase);
 	if (p->phase == N2P_REC_NODE)
@@ -840,7 +880,8 @@ pg_finish(N2pSink *sink, N2pError *err)
 		build_index(s, "CREATE INDEX ON %s.nodes USING gin (labels)", err) && adopt_typed(s, err) &&
 		build_index(s, "CREATE INDEX ON %s.relationships (type)", err) &&
 		build_typed(s, err) &&
-		write_load_info(s, err);
+		write_load_info(s, err) &&
+		pg_owned_record(s->conn, s->opts.schema, s->qschema, s->cat != NULL, err);
 	p->stats[N2P_REC_REL].rejected = s->rejected;
 	if (!ok)
 		return false;
@@ -879,6 +920,8 @@ pg_close(N2pSink *sink)
 		PQfinish(s->conn);
 	pg_typed_tables_end(s->job, false);
 	free(s->postgis);
+	free(s->unique_longest);
+	free(s->unique_hash);
 	json_decref(s->dangling_sample);
 	n2p_catalog_free(s->cat);
 	typed_spills_free(s->spill);

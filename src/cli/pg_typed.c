@@ -132,11 +132,13 @@ plan_key(KeyPlan *kp, const N2pCatalogEntry *e, size_t n, const TypedTarget *t)
 	kp->key = e[0].key;
 	kp->key_len = e[0].key_len;
 	kp->not_castable = 0;
+	kp->values = 0;
 	for (i = 0; i < n; i++)
 	{
 		if (k < sizeof(types) / sizeof(types[0]))
 			types[k++] = e[i].type;
 		kp->not_castable += e[i].not_castable;
+		kp->values += e[i].count;
 	}
 	kp->type = n2p_column_type(types, k);
 	n2p_column_type_sql(kp->type, t->postgis_schema != NULL, t->point_type,
@@ -190,6 +192,37 @@ scope_end(const N2pCatalogEntry *e, size_t n, size_t at, size_t *nkeys)
 	return i;
 }
 
+/*
+ * Past PostgreSQL's limits on one relation (1600 columns; a table's row
+ * must also fit in a page), the keys with the most
+ * values keep their columns and the rest stay in props: the base table's
+ * for views, the row's own props column in typed tables.
+ */
+static void
+fit_columns(ScopePlan *sp, const TypedTarget *t)
+{
+	N2pKeyFit  *keys = xcalloc(sp->nkeys + 1, sizeof(N2pKeyFit));
+	const N2pKeyFit **order = xcalloc(sp->nkeys + 1, sizeof(N2pKeyFit *));
+	bool	   *fits = xcalloc(sp->nkeys + 1, sizeof(bool));
+	size_t		i,
+				k = 0;
+
+	for (i = 0; i < sp->nkeys; i++)
+		keys[i] = (N2pKeyFit) {{sp->keys[i].key, sp->keys[i].key_len}, sp->keys[i].values,
+		sp->keys[i].type};
+	if (n2p_typed_fit(keys, sp->nkeys, sp->kind, t->tables, order, fits) < sp->nkeys)
+	{
+		for (i = 0; i < sp->nkeys; i++)
+			if (fits[i])
+				sp->keys[k++] = sp->keys[i];
+		sp->nomitted = sp->nkeys - k;
+		sp->nkeys = k;
+	}
+	free(keys);
+	free(order);
+	free(fits);
+}
+
 static void
 plan_scope(ScopePlan *sp, const N2pCatalogEntry *e, size_t from, size_t to,
 		   size_t nkeys, const TypedTarget *t)
@@ -211,7 +244,28 @@ plan_scope(ScopePlan *sp, const N2pCatalogEntry *e, size_t from, size_t to,
 		plan_key(&sp->keys[k++], &e[i], j - i, t);
 		i = j;
 	}
+	fit_columns(sp, t);
 	plan_columns(sp, t);
+}
+
+/* Once the relations are named: say which lost columns to the limits. */
+static void
+report_omitted(const Plan *p, const TypedTarget *t)
+{
+	size_t		i;
+
+	for (i = 0; i < p->nscopes; i++)
+	{
+		const ScopePlan *sp = &p->scopes[i];
+
+		if (sp->nomitted == 0)
+			continue;
+		log_info("typed %s \"%s\": %zu of its %zu keys have a column (PostgreSQL allows %s); "
+				 "the other %zu stay in props, and the catalog names them",
+				 t->tables ? "table" : "view", sp->relation, sp->nkeys, sp->nkeys + sp->nomitted,
+				 t->tables ? "1600 columns and 8160 bytes per row" : "1600 columns per view",
+				 sp->nomitted);
+	}
 }
 
 static bool
@@ -278,6 +332,7 @@ name_keys(ScopePlan *sp, NameSet *rels, const TypedTarget *t)
 				continue;
 			snprintf(base, sizeof(base), "%s_%s", sp->relation, kp->column);
 			unique_name(rels, base, "_key", kp->ukey);
+			kp->ukey_hash = t->unique_hash && t->unique_hash[i];
 		}
 	}
 }
@@ -341,6 +396,7 @@ typed_plan_build(Plan *p, N2pCatalog *cat, const TypedTarget *t, const NameSet *
 		i = end;
 	}
 	name_relations(p, taken, t);
+	report_omitted(p, t);
 }
 
 /*
@@ -362,7 +418,7 @@ reserve_index_names(NameSet *set, const N2pGraphMeta *meta)
 		name_add(set, fixed[k]);
 	for (i = 0; i < meta->nconstraints; i++)
 	{
-		char		name[32];
+		char		name[48];
 
 		if (meta->constraints[i].name)
 		{
@@ -374,6 +430,9 @@ reserve_index_names(NameSet *set, const N2pGraphMeta *meta)
 			name_add(set, cut);
 		}
 		snprintf(name, sizeof(name), i ? "nodes_expr_idx%zu" : "nodes_expr_idx", i);
+		name_add(set, name);
+		/* a constraint too long for a btree is an exclusion constraint */
+		snprintf(name, sizeof(name), i ? "nodes_expr_excl%zu" : "nodes_expr_excl", i);
 		name_add(set, name);
 	}
 }
@@ -590,6 +649,20 @@ typed_create_helpers(PGconn *conn, const TypedTarget *t, N2pBuf *b, N2pError *er
 	return pg_exec_one(conn, b->data, err);
 }
 
+/* Why a key of a typed relation has no column, or NULL. */
+static const char *
+omitted_note(const ScopePlan *sp, const KeyPlan *kp, const N2pCatalogEntry *e, const TypedTarget *t)
+{
+	if (kp || e->key == NULL || sp->relation[0] == '\0')
+		return NULL;
+	if (t->tables)
+		return "no column: PostgreSQL allows a table 1600 columns and a row 8160 bytes; "
+			"the value is in this table's props";
+	return sp->kind == N2P_REC_NODE ?
+		"no column: PostgreSQL allows a view 1600 columns; the value is in nodes.props" :
+		"no column: PostgreSQL allows a view 1600 columns; the value is in relationships.props";
+}
+
 static bool
 insert_catalog_row(PGconn *conn, const TypedTarget *t, const ScopePlan *sp,
 				   const KeyPlan *kp, const N2pCatalogEntry *e, N2pError *err)
@@ -597,7 +670,7 @@ insert_catalog_row(PGconn *conn, const TypedTarget *t, const ScopePlan *sp,
 	char		count[32],
 				bad[32],
 				sql[512];
-	const char *params[9];
+	const char *params[10];
 	PGresult   *res;
 	bool		ok;
 
@@ -613,9 +686,10 @@ insert_catalog_row(PGconn *conn, const TypedTarget *t, const ScopePlan *sp,
 	params[6] = bad;
 	params[7] = sp->relation[0] ? sp->relation : NULL;
 	params[8] = kp ? kp->column : NULL;
-	snprintf(sql, sizeof(sql), "INSERT INTO %s.catalog VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+	params[9] = omitted_note(sp, kp, e, t);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s.catalog VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
 			 t->qschema);
-	res = PQexecParams(conn, sql, 9, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(conn, sql, 10, NULL, params, NULL, NULL, 0);
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 	if (!ok)
 		n2p_error_set(err, N2P_ERR_IO, "PostgreSQL: %s", PQresultErrorMessage(res));
@@ -640,7 +714,7 @@ typed_write_catalog(PGconn *conn, const TypedTarget *t, const Plan *p, N2pError 
 	snprintf(sql, sizeof(sql),
 			 "CREATE TABLE %s.catalog (kind text NOT NULL, scope text NOT NULL, key text, "
 			 "neo4j_type text, pg_type text, \"values\" bigint NOT NULL, "
-			 "not_castable bigint NOT NULL, relation text, \"column\" text)", t->qschema);
+			 "not_castable bigint NOT NULL, relation text, \"column\" text, note text)", t->qschema);
 	if (!pg_exec_one(conn, sql, err))
 		return false;
 	for (i = 0; i < p->nentries; i++)

@@ -28,6 +28,7 @@ typedef struct TypedTarget
 	char		point_type[160];	/* qualified composite used without PostGIS */
 	bool		tables;			/* --typed=tables: tables instead of views */
 	const N2pGraphMeta *meta;	/* uniqueness constraints */
+	const bool *unique_hash;	/* per constraint: a hash, not a btree (NULL: none) */
 	N2pPgEncodeOpts *enc;		/* U+0000 handling, as for the base tables */
 	Progress   *progress;
 } TypedTarget;

@@ -32,9 +32,11 @@ typedef struct KeyPlan
 	const char *key;
 	size_t		key_len;
 	N2pColumnType type;
+	uint64_t	values;
 	uint64_t	not_castable;
 	char		column[NAMEDATALEN];
 	char		ukey[NAMEDATALEN];	/* typed tables: its UNIQUE constraint, or "" */
+	bool		ukey_hash;		/* as an exclusion constraint on a hash index */
 	char		pg_type[128];	/* as the catalog shows it */
 	char		pg_type_sql[256];	/* for DDL: PostGIS's type qualified */
 } KeyPlan;
@@ -46,8 +48,9 @@ typedef struct ScopePlan
 	size_t		scope_len;
 	char		relation[NAMEDATALEN];
 	char		pkey[NAMEDATALEN];	/* typed tables: the primary key's name */
-	KeyPlan    *keys;
+	KeyPlan    *keys;			/* the keys with a column, by key */
 	size_t		nkeys;
+	size_t		nomitted;		/* keys past PostgreSQL's limits: in props only */
 	bool		dedicated;		/* typed tables: has a spill file of its own */
 } ScopePlan;
 

@@ -323,6 +323,18 @@ flush_tables(TableFill *f, N2pError *err)
 	return true;
 }
 
+/* One more member of the row's props: the value, exactly, as in nodes.props. */
+static bool
+extra_value(TableFill *f, size_t nth, const char *key, size_t len, const N2pValue *v, N2pError *err)
+{
+	const char *mark;
+
+	return n2p_buf_append(&f->extra, nth ? ", " : "{", nth ? 2 : 1) &&
+		n2p_json_append_string(&f->extra, key, len, &f->enc_opts, err) &&
+		n2p_buf_append(&f->extra, ": ", 2) &&
+		n2p_pg_value_json(&f->extra, v, &mark, &f->enc_opts, err);
+}
+
 /* One row of one typed table: fixed columns, property columns, props. */
 static bool
 put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pError *err)
@@ -337,18 +349,23 @@ put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pE
 				n2p_copy_int8(b, rec->start_id) && n2p_copy_int8(b, rec->end_id));
 	for (i = 0; i < sp->nkeys; i++)
 		f->vals[i] = NULL;
-	for (i = 0; i < rec->props.u.map.n; i++)
+	n2p_buf_reset(&f->extra);
+	for (i = 0; ok && i < rec->props.u.map.n; i++)
 	{
-		long		k = find_key(&f->kidx[sp - f->plan->scopes], sp, rec->props.u.map.keys[i]);
+		const N2pStr *key = &rec->props.u.map.keys[i];
+		long		k = find_key(&f->kidx[sp - f->plan->scopes], sp, *key);
 
 		if (k >= 0)
+		{
 			f->vals[k] = &rec->props.u.map.vals[i];
+			continue;
+		}
+		/* a key past PostgreSQL's limits on columns: props holds it */
+		ok = extra_value(f, nextra++, key->ptr, key->len, &rec->props.u.map.vals[i], err);
 	}
-	n2p_buf_reset(&f->extra);
 	for (i = 0; ok && i < sp->nkeys; i++)
 	{
 		bool		lost = false;
-		const char *mark;
 		size_t		run;
 
 		for (run = 0; i + run < sp->nkeys && f->vals[i + run] == NULL; run++)
@@ -364,11 +381,7 @@ put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pE
 		if (!lost)
 			continue;
 		/* keep what the column could not hold, exactly, in props */
-		ok = n2p_buf_append(&f->extra, nextra ? ", " : "{", nextra ? 2 : 1) &&
-			n2p_json_append_string(&f->extra, sp->keys[i].key, sp->keys[i].key_len, &f->enc_opts, err) &&
-			n2p_buf_append(&f->extra, ": ", 2) &&
-			n2p_pg_value_json(&f->extra, f->vals[i], &mark, &f->enc_opts, err);
-		nextra++;
+		ok = extra_value(f, nextra++, sp->keys[i].key, sp->keys[i].key_len, f->vals[i], err);
 	}
 	if (ok && nextra)
 		ok = n2p_buf_putc(&f->extra, '}') && n2p_copy_jsonb(b, f->extra.data, f->extra.len);
@@ -499,7 +512,8 @@ table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *er
 		qcol = PQescapeIdentifier(conn, kp->column, strlen(kp->column));
 		ok = qname && qcol;
 		if (ok)
-			n2p_buf_printf(&b, ", ADD CONSTRAINT %s UNIQUE (%s)", qname, qcol);
+			n2p_buf_printf(&b, kp->ukey_hash ? ", ADD CONSTRAINT %s EXCLUDE USING hash (%s WITH =)" :
+						   ", ADD CONSTRAINT %s UNIQUE (%s)", qname, qcol);
 		PQfreemem(qname);
 		PQfreemem(qcol);
 	}
@@ -1116,11 +1130,18 @@ bool
 pg_typed_tables_adopt_ready(TypedTablesJob *job, PGconn *conn, bool pruned_rels, N2pError *err)
 {
 	size_t		upto;
+	N2pError	later;
 
 	if (job == NULL || !job->running)
 		return true;
-	if (!ready_range(job, &upto, err))
-		return false;
+
+	/*
+	 * A failure of the thread is reported by finish, after the base keys:
+	 * a uniqueness violation in a typed table is one in nodes too, and the
+	 * base step's message names the nodes.
+	 */
+	if (!ready_range(job, &upto, &later))
+		return true;
 	while (job->adopted < upto)
 		if (!adopt_next(job, conn, pruned_rels, err))
 			return false;

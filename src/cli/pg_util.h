@@ -41,4 +41,17 @@ bool		pg_copy_finish(PGconn *conn, const char *abort_reason, const char *what,
  */
 bool		pg_commit(PGconn *conn, const char *what, N2pError *err);
 
+/*
+ * Check what a connection with these keywords and values (as for
+ * PQconnectdbParams) would use, the environment's PG* variables included,
+ * before connecting.  libpq's messages quote the values of the options it
+ * finds invalid (port, sslmode, connect_timeout, target_session_attrs,
+ * hosts, ...), and a malformed target can put a password there
+ * ("postgresql://u@h:SECRET/db"): so an error names the option, never its
+ * value.  With expand_dbname, dbname is a URI or conninfo string; one
+ * libpq cannot parse gets a fixed message.
+ */
+bool		pg_check_target(const char *const *keys, const char *const *vals, bool expand_dbname,
+							N2pError *err);
+
 #endif							/* NEO2PG_PG_UTIL_H */

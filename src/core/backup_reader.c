@@ -264,6 +264,20 @@ meta_strdup(BackupSource *bs, N2pStr s)
 	return p;
 }
 
+/*
+ * Metadata strings become C strings and text in load_info, both of which
+ * would end at U+0000 and so keep a silently shortened name.
+ */
+static bool
+meta_no_nul(const char *file, N2pStr s, N2pError *err)
+{
+	if (memchr(s.ptr, '\0', s.len) == NULL)
+		return true;
+	snprintf(err->file, sizeof(err->file), "%s", file);
+	return n2p_error_set(err, N2P_ERR_DATA,
+						 "a metadata string holds U+0000, which PostgreSQL cannot store");
+}
+
 static bool
 meta_string_list(BackupSource *bs, const char *file, char ***out, size_t *n,
 				 N2pError *err)
@@ -286,6 +300,8 @@ meta_string_list(BackupSource *bs, const char *file, char ***out, size_t *n,
 	{
 		if (v.u.list.items[i].type != N2P_STRING)
 			goto bad;
+		if (!meta_no_nul(file, v.u.list.items[i].u.str, err))
+			return false;
 		if (((*out)[i] = meta_strdup(bs, v.u.list.items[i].u.str)) == NULL)
 			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	}
@@ -306,7 +322,11 @@ meta_string(BackupSource *bs, const char *file, const char **out, N2pError *err)
 	if (!read_meta_file(bs, file, &v, err))
 		return false;
 	if (v.type == N2P_STRING)
+	{
+		if (!meta_no_nul(file, v.u.str, err))
+			return false;
 		*out = meta_strdup(bs, v.u.str);
+	}
 	else if (v.type != N2P_NULL)
 	{
 		snprintf(err->file, sizeof(err->file), "%s", file);
@@ -321,6 +341,18 @@ constraint_field(BackupSource *bs, const N2pValue *obj, const char *key)
 	const N2pValue *v = n2p_map_get(obj, key, strlen(key));
 
 	return (v && v->type == N2P_STRING) ? meta_strdup(bs, v->u.str) : NULL;
+}
+
+static bool
+meta_fields_no_nul(const char *file, const N2pValue *obj, N2pError *err)
+{
+	size_t		i;
+
+	for (i = 0; i < obj->u.map.n; i++)
+		if (obj->u.map.vals[i].type == N2P_STRING &&
+			!meta_no_nul(file, obj->u.map.vals[i].u.str, err))
+			return false;
+	return true;
 }
 
 static bool
@@ -348,6 +380,8 @@ meta_constraints(BackupSource *bs, N2pError *err)
 
 		if (c->type != N2P_MAP)
 			goto bad;
+		if (!meta_fields_no_nul(file, c, err))
+			return false;
 		out->label = constraint_field(bs, c, "node_label");
 		out->prop = constraint_field(bs, c, "node_prop");
 		out->name = constraint_field(bs, c, "constraint_name");
@@ -475,6 +509,10 @@ convert_value(BackupSource *bs, N2pStr key, N2pValue *v, const N2pValue *hash,
 {
 	const N2pValue *orig = hash ? n2p_map_get(hash, key.ptr, key.len) : NULL;
 
+	/* an empty token name is refused by Cypher, so this is not Neo4j's */
+	if (key.len == 0)
+		return n2p_error_set(err, N2P_ERR_DATA,
+							 "empty property key \"\" (Neo4j has no empty names)");
 	if (orig)
 	{
 		if (v->type != N2P_STRING || orig->type != N2P_STRING)
@@ -634,6 +672,9 @@ convert_rel(BackupSource *bs, const N2pValue *row, N2pRecord *rec, N2pError *err
 	hash = row_field(row, "hash_props", N2P_MAP, true, err);
 	if (err->code != N2P_OK)
 		return false;
+	if (type->u.str.len == 0)
+		return n2p_error_set(err, N2P_ERR_DATA,
+							 "empty rel_type \"\" (Neo4j has no empty relationship type)");
 	rec->start_id = start->u.i;
 	rec->end_id = end->u.i;
 	rec->type = type->u.str;

@@ -5,9 +5,9 @@
  *
  * The value rules (docs/design.md has the full table):
  *	- booleans, integers, strings and lists of them stay plain JSON;
- *	- a finite float whose Python repr has no positive exponent stays a JSON
- *	  number: jsonb keeps it as a decimal with a '.', which reads back as
- *	  the same double and as a float;
+ *	- a finite float whose Python repr has no positive exponent (below
+ *	  1e16, not -0.0) stays a JSON number: jsonb keeps it as a decimal
+ *	  with a '.', which reads back as the same double and as a float;
  *	- every other float (-0.0, NaN, +-Infinity, 1e+20, ...) becomes a JSON
  *	  string PostgreSQL's float8 input accepts, marked "float" in
  *	  prop_types, because jsonb would drop the sign of -0.0 and print 1e+20
@@ -28,6 +28,9 @@
 
 #include <math.h>
 #include <string.h>
+
+/* Python's longest float repr: -2.2250738585072014e-308 */
+#define N2P_FLOAT_TOKEN_MAX 24
 
 #define TEXTOID 25
 
@@ -123,17 +126,26 @@ n2p_json_append_string(N2pBuf *out, const char *s, size_t len,
 }
 
 /*
- * Can the float's source token go into jsonb as it is?  Only a finite,
- * non-negative-zero float whose token has a '.' and no positive exponent:
- * jsonb then keeps a '.' and the digits, which read back as the same
- * double and as a float.
+ * Can the float's source token go into jsonb as it is?  Only when jsonb
+ * keeps a '.' (the token has one, or a negative exponent) and the token
+ * provably reads back through float8 as this double, unmarked:
+ *	- 0 < |d| < 1e16: a nonzero token whose double is 0 underflowed
+ *	  (1e-400), which float8 refuses; zero, -0.0, NaN and infinities take
+ *	  append_float; from 1e16 on the double is a marked string whatever
+ *	  the token (9223372036854775808.0 too), as design.md says;
+ *	- no longer than Python's longest repr: a longer token has digits the
+ *	  double does not, and numeric refuses more than 16383 after the '.'.
+ * Within these bounds both readers round correctly, so the double needs
+ * no second strtod here (it would cost more than all of this path).
  */
 static bool
 token_is_plain(const N2pValue *v)
 {
 	const char *e;
+	double		a = fabs(v->u.fnum.f);
 
-	if (v->u.fnum.text == NULL || (v->u.fnum.f == 0 && signbit(v->u.fnum.f)))
+	if (v->u.fnum.text == NULL || v->u.fnum.len > N2P_FLOAT_TOKEN_MAX ||
+		!(a > 0 && a < 1e16))
 		return false;
 	e = memchr(v->u.fnum.text, 'e', v->u.fnum.len);
 	if (e == NULL)
@@ -159,6 +171,12 @@ append_float(N2pBuf *out, double d, bool *marked)
 	if (isinf(d))
 		return d > 0 ? n2p_buf_append(out, "\"Infinity\"", 10)
 			: n2p_buf_append(out, "\"-Infinity\"", 11);
+	/* a frequent value, and what Python writes for it */
+	if (d == 0 && !signbit(d))
+	{
+		*marked = false;
+		return n2p_buf_append(out, "0.0", 3);
+	}
 	n = n2p_format_double(d, tmp);
 	if ((d == 0 && signbit(d)) || memchr(tmp, '+', n))
 		return n2p_buf_putc(out, '"') && n2p_buf_append(out, tmp, n) &&
@@ -569,19 +587,48 @@ n2p_copy_int8(N2pBuf *out, int64_t v)
 		put_be32(out, (uint32_t) u);
 }
 
+/* The start of a long name, printable and cut on a character boundary. */
+static void
+name_prefix(const char *s, size_t len, char *out, size_t max)
+{
+	size_t		n = len > max ? max : len,
+				i;
+
+	while (n < len && n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+		n--;
+	for (i = 0; i < n; i++)
+		out[i] = ((unsigned char) s[i] < 0x20 || s[i] == 0x7F) ? '?' : s[i];
+	strcpy(out + n, n < len ? "..." : "");
+}
+
+bool
+n2p_pg_check_name(bool label, const char *s, size_t len, N2pError *err)
+{
+	size_t		max = label ? N2P_PG_MAX_GIN_BYTES : N2P_PG_MAX_BTREE_BYTES;
+	char		shown[48];
+
+	if (len <= max)
+		return true;
+	name_prefix(s, len, shown, 40);
+	return n2p_error_set(err, N2P_ERR_DATA,
+						 "%s \"%s\" has %zu bytes: PostgreSQL's index on %s holds at most %zu",
+						 label ? "label" : "relationship type", shown, len,
+						 label ? "nodes.labels" : "relationships.type", max);
+}
+
 static bool
-check_text(const char *s, size_t len, N2pError *err)
+check_text(bool label, const char *s, size_t len, N2pError *err)
 {
 	if (memchr(s, '\0', len))
 		return n2p_error_set(err, N2P_ERR_DATA,
 							 "a label or type contains U+0000, which PostgreSQL cannot store");
-	return true;
+	return n2p_pg_check_name(label, s, len, err);
 }
 
 bool
 n2p_copy_text(N2pBuf *out, const char *s, size_t len, N2pError *err)
 {
-	if (!check_text(s, len, err))
+	if (!check_text(false, s, len, err))
 		return false;
 	return (put_be32(out, (uint32_t) len) && n2p_buf_append(out, s, len)) ||
 		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
@@ -601,7 +648,7 @@ n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *err)
 		ok = ok && put_be32(out, (uint32_t) n) && put_be32(out, 1);
 	for (i = 0; ok && i < n; i++)
 	{
-		if (!check_text(items[i].ptr, items[i].len, err))
+		if (!check_text(true, items[i].ptr, items[i].len, err))
 			return false;
 		ok = put_be32(out, (uint32_t) items[i].len) &&
 			n2p_buf_append(out, items[i].ptr, items[i].len);
@@ -655,4 +702,104 @@ n2p_copy_record(N2pBuf *out, const N2pRecord *rec, N2pBuf *types,
 	if (!ok)
 		return err->code ? false : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	return copy_props(out, &rec->props, types, opts, err);
+}
+
+/*
+ * RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past
+ * U+10FFFF; and no NUL, which text and jsonb cannot hold.
+ */
+bool
+n2p_pg_text_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *) s,
+			   *end = p + len;
+
+	while (p < end)
+	{
+		unsigned char c = *p,
+					lo = 0x80,
+					hi = 0xBF;
+		size_t		n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 :
+			c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 4,
+					i;
+
+		if (c == 0 || n == 4 || (size_t) (end - p) <= n)
+			return false;
+		/* the second byte's range rules out overlongs, surrogates, > U+10FFFF */
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+		else if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+		for (i = 1; i <= n; i++)
+			if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xBF))
+				return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* A string's bytes in props->>key; in a list, JSON-escaped and quoted. */
+static size_t
+string_bound(const N2pStr *str, const N2pPgEncodeOpts *opts, bool quoted)
+{
+	size_t		extra = 0;
+	const char *p = str->ptr,
+			   *end = str->ptr + str->len;
+
+	if (opts && opts->nul_replacement)
+	{
+		size_t		rlen = strlen(opts->nul_replacement);
+
+		for (; p < end && (p = memchr(p, '\0', (size_t) (end - p))) != NULL; p++)
+			extra += rlen;
+	}
+	/* \u00XX is the longest escape of one byte, and of a replacement's byte */
+	return quoted ? 2 + 6 * (str->len + extra) : str->len + extra;
+}
+
+static size_t
+text_bound(const N2pValue *v, const N2pPgEncodeOpts *opts, bool in_list)
+{
+	size_t		i,
+				n;
+
+	switch (v->type)
+	{
+		case N2P_BOOL:
+		case N2P_INT:
+			return 20;
+		case N2P_FLOAT:
+			/* jsonb prints 5e-324 with all its 324 zeros */
+			return 350;
+		case N2P_STRING:
+			return string_bound(&v->u.str, opts, in_list);
+		case N2P_BYTES:
+			return 4 + 2 * v->u.str.len;
+		case N2P_DATE:
+		case N2P_TIME:
+		case N2P_LOCALTIME:
+		case N2P_LOCALDATETIME:
+		case N2P_DURATION:
+			return 128;
+		case N2P_DATETIME:
+			return 128 + 6 * v->u.dt.zone.len;
+		case N2P_POINT:
+			return 4 * 350 + 64;
+		case N2P_LIST:
+			for (i = 0, n = 2; i < v->u.list.n; i++)
+				n += 2 + text_bound(&v->u.list.items[i], opts, true);
+			return n;
+		default:
+			return SIZE_MAX / 4;
+	}
+}
+
+size_t
+n2p_pg_text_bound(const N2pValue *v, const N2pPgEncodeOpts *opts)
+{
+	return text_bound(v, opts, false);
 }

@@ -149,7 +149,8 @@ scalar_text(N2pBuf *b, const N2pValue *v, N2pColumnType t, bool postgis,
 		case N2P_INT:
 			return n2p_buf_printf(b, "%lld", (long long) v->u.i);
 		case N2P_FLOAT:
-			if (v->u.fnum.text && isfinite(v->u.f))
+			/* a token whose double is 0 underflowed, and float8 refuses it */
+			if (v->u.fnum.text && isfinite(v->u.f) && v->u.f != 0)
 				return n2p_buf_append(b, v->u.fnum.text, v->u.fnum.len);
 			return float_text(b, v->u.f);
 		case N2P_STRING:

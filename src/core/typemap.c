@@ -198,3 +198,92 @@ n2p_pg_castable(const N2pValue *v)
 			return true;
 	}
 }
+
+/* ------------------------------------------------- relation limits */
+
+/*
+ * A row's header with a null bitmap for 1600 columns (23 + 200 bytes,
+ * aligned to 8): every typed table row may have NULLs.
+ */
+#define ROW_HEADER_MAX 224
+/* a varlena TOAST leaves in place: at most its pointer's 24 bytes */
+#define VARLENA_INLINE_MAX 24
+
+size_t
+n2p_column_max_bytes(N2pColumnType t)
+{
+	/* width plus the worst padding before it (alignment - 1) */
+	if (t.is_array || t.kind == N2P_COL_POINT)
+		return VARLENA_INLINE_MAX + 7;	/* double-aligned */
+	switch (t.kind)
+	{
+		case N2P_COL_BOOL:
+			return 1;
+		case N2P_COL_DATE:
+			return 4 + 3;
+		case N2P_COL_BIGINT:
+		case N2P_COL_FLOAT8:
+		case N2P_COL_TIME:
+		case N2P_COL_TIMESTAMP:
+		case N2P_COL_TIMESTAMPTZ:
+			return 8 + 7;
+		case N2P_COL_TIMETZ:
+			return 12 + 7;
+		case N2P_COL_INTERVAL:
+			return 16 + 7;
+		default:
+			return VARLENA_INLINE_MAX + 3;	/* text, bytea, jsonb: int-aligned */
+	}
+}
+
+static int
+fit_order(const void *a, const void *b)
+{
+	const N2pKeyFit *x = *(const N2pKeyFit *const *) a;
+	const N2pKeyFit *y = *(const N2pKeyFit *const *) b;
+	size_t		len = x->key.len < y->key.len ? x->key.len : y->key.len;
+	int			c;
+
+	if (x->values != y->values)
+		return x->values > y->values ? -1 : 1;
+	if ((c = memcmp(x->key.ptr, y->key.ptr, len)) != 0)
+		return c;
+	return x->key.len < y->key.len ? -1 : x->key.len > y->key.len;
+}
+
+size_t
+n2p_typed_fit(const N2pKeyFit *keys, size_t n, N2pRecKind kind, bool tables,
+			  const N2pKeyFit **order, bool *fits)
+{
+	N2pColumnType bigint = {.kind = N2P_COL_BIGINT},
+				jsonb = {.kind = N2P_COL_JSONB},
+				labels = {.kind = N2P_COL_TEXT, .is_array = true};
+	bool		node = kind == N2P_REC_NODE;
+	/* id, labels or start_id and end_id; tables add props */
+	size_t		columns = (node ? 2 : 3) + tables,
+				bytes = ROW_HEADER_MAX + n2p_column_max_bytes(bigint) +
+		(node ? n2p_column_max_bytes(labels) : 2 * n2p_column_max_bytes(bigint)) +
+		n2p_column_max_bytes(jsonb),
+				nfit = 0,
+				i;
+
+	for (i = 0; i < n; i++)
+	{
+		order[i] = &keys[i];
+		fits[i] = false;
+	}
+	qsort(order, n, sizeof(order[0]), fit_order);
+	for (i = 0; i < n && columns < N2P_PG_MAX_COLUMNS; i++)
+	{
+		size_t		w = n2p_column_max_bytes(order[i]->type);
+
+		/* a view's row is never stored: only its columns are counted */
+		if (tables && bytes + w > N2P_PG_MAX_ROW_BYTES)
+			continue;
+		bytes += w;
+		columns++;
+		fits[order[i] - keys] = true;
+		nfit++;
+	}
+	return nfit;
+}

@@ -60,6 +60,8 @@ n2p_type_name(N2pType type)
 			return "duration";
 		case N2P_POINT:
 			return "point";
+		case N2P_STRUCT:
+			return "structure";
 	}
 	return "unknown";
 }

@@ -139,7 +139,7 @@ t_no_replace() {
 	local before
 	before=$(sql it_example "SELECT value FROM neo4j.load_info WHERE key = 'finished_at'")
 	run copy examples/backup "$(conninfo it_example)"
-	expect_fail "a second load without --replace fails" "--replace" || return
+	expect_fail "a second load without --replace fails" "holds a graph that neo2pg loaded" "--replace" || return
 	[ "$(sql it_example "SELECT value FROM neo4j.load_info WHERE key = 'finished_at'")" = "$before" ] ||
 		{ not_ok "a second load without --replace leaves the graph alone"; return; }
 	ok "a second load without --replace fails and leaves the graph alone"
@@ -922,6 +922,522 @@ t_inspect_goes_on() {
 	ok "inspect lists a bad literal and reads on"
 }
 
+# ------------------------------------------ limits and messages (issue 9)
+
+# Each listed dangling relationship names its missing start or end node.
+t_dangling_ends() {
+	local name="dangling relationships name their missing nodes"
+	make_tiny "$WORK/dangle" '[{"node_id": 1, "node_labels": "A", "node_props": {}, "hash_props": {}}]' \
+		'[{"rel_id": 2, "start_node_id": 1, "end_node_id": 1, "rel_type": "R", "rel_props": {}, "hash_props": {}},
+		{"rel_id": 3, "start_node_id": 1, "end_node_id": 987654321, "rel_type": "R", "rel_props": {}, "hash_props": {}},
+		{"rel_id": 4, "start_node_id": 5, "end_node_id": 1, "rel_type": "R", "rel_props": {}, "hash_props": {}},
+		{"rel_id": 5, "start_node_id": 6, "end_node_id": 7, "rel_type": "R", "rel_props": {}, "hash_props": {}}]' '[]'
+	fresh_db it_dangle
+	run copy "$WORK/dangle" "$(conninfo it_dangle)"
+	expect_fail "$name" "relationship 3: end node 987654321 is not in the source" \
+		"relationship 4: start node 5 is not in the source" \
+		"relationship 5: start node 6 and end node 7 are not in the source" \
+		"3 relationships point to nodes that are not in the source (relationship ids 3, 4, 5)" || return
+	schema_absent it_dangle || { not_ok "$name: target unchanged"; return; }
+	run copy --skip-dangling "$WORK/dangle" "$(conninfo it_dangle)"
+	[ "$rc" -eq 0 ] && grep -qF "relationship 3: end node 987654321 is not in the source" "$WORK/out" ||
+		{ not_ok "$name (--skip-dangling)" "$(cat "$WORK/out")"; return; }
+	[ "$(sql it_dangle "SELECT string_agg(id::text, ',') FROM neo4j.relationships")" = 2 ] ||
+		{ not_ok "$name: --skip-dangling loads the rest"; return; }
+	ok "$name: start, end or both, failing and with --skip-dangling"
+}
+
+# make_long_names DIR LABEL_BYTES TYPE_BYTES [LIST]: a node and a relationship
+# whose label and type are random (incompressible) text of those lengths;
+# with LIST the metadata lists them too
+make_long_names() {
+	python3 - "$@" <<'PY'
+import json, os, random, sys
+d, nl, nt = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+random.seed(nl * 7 + nt)
+rnd = lambda n: "".join(random.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(n))
+label, rtype = rnd(nl), rnd(nt)
+os.makedirs(os.path.join(d, "data"), exist_ok=True)
+json.dump([{"node_id": 1, "node_labels": "A:" + label, "node_props": {"k": 1}, "hash_props": {}}],
+          open(os.path.join(d, "data", "nodes_1.json"), "w"))
+json.dump([{"rel_id": 0, "start_node_id": 1, "end_node_id": 1, "rel_type": rtype, "rel_props": {"k": 2},
+            "hash_props": {}}], open(os.path.join(d, "data", "relationships_1.json"), "w"))
+json.dump([], open(os.path.join(d, "uniqueness_constraints.json"), "w"))
+json.dump(False, open(os.path.join(d, "compressed.json"), "w"))
+if len(sys.argv) > 4:
+    json.dump(["A", label, "A:" + label], open(os.path.join(d, "node_labels.json"), "w"))
+    json.dump([rtype], open(os.path.join(d, "rel_types.json"), "w"))
+open(os.path.join(d, "names"), "w").write(label + " " + rtype)
+PY
+}
+
+# Labels and types up to what their indexes hold load; one byte more is an
+# error naming it, before anything starts when the metadata lists it.
+t_long_names() {
+	local name="long labels and types" mode label rtype
+	make_long_names "$WORK/names_max" 2700 2692
+	read -r label rtype <"$WORK/names_max/names"
+	for mode in views tables; do
+		fresh_db it_names
+		run copy --typed=$mode "$WORK/names_max" "$(conninfo it_names)"
+		[ "$rc" -eq 0 ] || { not_ok "$name: at the limit ($mode)" "$(cut -c1-300 "$WORK/out")"; return; }
+		[ "$(sql it_names "SELECT count(*) FROM neo4j.nodes WHERE labels @> ARRAY['$label']")/$(sql it_names "SELECT count(*) FROM neo4j.relationships WHERE type = '$rtype'")" = 1/1 ] ||
+			{ not_ok "$name: at the limit ($mode): rows"; return; }
+		[ "$(sql it_names "SELECT count(*) FROM neo4j.catalog WHERE key = 'k' AND \"column\" = 'k' AND relation IS NOT NULL")" = 3 ] ||
+			{ not_ok "$name: at the limit ($mode): typed relations"; return; }
+	done
+	make_long_names "$WORK/names_label" 2701 10
+	fresh_db it_names
+	run copy "$WORK/names_label" "$(conninfo it_names)"
+	expect_fail "$name: label" "data/nodes_1.json: node 1: label \"" "has 2701 bytes" \
+		"PostgreSQL's index on nodes.labels holds at most 2700" || return
+	schema_absent it_names || { not_ok "$name: label: target unchanged"; return; }
+	make_long_names "$WORK/names_type" 10 2693
+	run copy "$WORK/names_type" "$(conninfo it_names)"
+	expect_fail "$name: type" "data/relationships_1.json: relationship 0: relationship type" "has 2693 bytes" \
+		"relationships.type holds at most 2692" || return
+	# listed in the metadata: refused before connecting (this target is unreachable)
+	make_long_names "$WORK/names_listed" 480000 10 list
+	run copy "$WORK/names_listed" "host=/nonexistent-neo2pg port=1 dbname=none"
+	expect_fail "$name: listed" "node_labels.json: label" "has 480000 bytes" || return
+	grep -q "connect" "$WORK/out" && { not_ok "$name: listed: connected first" "$(cat "$WORK/out")"; return; }
+	run inspect "$WORK/names_type"
+	expect_fail "$name: inspect" "relationship type" "has 2693 bytes" "Problems: 1" || return
+	ok "$name: 2700-byte labels and 2692-byte types load; longer ones are errors naming them, before connecting when listed"
+}
+
+# --replace-nul's text must be storable: checked before anything starts.
+t_replace_nul_text() {
+	local name="--replace-nul checks its text" bad
+	[ -d "$WORK/bad_nul" ] || $GEN "$WORK/bad_nul" --nodes 40 --rels 60 --chunk-rows 15 --bad nul >/dev/null
+	for bad in $'\xff' $'\xc0\x80' $'\xed\xa0\x80' $'\xf4\x90\x80\x80' $'ab\xe2\x82'; do
+		run copy "--replace-nul=$bad" "$WORK/bad_nul" "host=/nonexistent-neo2pg port=1 dbname=none"
+		[ "$rc" -eq 2 ] && grep -q "replace-nul takes text PostgreSQL can store" "$WORK/out" ||
+			{ not_ok "$name: $(printf %q "$bad")" "exit $rc" "$(cat "$WORK/out")"; return; }
+	done
+	fresh_db it_nul_text
+	run copy $'--replace-nul=\xf0\x9f\x98\x80"\\' "$WORK/bad_nul" "$(conninfo it_nul_text)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: a 4-byte character, a quote and a backslash" "$(cat "$WORK/out")"; return; }
+	[ "$(sql it_nul_text "SELECT position('f09f9880225c' IN encode(convert_to(props->>'defect', 'UTF8'), 'hex')) > 0 FROM neo4j.nodes WHERE id = 1")" = t ] ||
+		{ not_ok "$name: value" "$(sql it_nul_text "SELECT props->>'defect' FROM neo4j.nodes WHERE id = 1")"; return; }
+	ok "$name: invalid UTF-8, overlong NUL, surrogates, past U+10FFFF and cut characters exit 2 before connecting; a 4-byte character loads"
+}
+
+# make_long_unique DIR LEN [DUP]: Person nodes under a uniqueness constraint
+# on uid, node 1's uid random text of LEN bytes (node 7's too with DUP), and
+# node 8's "x" + U+0000 + "y"
+make_long_unique() {
+	python3 - "$@" <<'PY'
+import json, os, random, sys
+d, n = sys.argv[1], int(sys.argv[2])
+random.seed(n)
+long = "".join(random.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(n))
+nodes = [{"node_id": 1, "node_labels": "Person", "node_props": {"uid": long}, "hash_props": {}},
+         {"node_id": 2, "node_labels": "Person", "node_props": {"uid": "y"}, "hash_props": {}},
+         {"node_id": 3, "node_labels": "Other", "node_props": {"uid": long}, "hash_props": {}},
+         {"node_id": 7, "node_labels": "Person", "node_props": {"uid": long if len(sys.argv) > 3 else "z"},
+          "hash_props": {}},
+         {"node_id": 8, "node_labels": "Person", "node_props": {"uid": "x\u0000y"}, "hash_props": {}}]
+os.makedirs(os.path.join(d, "data"), exist_ok=True)
+json.dump(nodes, open(os.path.join(d, "data", "nodes_8.json"), "w"))
+json.dump([], open(os.path.join(d, "data", "relationships_0.json"), "w"))
+json.dump([{"node_label": "Person", "node_prop": "uid", "constraint_name": "person_uid"}],
+          open(os.path.join(d, "uniqueness_constraints.json"), "w"))
+json.dump(False, open(os.path.join(d, "compressed.json"), "w"))
+open(os.path.join(d, "uid"), "w").write(long)
+PY
+}
+
+# unique_kind DB: the base constraint's index method and the typed table's
+# constraint kind ("-" without one), e.g. "btree u" or "hash x"
+unique_kind() {
+	sql "$1" "SELECT (SELECT a.amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam
+		WHERE c.relname = 'person_uid' AND c.relnamespace = 'neo4j'::regnamespace) || ' ' ||
+		coalesce((SELECT contype::text FROM pg_constraint WHERE conname = 'Person_uid_key'), '-')"
+}
+
+# Values under a uniqueness constraint longer than a btree holds get an
+# exclusion constraint on a hash index: exact, no size limit; shorter ones
+# keep the btree; violations still name the nodes.
+t_unique_long() {
+	local name="long values under a uniqueness constraint" mode want
+	for mode in views tables; do
+		want=btree; [ $mode = tables ] && want="btree u" || want="btree -"
+		make_long_unique "$WORK/uq2692" 2692
+		fresh_db it_uqlong
+		run copy --typed=$mode --replace-nul=_ "$WORK/uq2692" "$(conninfo it_uqlong)"
+		[ "$rc" -eq 0 ] && [ "$(unique_kind it_uqlong)" = "$want" ] ||
+			{ not_ok "$name: 2692 bytes ($mode)" "$(unique_kind it_uqlong)" "$(cut -c1-300 "$WORK/out")"; return; }
+		# one more byte, or U+0000 replaced by longer text, and the btree might not fit
+		want=${want/btree/hash}; want=${want/ u/ x}
+		make_long_unique "$WORK/uq2693" 2693
+		fresh_db it_uqlong
+		run copy --typed=$mode --replace-nul=_ "$WORK/uq2693" "$(conninfo it_uqlong)"
+		[ "$rc" -eq 0 ] && [ "$(unique_kind it_uqlong)" = "$want" ] ||
+			{ not_ok "$name: 2693 bytes ($mode)" "$(unique_kind it_uqlong)" "$(cut -c1-300 "$WORK/out")"; return; }
+		fresh_db it_uqlong
+		run copy --typed=$mode "--replace-nul=$(printf 'N%.0s' $(seq 2700))" "$WORK/uq2692" "$(conninfo it_uqlong)"
+		[ "$rc" -eq 0 ] && [ "$(unique_kind it_uqlong)" = "$want" ] ||
+			{ not_ok "$name: U+0000 replaced ($mode)" "$(unique_kind it_uqlong)" "$(cut -c1-300 "$WORK/out")"; return; }
+		make_long_unique "$WORK/uq4000" 4000
+		fresh_db it_uqlong
+		run copy --typed=$mode --replace-nul "$WORK/uq4000" "$(conninfo it_uqlong)"
+		[ "$rc" -eq 0 ] && [ "$(unique_kind it_uqlong)" = "$want" ] ||
+			{ not_ok "$name: 4000 bytes ($mode)" "$(cut -c1-300 "$WORK/out")"; return; }
+		[ "$(sql it_uqlong "SELECT count(*) FROM neo4j.\"Person\" WHERE uid = '$(cat "$WORK/uq4000/uid")'")/$(sql it_uqlong "SELECT count(*) FROM neo4j.nodes WHERE props->>'uid' = '$(cat "$WORK/uq4000/uid")'")" = 1/2 ] ||
+			{ not_ok "$name: 4000 bytes ($mode): values"; return; }
+		# the constraint holds: a second Person with the same long uid is refused
+		sql it_uqlong "INSERT INTO neo4j.nodes VALUES (99, '{Person}', jsonb_build_object('uid', '$(cat "$WORK/uq4000/uid")'))" |
+			grep -q "conflicting key value violates exclusion constraint \"person_uid\"" ||
+			{ not_ok "$name: 4000 bytes ($mode): the constraint holds"; return; }
+		make_long_unique "$WORK/uq4000dup" 4000 dup
+		fresh_db it_uqlong
+		run copy --typed=$mode --replace-nul "$WORK/uq4000dup" "$(conninfo it_uqlong)"
+		expect_fail "$name: a violation ($mode)" "uniqueness constraint person_uid (:Person).uid does not hold" \
+			"node ids {1,7}" || return
+		schema_absent it_uqlong || { not_ok "$name: a violation ($mode): target unchanged"; return; }
+	done
+	ok "$name: a btree up to 2692 bytes, an exclusion constraint on a hash beyond (U+0000 replacements counted), values kept, violations name the nodes"
+}
+
+# make_wide DIR: labels and a type with 2,000 keys, every key set in one row
+# with wide types (W: a mix; D: durations; S: 23-byte strings, the longest
+# TOAST leaves in a row; T: times with offsets); k1998 and k1999 of W are
+# also on node 2, so they have the most values
+make_wide() {
+	python3 - "$1" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+kinds = ["$duration('P1Y2M3DT4H5M6.123456789S')", "$time('12:00:00.000000000+01:00')", "s" * 23,
+         "$point({x: 1.5, y: 2.5, z: 3.5, crs: 'cartesian-3d'})", "$datetime('2020-01-01T00:00:00.000000000+02:00')",
+         [1.5, 2.5, 3.5], "$date('2020-02-29')", True, 12345678901234]
+keys = ["k%04d" % i for i in range(2000)]
+mixed = {k: kinds[i % len(kinds)] for i, k in enumerate(keys)}
+nodes = [{"node_id": 1, "node_labels": "W", "node_props": mixed, "hash_props": {}},
+         {"node_id": 2, "node_labels": "W", "node_props": {"k1999": mixed["k1999"], "k1998": mixed["k1998"]},
+          "hash_props": {}},
+         {"node_id": 3, "node_labels": "D", "node_props": {k: kinds[0] for k in keys}, "hash_props": {}},
+         {"node_id": 4, "node_labels": "S", "node_props": {k: "%-23s" % k for k in keys}, "hash_props": {}},
+         {"node_id": 5, "node_labels": "T", "node_props": {k: kinds[1] for k in keys}, "hash_props": {}}]
+rels = [{"rel_id": 0, "start_node_id": 1, "end_node_id": 3, "rel_type": "R", "rel_props": mixed, "hash_props": {}}]
+os.makedirs(os.path.join(d, "data"), exist_ok=True)
+json.dump(nodes, open(os.path.join(d, "data", "nodes_5.json"), "w"))
+json.dump(rels, open(os.path.join(d, "data", "relationships_1.json"), "w"))
+json.dump([], open(os.path.join(d, "uniqueness_constraints.json"), "w"))
+json.dump(False, open(os.path.join(d, "compressed.json"), "w"))
+PY
+}
+
+# wide_check DB SCOPE RELATION: every key of SCOPE is a column or, in typed
+# tables, in the row's props; values equal the base table's
+wide_props_check() {
+	sql "$1" "SELECT count(*) FROM neo4j.catalog c JOIN neo4j.nodes n ON n.labels @> ARRAY[c.scope]
+		JOIN neo4j.\"$2\" t ON t.id = n.id WHERE c.scope = '$2' AND c.key IS NOT NULL AND c.\"column\" IS NULL
+		AND (c.note IS NULL OR t.props->c.key IS DISTINCT FROM n.props->c.key)"
+}
+
+# 2,000 keys on one label or type: the keys with the most values (then by
+# name) get columns, as many as PostgreSQL allows in a view, and in a table
+# as many as can never make a row too big; the rest stay in props.
+t_wide_labels() {
+	local name="2,000 keys on one label" mode want got
+	make_wide "$WORK/wide"
+	for mode in views tables; do
+		fresh_db it_wide
+		run copy --typed=$mode "$WORK/wide" "$(conninfo it_wide)"
+		[ "$rc" -eq 0 ] || { not_ok "$name ($mode)" "$(cut -c1-300 "$WORK/out")"; return; }
+		grep -q "typed ${mode%s} \"W\": .* of its 2000 keys have a column" "$WORK/out" ||
+			{ not_ok "$name ($mode): said so" "$(cat "$WORK/out")"; return; }
+		got=$(sql it_wide "SELECT string_agg(scope || '=' || n, ' ' ORDER BY scope) FROM (SELECT scope,
+			count(DISTINCT key) FILTER (WHERE \"column\" IS NOT NULL) n FROM neo4j.catalog WHERE key IS NOT NULL GROUP BY scope) c")
+		[ $mode = views ] && want="D=1598 R=1597 S=1598 T=1598 W=1598" || want="D=341 R=424 S=291 T=413 W=423"
+		[ "$got" = "$want" ] || { not_ok "$name ($mode): columns" "want $want" "got  $got"; return; }
+		[ "$(sql it_wide "SELECT string_agg(key, ' ' ORDER BY key) FROM neo4j.catalog WHERE scope = 'W'
+			AND \"column\" IS NOT NULL AND key > 'k1990'")" = "k1998 k1999" ] ||
+			{ not_ok "$name ($mode): the keys with the most values first"; return; }
+		[ "$(sql it_wide "SELECT count(*) FROM neo4j.catalog WHERE key IS NOT NULL AND (\"column\" IS NULL) <> (note IS NOT NULL)")" = 0 ] ||
+			{ not_ok "$name ($mode): a note for each key without a column"; return; }
+		# every row reads back whole, typed values equal the base table's
+		for got in W D S T R; do
+			sql it_wide "SELECT * FROM neo4j.\"$got\"" >/dev/null || { not_ok "$name ($mode): read $got"; return; }
+		done
+		[ "$(sql it_wide "SELECT k1999 = '12:00:00+01'::timetz AND k0000 = 'P1Y2M3DT4H5M6.123457S'::interval
+			AND k0005 = '{1.5,2.5,3.5}' FROM neo4j.\"W\" WHERE id = 1")" = t ] ||
+			{ not_ok "$name ($mode): typed values"; return; }
+		if [ $mode = tables ]; then
+			for s in W D S T; do
+				[ "$(wide_props_check it_wide $s)" = 0 ] || { not_ok "$name (tables): $s's props"; return; }
+			done
+			[ "$(sql it_wide "SELECT (SELECT count(*) FROM jsonb_object_keys(props)) FROM neo4j.\"W\" WHERE id = 1")" = 1577 ] ||
+				{ not_ok "$name (tables): W's props hold the keys without a column"; return; }
+		fi
+	done
+	run inspect "$WORK/wide"
+	[ "$rc" -eq 0 ] && grep -q "2000 keys: columns for 1598 in a typed view, 423 in a typed table" "$WORK/out" ||
+		{ not_ok "$name: inspect" "$(grep -v '^ ' "$WORK/out" | head -20)"; return; }
+	ok "$name: views keep 1598 of them, tables 291 to 424 (what a full row allows), by number of values then name; the rest in props, the catalog notes which"
+}
+
+# stop_local_cluster HOME: stop the cluster neo2pg started under HOME
+stop_local_cluster() {
+	[ -f "$1/pg15/postmaster.pid" ] || return 0
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$(pg_config --bindir)/pg_ctl" -D "$1/pg15" -m fast -w stop >/dev/null
+	else
+		"$(pg_config --bindir)/pg_ctl" -D "$1/pg15" -m fast -w stop >/dev/null
+	fi
+}
+
+# libpq quotes the values of the options it finds invalid; a malformed
+# target can put a password there.  Those errors name the option only.
+t_secret_options() {
+	local name="invalid option values are not echoed" t opt
+	while IFS='|' read -r opt t; do
+		run copy examples/backup "$t"
+		[ "$rc" -ne 0 ] && ! grep -q "SECRET" "$WORK/out" && grep -qF "the target's $opt is not valid" "$WORK/out" ||
+			{ not_ok "$name: $t" "$(cat "$WORK/out")"; return; }
+	done <<EOF
+port|postgresql://u@localhost:SECRET/db
+port|host=$PGHOST port=SECRET dbname=x
+port|host=$PGHOST,$PGHOST port=$PGPORT,SECRET dbname=x
+sslmode|postgresql://u@localhost/db?sslmode=SECRET
+sslmode|host=$PGHOST sslmode=SECRET
+connect_timeout|postgresql://u@localhost/db?connect_timeout=SECRET
+connect_timeout|host=$PGHOST port=$PGPORT connect_timeout=SECRET
+target_session_attrs|host=$PGHOST port=$PGPORT target_session_attrs=SECRET
+target_session_attrs|postgresql://u@localhost/db?target_session_attrs=SECRET
+keepalives_idle|host=$PGHOST keepalives_idle=SECRET
+host|postgresql://u:pa@SECRET@localhost/db
+hostaddr|hostaddr=SECRET dbname=x
+EOF
+	PGSSLMODE=SECRET run copy examples/backup "$(conninfo x)"
+	[ "$rc" -ne 0 ] && ! grep -q "SECRET" "$WORK/out" && grep -qF "sslmode (from PGSSLMODE) is not valid" "$WORK/out" ||
+		{ not_ok "$name: PGSSLMODE" "$(cat "$WORK/out")"; return; }
+	# valid values libpq accepts still connect
+	fresh_db it_opts
+	run copy examples/backup "host=$PGHOST port=' $PGPORT ' user=$PGUSER dbname=it_opts connect_timeout=' 10' target_session_attrs=read-write sslmode=prefer ssl_min_protocol_version=tlsv1.2"
+	[ "$rc" -eq 0 ] && [ "$(sql it_opts "SELECT count(*) FROM neo4j.nodes")" = 60 ] ||
+		{ not_ok "$name: valid values" "$(cat "$WORK/out")"; return; }
+	# the local cluster: its connection takes the environment's PG* variables too
+	NEO2PG_HOME="$WORK/home" PGTARGETSESSIONATTRS=SECRET run copy examples/backup
+	stop_local_cluster "$WORK/home"
+	[ "$rc" -ne 0 ] && ! grep -q "SECRET" "$WORK/out" &&
+		grep -qF "target_session_attrs (from PGTARGETSESSIONATTRS) is not valid" "$WORK/out" ||
+		{ not_ok "$name: local cluster" "$(cat "$WORK/out")"; return; }
+	ok "$name: port, sslmode, connect_timeout, target_session_attrs, keepalives, hosts, in URIs, conninfo strings, PG* variables and the local cluster's connection"
+}
+
+# ------------------------------------------------ what neo2pg did not create
+
+# schema_objects DB SCHEMA: every relation, type, function and constraint in
+# the schema, by kind and name
+schema_objects() {
+	sql "$1" "SELECT string_agg(o, ' ' ORDER BY o COLLATE \"C\") FROM (
+		SELECT 'rel:' || relname || ':' || relkind FROM pg_class WHERE relnamespace = '$2'::regnamespace
+		UNION ALL SELECT 'type:' || typname FROM pg_type WHERE typnamespace = '$2'::regnamespace
+		UNION ALL SELECT 'proc:' || proname FROM pg_proc WHERE pronamespace = '$2'::regnamespace
+		UNION ALL SELECT 'con:' || conname FROM pg_constraint WHERE connamespace = '$2'::regnamespace) s(o)"
+}
+
+# expect_not_ours NAME OBJECT: the last run failed, naming OBJECT as not
+# neo2pg's, suggesting --schema and never --replace
+expect_not_ours() {
+	expect_fail "$1" "$2" "did not create" "--schema" || return 1
+	if grep -qF -- "--replace" "$WORK/out"; then
+		not_ok "$1: never suggests --replace" "$(cat "$WORK/out")"
+		return 1
+	fi
+}
+
+make_bad_digest() {
+	[ -d "$WORK/bad_digest" ] ||
+		$GEN "$WORK/bad_digest" --nodes 40 --rels 60 --chunk-rows 15 --bad wrong-digest >/dev/null
+}
+
+# A user's own public.nodes, with a view on it and another table's foreign
+# key to it: -s public fails with or without --replace, and keeps all three.
+t_owner_user_nodes() {
+	local name="a user's public.nodes" got
+	fresh_db it_own_nodes
+	sql it_own_nodes "CREATE TABLE public.nodes (id bigint PRIMARY KEY, name text);
+		INSERT INTO public.nodes VALUES (1, 'mine'), (2, 'also mine');
+		CREATE VIEW public.my_view AS SELECT name FROM public.nodes;
+		CREATE TABLE public.refs (n bigint REFERENCES public.nodes); INSERT INTO public.refs VALUES (2)" >/dev/null
+	for opt in --replace --typed=tables; do
+		run copy -s public $opt examples/backup "$(conninfo it_own_nodes)"
+		expect_not_ours "$name ($opt)" "table public.nodes" || return
+		got=$(sql it_own_nodes "SELECT string_agg(name, ',' ORDER BY name) FROM public.my_view")
+		got="$got $(sql it_own_nodes "SELECT n FROM public.refs JOIN public.nodes ON id = n")"
+		got="$got $(sql it_own_nodes "SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.refs'::regclass AND contype = 'f'")"
+		got="$got $(sql it_own_nodes "SELECT to_regclass('public.relationships') IS NULL AND to_regclass('public.load_info') IS NULL")"
+		[ "$got" = "also mine,mine 2 1 t" ] ||
+			{ not_ok "$name ($opt): the table, the view, the foreign key kept, nothing added" "$got"; return; }
+	done
+	ok "$name: -s public fails with and without --replace, names the table as not neo2pg's, suggests --schema only; the table, a view on it and a foreign key to it are kept"
+}
+
+# A user's catalog(relation) listing invoices never makes neo2pg drop
+# invoices: without a typed layer catalog is not a name the load needs, and
+# with one it is not neo2pg's; a catalog of neo2pg's own is never read to
+# decide what to drop, and load_info's list only names objects that must
+# also carry the load's mark.
+t_owner_catalog_attack() {
+	local name="a catalog listing a user's table" got
+	fresh_db it_own_cat
+	sql it_own_cat "CREATE TABLE public.catalog (relation text); INSERT INTO public.catalog VALUES ('invoices');
+		CREATE TABLE public.invoices (id int, amount numeric); INSERT INTO public.invoices VALUES (1, 9.5), (2, 7)" >/dev/null
+	invoices() { sql it_own_cat "SELECT string_agg(id || '=' || amount, ',' ORDER BY id) FROM $1.invoices"; }
+	run copy -s public --replace examples/backup "$(conninfo it_own_cat)"
+	expect_not_ours "$name (views)" "table public.catalog" || return
+	[ "$(invoices public)" = "1=9.5,2=7" ] || { not_ok "$name: invoices kept" "$(invoices public)"; return; }
+	for step in first --replace; do
+		run copy -s public --typed=none ${step#first} examples/backup "$(conninfo it_own_cat)"
+		[ "$rc" -eq 0 ] || { not_ok "$name: --typed=none $step loads beside it" "$(cat "$WORK/out")"; return; }
+		got="$(invoices public) $(sql it_own_cat "SELECT relation FROM public.catalog") $(sql it_own_cat "SELECT count(*) FROM public.nodes")"
+		[ "$got" = "1=9.5,2=7 invoices 60" ] || { not_ok "$name: --typed=none $step" "$got"; return; }
+	done
+	# neo2pg's own catalog, edited to list a user's table
+	run copy -s g examples/backup "$(conninfo it_own_cat)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: load into g" "$(cat "$WORK/out")"; return; }
+	sql it_own_cat "CREATE TABLE g.invoices (id int, amount numeric); INSERT INTO g.invoices VALUES (3, 1);
+		INSERT INTO g.catalog (kind, scope, \"values\", not_castable, relation) VALUES ('label', 'X', 0, 0, 'invoices');
+		UPDATE g.load_info SET value = value || '[{\"kind\": \"table\", \"name\": \"invoices\"}]' WHERE key = 'objects'" >/dev/null
+	run copy -s g --replace examples/backup "$(conninfo it_own_cat)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: --replace in g" "$(cat "$WORK/out")"; return; }
+	[ "$(invoices g)" = "3=1" ] || { not_ok "$name: g.invoices kept" "$(invoices g)"; return; }
+	ok "$name: the user's invoices and their rows survive --replace with a user's catalog (refused), and with neo2pg's catalog and load_info edited to list them (not marked)"
+}
+
+# A user's table beside a loaded graph survives a load, a failed load and a
+# --replace, with its rows.
+t_owner_beside() {
+	local name="a user's table beside a graph" mine
+	fresh_db it_own_beside
+	make_bad_digest
+	sql it_own_beside "CREATE SCHEMA g; CREATE TABLE g.mine (id int PRIMARY KEY, note text);
+		INSERT INTO g.mine VALUES (1, 'keep me'); CREATE VIEW g.mine_view AS SELECT note FROM g.mine" >/dev/null
+	mine() { sql it_own_beside "SELECT string_agg(note, ',') FROM g.mine_view"; }
+	for step in "ok" "ok --replace --typed=tables" "fail --replace" "ok --replace" "ok --replace --typed=none"; do
+		if [ "${step%% *}" = ok ]; then
+			run copy -s g ${step#ok} examples/backup "$(conninfo it_own_beside)"
+			[ "$rc" -eq 0 ] || { not_ok "$name: copy ${step#ok}" "$(cat "$WORK/out")"; return; }
+		else
+			run copy -s g ${step#fail} "$WORK/bad_digest" "$(conninfo it_own_beside)"
+			expect_fail "$name: a failed load" "hash_props digest" || return
+		fi
+		[ "$(mine)" = "keep me" ] || { not_ok "$name: after $step" "$(mine)"; return; }
+	done
+	check_values it_own_beside examples/expected.jsonl g ||
+		{ not_ok "$name: the graph" "$(cat "$WORK/check")"; return; }
+	ok "$name: g.mine and a view on it survive a load, --replace between modes and a failed --replace"
+}
+
+# A user's object that depends on one of neo2pg's makes --replace fail,
+# naming it; the object and the old graph both survive.
+t_owner_dependents() {
+	local name="--replace with a user's object on neo2pg's" before
+	fresh_db it_own_dep
+	run copy -s g --typed=views examples/backup "$(conninfo it_own_dep)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: load" "$(cat "$WORK/out")"; return; }
+	before=$(schema_objects it_own_dep g)
+	finished() { sql it_own_dep "SELECT value FROM g.load_info WHERE key = 'finished_at'"; }
+	local f0
+	f0=$(finished)
+	try_dependent() {
+		local what=$1 ddl=$2 want=$3 check=$4 got
+		sql it_own_dep "$ddl" >/dev/null
+		run copy -s g --replace "${5:-examples/backup}" "$(conninfo it_own_dep)"
+		expect_fail "$name ($what)" "$want" "will not drop" "--schema" || return 1
+		got=$(sql it_own_dep "$check")
+		[ "$got" = t ] || { not_ok "$name ($what): the user's object kept" "$got"; return 1; }
+		[ "$(finished)" = "$f0" ] || { not_ok "$name ($what): the old graph kept"; return 1; }
+	}
+	try_dependent "a view on nodes" "CREATE VIEW g.my_people AS SELECT id FROM g.nodes WHERE labels @> '{Person}'" \
+		"view g.my_people depends on table g.nodes" "SELECT count(*) > 0 FROM g.my_people" || return
+	try_dependent "a view on a typed view" "DROP VIEW g.my_people; CREATE VIEW g.my_names AS SELECT name FROM g.\"Person\"" \
+		"view g.my_names depends on view g.\"Person\"" "SELECT count(*) > 0 FROM g.my_names" || return
+	try_dependent "a foreign key to nodes" "DROP VIEW g.my_names;
+		CREATE TABLE g.refs (n bigint REFERENCES g.nodes); INSERT INTO g.refs SELECT min(id) FROM g.nodes" \
+		"constraint refs_n_fkey on table g.refs" \
+		"SELECT count(*) = 1 FROM g.refs JOIN pg_constraint c ON c.conrelid = 'g.refs'::regclass AND c.contype = 'f'" || return
+	try_dependent "a column of neo2pg's point type" "DROP TABLE g.refs;
+		CREATE TABLE g.places (p g.neo4j_point); INSERT INTO g.places VALUES (ROW(4326, 1, 2, NULL))" \
+		"table g.places depends on type g.neo4j_point" "SELECT (p).x = 1 FROM g.places" || return
+	sql it_own_dep "DROP TABLE g.places" >/dev/null
+	[ "$(schema_objects it_own_dep g)" = "$before" ] || { not_ok "$name: the graph's objects changed"; return; }
+	check_values it_own_dep examples/expected.jsonl g || { not_ok "$name: the graph" "$(cat "$WORK/check")"; return; }
+	run copy -s g --replace examples/backup "$(conninfo it_own_dep)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: --replace once they are gone" "$(cat "$WORK/out")"; return; }
+	ok "$name: a view on nodes, a view on a typed view, a foreign key to nodes and a column of its point type each make --replace fail naming them; they and the graph survive"
+}
+
+# --replace of neo2pg's own graph leaves exactly the objects a load makes,
+# every one marked with the new load's id, and the user's object beside them
+t_owner_replace_clean() {
+	local name="--replace of neo2pg's graph" mode before after got
+	fresh_db it_own_clean
+	for mode in views tables; do
+		sql it_own_clean "DROP SCHEMA IF EXISTS g CASCADE; CREATE SCHEMA g; CREATE TABLE g.mine (x int)" >/dev/null
+		run copy -s g --typed=$mode examples/backup "$(conninfo it_own_clean)"
+		[ "$rc" -eq 0 ] || { not_ok "$name ($mode): load" "$(cat "$WORK/out")"; return; }
+		before=$(schema_objects it_own_clean g)
+		run copy -s g --typed=$mode --replace examples/backup "$(conninfo it_own_clean)"
+		[ "$rc" -eq 0 ] || { not_ok "$name ($mode): --replace" "$(cat "$WORK/out")"; return; }
+		after=$(schema_objects it_own_clean g)
+		[ "$after" = "$before" ] || { not_ok "$name ($mode): the schema's objects" "before: $before" "after:  $after"; return; }
+		# every object but the user's (and the row types of relations) carries the new load's mark
+		got=$(sql it_own_clean "WITH m AS (SELECT 'neo2pg load ' || (value #>> '{}') AS mark FROM g.load_info WHERE key = 'load_id')
+			SELECT coalesce(string_agg(o, ' ' ORDER BY o), '') FROM (
+			SELECT relname::text AS o FROM pg_class WHERE relnamespace = 'g'::regnamespace AND relkind <> 'c'
+			  AND obj_description(oid, 'pg_class') IS DISTINCT FROM (SELECT mark FROM m)
+			UNION ALL SELECT typname FROM pg_type WHERE typnamespace = 'g'::regnamespace
+			  AND (typname IN ('neo4j_point', '_neo4j_point') OR typrelid = 0 AND typelem = 0)
+			  AND obj_description(oid, 'pg_type') IS DISTINCT FROM (SELECT mark FROM m)
+			UNION ALL SELECT proname FROM pg_proc WHERE pronamespace = 'g'::regnamespace
+			  AND obj_description(oid, 'pg_proc') IS DISTINCT FROM (SELECT mark FROM m)) s")
+		[ "$got" = "mine" ] || { not_ok "$name ($mode): unmarked objects" "$got"; return; }
+		got=$(sql it_own_clean "SELECT count(*) FROM g.load_info, jsonb_array_elements(value) e
+			WHERE key = 'objects' AND e->>'name' IN ('mine', '_mine')")
+		[ "$got" = 0 ] || { not_ok "$name ($mode): the user's table recorded" "$got"; return; }
+	done
+	check_typed it_own_clean examples/expected.jsonl g || { not_ok "$name: values" "$(cat "$WORK/check")"; return; }
+	ok "$name (views and tables) leaves the same objects as the load before, all marked with the new load's id, and the user's table"
+}
+
+# A name the load needs, held by something of the user's, is refused by name
+# (a function, a type); a graph of an earlier neo2pg, which marked nothing,
+# is refused with advice, and kept.
+t_owner_unmarked() {
+	local name="names held by the user" got
+	fresh_db it_own_names
+	sql it_own_names "CREATE SCHEMA g; CREATE FUNCTION g.n2p_try_date(t text) RETURNS date LANGUAGE sql AS 'SELECT t::date';
+		CREATE SCHEMA h; CREATE TYPE h.neo4j_point AS (lat float8, lon float8); CREATE TABLE h.spots (p h.neo4j_point);
+		INSERT INTO h.spots VALUES (ROW(1, 2))" >/dev/null
+	run copy -s g --replace examples/backup "$(conninfo it_own_names)"
+	expect_not_ours "$name: a function" "function g.n2p_try_date(text)" || return
+	run copy -s h --replace --typed=tables examples/backup "$(conninfo it_own_names)"
+	expect_not_ours "$name: a type" "type h.neo4j_point" || return
+	got="$(sql it_own_names "SELECT g.n2p_try_date('2001-02-03')") $(sql it_own_names "SELECT (p).lon FROM h.spots")"
+	[ "$got" = "2001-02-03 2" ] || { not_ok "$name: the function and the type kept" "$got"; return; }
+	run copy -s g --typed=none examples/backup "$(conninfo it_own_names)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: --typed=none needs neither" "$(cat "$WORK/out")"; return; }
+	# a graph as earlier neo2pg versions left it: no marks, no load_id
+	fresh_db it_own_old
+	run copy -s g examples/backup "$(conninfo it_own_old)"
+	sql it_own_old "DO \$\$ DECLARE e jsonb; BEGIN
+		FOR e IN SELECT jsonb_array_elements(value) FROM g.load_info WHERE key = 'objects' LOOP
+			EXECUTE format('COMMENT ON %s g.%I%s IS NULL', upper(e->>'kind'), e->>'name',
+				coalesce('(' || (e->>'args') || ')', ''));
+		END LOOP; END \$\$;
+		DELETE FROM g.load_info WHERE key IN ('load_id', 'objects')" >/dev/null
+	[ "$(sql it_own_old "SELECT count(*) FROM pg_description WHERE description LIKE 'neo2pg load %'")" = 0 ] ||
+		{ not_ok "$name: marks removed"; return; }
+	run copy -s g --replace examples/backup "$(conninfo it_own_old)"
+	expect_not_ours "$name: an earlier version's graph" "earlier version of neo2pg" "table g.load_info" || return
+	check_values it_own_old examples/expected.jsonl g || { not_ok "$name: the earlier graph kept" "$(cat "$WORK/check")"; return; }
+	ok "$name: a function and a type of the user's named as not neo2pg's and kept; an earlier version's unmarked graph refused with advice, and kept"
+}
+
 # ------------------------------------------- loading exactly what the backup says
 
 # A list of literals of two Neo4j types was never a Neo4j list: it stays the
@@ -1066,8 +1582,10 @@ tests=("$@")
 	typed_values typed_values_postgis typed_edges typed_names typed_none
 	typed_tables typed_tables_postgis typed_tables_edges typed_replace typed_tables_many
 	hostile_names dangling_typed_tables typed_tables_staging typed_tables_failure
-	typed_tables_no_staging secret_target inspect_goes_on
-	mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path)
+	typed_tables_no_staging secret_target inspect_goes_on dangling_ends
+	long_names replace_nul_text unique_long wide_labels secret_options
+	owner_user_nodes owner_catalog_attack owner_beside owner_dependents owner_replace_clean
+	owner_unmarked mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path)
 for t in "${tests[@]}"; do
 	"t_$t"
 done

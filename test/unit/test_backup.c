@@ -473,6 +473,47 @@ test_metadata_bad(void **state)
 	assert_string_equal(err.file, "uniqueness_constraints.json");
 }
 
+/*
+ * U+0000 in any metadata string is refused, naming the file: C strings and
+ * load_info's text would otherwise keep the string cut at the NUL.
+ */
+static void
+check_meta_nul(const TestDir *td, const char *file, const char *bad, const char *good)
+{
+	N2pError	err;
+	N2pSource  *src;
+
+	write_file(td, file, bad);
+	n2p_error_init(&err);
+	src = n2p_backup_open(td->path, &n2p_libc_allocator, &err);
+	if (src != NULL)
+		fail_msg("%s holding %s was accepted", file, bad);
+	assert_int_equal(err.code, N2P_ERR_DATA);
+	assert_string_equal(err.file, file);
+	assert_non_null(strstr(err.msg, "U+0000"));
+	write_file(td, file, good);
+	src = open_ok(td);
+	src->ops->close(src);
+}
+
+static void
+test_metadata_nul(void **state)
+{
+	TestDir    *td = *state;
+
+	check_meta_nul(td, "db_id.json", "\"ab\\u0000c\"", "\"abc\"");
+	check_meta_nul(td, "unique_prop_key.json", "\"\\u0000\"", "\"k\"");
+	check_meta_nul(td, "property_keys.json", "[\"a\", \"a\\u0000b\"]", "[\"a\"]");
+	check_meta_nul(td, "node_labels.json", "[\"A\\u0000\"]", "[\"A\"]");
+	check_meta_nul(td, "rel_types.json", "[\"R\", \"\\u0000R\"]", "[\"R\"]");
+	check_meta_nul(td, "uniqueness_constraints.json",
+				   "[{\"node_label\": \"A\", \"node_prop\": \"p\\u0000q\"}]",
+				   "[{\"node_label\": \"A\", \"node_prop\": \"p\"}]");
+	check_meta_nul(td, "uniqueness_constraints.json",
+				   "[{\"node_label\": \"A\", \"node_prop\": \"p\", \"constraint_name\": \"c\\u0000\"}]",
+				   "[]");
+}
+
 /* -------------------------------------------------------------------- rows */
 
 static void
@@ -884,6 +925,36 @@ test_bad_values(void **state)
 	check_one_node_error(td, "{\"l\": [{}]}", NULL, N2P_ERR_DATA, "l");
 }
 
+/* Neo4j has no empty names: an empty key or relationship type is refused. */
+static void
+test_empty_names(void **state)
+{
+	TestDir    *td = *state;
+	N2pSource  *src;
+	N2pRecord	rec;
+	N2pError	err;
+
+	check_one_node_error(td, "{\"a\": 1, \"\": 2}", NULL, N2P_ERR_DATA, "");
+	src = open_ok(td);
+	next_err(src, &err);
+	assert_non_null(strstr(err.msg, "empty property key \"\""));
+	src->ops->close(src);
+
+	write_file(td, "data/relationships_1.json",
+			   "[{\"rel_id\": 4, \"start_node_id\": 1, \"end_node_id\": 1,"
+			   " \"rel_type\": \"\", \"rel_props\": {}}]");
+	one_node(td, "{}", NULL);
+	src = open_ok(td);
+	next_ok(src, &rec);
+	next_err(src, &err);
+	assert_int_equal(err.code, N2P_ERR_DATA);
+	assert_int_equal(err.row_id, 4);
+	assert_string_equal(err.row_kind, "relationship");
+	assert_string_equal(err.file, "data/relationships_1.json");
+	assert_non_null(strstr(err.msg, "empty rel_type"));
+	src->ops->close(src);
+}
+
 /* Row-shape errors: a required field missing or of the wrong type. */
 static void
 check_row_error(const TestDir *td, const char *file, const char *row, int64_t row_id,
@@ -1205,6 +1276,7 @@ main(void)
 		T(test_metadata),
 		T(test_metadata_missing),
 		T(test_metadata_bad),
+		T(test_metadata_nul),
 		T(test_labels),
 		T(test_empty_labels),
 		T(test_duplicate_names),
@@ -1215,6 +1287,7 @@ main(void)
 		T(test_literal_lists),
 		T(test_literal_lists_one_type),
 		T(test_bad_values),
+		T(test_empty_names),
 		T(test_row_errors),
 		T(test_rel_rows),
 		T(test_bytes_done),

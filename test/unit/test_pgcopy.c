@@ -127,6 +127,47 @@ test_floats(void **state)
 			  "{\"f\": \"-1.7976931348623157e+308\"}", "{\"f\": \"float\"}");
 }
 
+/*
+ * A token is copied only when float8 reads it back as its double,
+ * unmarked; otherwise the double is written as for any float.
+ */
+static void
+test_float_tokens(void **state)
+{
+	char		zeros[420],
+				tail[20100];
+
+	(void) state;
+	/* Python's reprs and other short tokens with a '.' or e-: as they are */
+	check_one("f", v_float_text(0.334, "0.334"), "{\"f\": 0.334}", "");
+	check_one("f", v_float_text(0.5, "0.50"), "{\"f\": 0.50}", "");
+	check_one("f", v_float_text(1e-05, "1e-05"), "{\"f\": 1e-05}", "");
+	check_one("f", v_float_text(4.9e-324, "4.9e-324"), "{\"f\": 4.9e-324}", "");
+	check_one("f", v_float_text(-2.2250738585072014e-308, "-2.2250738585072014e-308"),
+			  "{\"f\": -2.2250738585072014e-308}", "");
+	/* underflow to 0: numeric would keep 1e-400, which float8 refuses */
+	check_one("f", v_float_text(0.0, "1e-400"), "{\"f\": 0.0}", "");
+	snprintf(zeros, sizeof(zeros), "0.%0400d1", 0);
+	check_one("f", v_float_text(0.0, zeros), "{\"f\": 0.0}", "");
+	check_one("f", v_float_text(-0.0, "-2.5e-330"), "{\"f\": \"-0.0\"}", "{\"f\": \"float\"}");
+	check_one("f", v_float_text(0.0, "0.000"), "{\"f\": 0.0}", "");
+	/* 1e16 and above are marked strings whatever the token says */
+	check_one("f", v_float_text(9223372036854775808.0, "9223372036854775808.0"),
+			  "{\"f\": \"9.223372036854776e+18\"}", "{\"f\": \"float\"}");
+	check_one("f", v_float_text(1.2345678901234567e+19, "123456789012345678901234567890e-10"),
+			  "{\"f\": \"1.2345678901234567e+19\"}", "{\"f\": \"float\"}");
+	check_one("f", v_float_text(1e16, "10000000000000000.0"),
+			  "{\"f\": \"1e+16\"}", "{\"f\": \"float\"}");
+	check_one("f", v_float_text(9999999999999998.0, "9999999999999998.0"),
+			  "{\"f\": 9999999999999998.0}", "");
+	/* longer than any repr: digits the double lacks, or too many for numeric */
+	check_one("f", v_float_text(1e-05, "0.0000100000000000000000000001"), "{\"f\": 1e-05}", "");
+	snprintf(tail, sizeof(tail), "0.1%020000d", 0);
+	check_one("f", v_float_text(0.1, tail), "{\"f\": 0.1}", "");
+	/* no '.' after jsonb: formatted */
+	check_one("f", v_float_text(100000.0, "1E5"), "{\"f\": 100000.0}", "");
+}
+
 static void
 test_strings(void **state)
 {
@@ -974,12 +1015,104 @@ test_failing_allocator(void **state)
 	}
 }
 
+/* Labels and types up to their index's limit, not one byte more. */
+static void
+test_name_limits(void **state)
+{
+	char	   *name = malloc(3000);
+	N2pStr		label;
+	N2pBuf		out;
+	N2pError	err;
+
+	(void) state;
+	memset(name, 'x', 3000);
+	n2p_buf_init(&out, &n2p_libc_allocator);
+	n2p_error_init(&err);
+	assert_true(n2p_pg_check_name(true, name, N2P_PG_MAX_GIN_BYTES, &err));
+	assert_true(n2p_pg_check_name(false, name, N2P_PG_MAX_BTREE_BYTES, &err));
+	assert_false(n2p_pg_check_name(false, name, N2P_PG_MAX_BTREE_BYTES + 1, &err));
+	assert_int_equal(err.code, N2P_ERR_DATA);
+	assert_non_null(strstr(err.msg, "relationship type \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" "
+						   "has 2693 bytes"));
+	assert_non_null(strstr(err.msg, "relationships.type holds at most 2692"));
+	/* as a row is encoded: the label array and the type field */
+	label = (N2pStr) {name, N2P_PG_MAX_GIN_BYTES + 1};
+	n2p_error_init(&err);
+	assert_false(n2p_copy_text_array(&out, &label, 1, &err));
+	assert_non_null(strstr(err.msg, "label \"x"));
+	assert_non_null(strstr(err.msg, "has 2701 bytes: PostgreSQL's index on nodes.labels holds at most 2700"));
+	n2p_error_init(&err);
+	assert_false(n2p_copy_text(&out, name, N2P_PG_MAX_BTREE_BYTES + 1, &err));
+	n2p_error_init(&err);
+	assert_true(n2p_copy_text(&out, name, N2P_PG_MAX_BTREE_BYTES, &err));
+	/* a multibyte character is not cut in the message */
+	memcpy(name + 38, "\xE2\x82\xAC", 3);
+	n2p_error_init(&err);
+	assert_false(n2p_pg_check_name(true, name, 2800, &err));
+	assert_non_null(strstr(err.msg, "label \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\""));
+	n2p_buf_free(&out);
+	free(name);
+}
+
+/*
+ * The bound decides whether a unique btree fits: it must never be below
+ * the text PostgreSQL indexes (props->>key), and is exact for strings.
+ */
+static void
+test_text_bound(void **state)
+{
+	N2pPgEncodeOpts plain = {0},
+				repl = {"XYZ", 0};
+	N2pValue	s = v_str("a\0b\0", 4),
+				ctl = v_cstr("\x01\x01"),
+				tiny = v_float_text(5e-324, "5e-324"),
+				items[3];
+
+	(void) state;
+	assert_int_equal(n2p_pg_text_bound(&s, &plain), 4);
+	/* each U+0000 becomes the 3 bytes of the replacement */
+	assert_true(n2p_pg_text_bound(&s, &repl) >= 2 + 2 * 3);
+	assert_int_equal(n2p_pg_text_bound(&s, &repl), 4 + 2 * 3);
+	/* jsonb prints 5e-324 as 0.000...5: 326 characters */
+	assert_true(n2p_pg_text_bound(&tiny, &plain) >= 326);
+	/* in a list a string is quoted and escaped: ["\u0001\u0001"] */
+	items[0] = ctl;
+	assert_true(n2p_pg_text_bound(&(N2pValue) {.type = N2P_LIST, .u.list = {items, 1}}, &plain) >= 18);
+	items[0] = items[1] = items[2] = tiny;
+	assert_true(n2p_pg_text_bound(&(N2pValue) {.type = N2P_LIST, .u.list = {items, 3}}, &plain) >= 3 * 326 + 6);
+	/* bytes read as \x and two hex digits per byte */
+	assert_true(n2p_pg_text_bound(&(N2pValue) {.type = N2P_BYTES, .u.str = {"0123456789", 10}}, &plain) >= 22);
+}
+
+static void
+test_text_valid(void **state)
+{
+	static const char *const good[] = {
+		"", "\xEF\xBF\xBD", "abc", "\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF",
+		"\xEE\x80\x80", "\xF0\x90\x80\x80", "\xF4\x8F\xBF\xBF", "\xF0\x9F\x98\x80 ok", NULL};
+	static const char *const bad[] = {
+		"\x80", "\xC0\x80", "\xC1\xBF", "\xC2", "\xE0\x9F\xBF", "\xED\xA0\x80", "\xED\xBF\xBF",
+		"\xF0\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF", "a\xE2\x82",
+		"\xE2\x28\xA1", NULL};
+	int			i;
+
+	(void) state;
+	for (i = 0; good[i]; i++)
+		if (!n2p_pg_text_valid(good[i], strlen(good[i])))
+			fail_msg("good[%d] refused", i);
+	for (i = 0; bad[i]; i++)
+		if (n2p_pg_text_valid(bad[i], strlen(bad[i])))
+			fail_msg("bad[%d] accepted", i);
+	assert_false(n2p_pg_text_valid("a\0b", 3));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bool_int),
 		cmocka_unit_test(test_floats),
+		cmocka_unit_test(test_float_tokens),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_append_string_appends),
 		cmocka_unit_test(test_nul),
@@ -998,6 +1131,9 @@ main(void)
 		cmocka_unit_test(test_copy_record_node),
 		cmocka_unit_test(test_copy_record_rel),
 		cmocka_unit_test(test_failing_allocator),
+		cmocka_unit_test(test_name_limits),
+		cmocka_unit_test(test_text_valid),
+		cmocka_unit_test(test_text_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

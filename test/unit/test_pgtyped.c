@@ -174,6 +174,42 @@ test_floats(void **state)
 	n2p_typed_encoder_free(&enc);
 }
 
+/* The text field of v for a float8 column. */
+static void
+expect_float_text(N2pTypedEncoder *enc, N2pValue v, const char *want)
+{
+	N2pBuf		text;
+	N2pError	err;
+	bool		lost;
+
+	n2p_buf_init(&text, &n2p_libc_allocator);
+	n2p_error_init(&err);
+	assert_true(n2p_copy_text_typed(enc, &text, &v, col(N2P_COL_FLOAT8), &lost, &err));
+	assert_false(lost);
+	assert_int_equal(text.len, strlen(want));
+	assert_memory_equal(text.data, want, text.len);
+	n2p_buf_free(&text);
+}
+
+/*
+ * A float's token is the text float8 reads, unless its double is 0: the
+ * token then underflowed (1e-400), which float8in refuses.
+ */
+static void
+test_float_tokens(void **state)
+{
+	N2pTypedEncoder enc;
+
+	(void) state;
+	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, NULL);
+	expect_float_text(&enc, v_float_text(0.5, "0.50"), "0.50");
+	expect_float_text(&enc, v_float_text(4.9e-324, "4.9e-324"), "4.9e-324");
+	expect_float_text(&enc, v_float_text(0.0, "1e-400"), "0.0");
+	expect_float_text(&enc, v_float_text(-0.0, "-2.5e-330"), "-0.0");
+	expect_float_text(&enc, v_float_text(0.0, "0.0"), "0.0");
+	n2p_typed_encoder_free(&enc);
+}
+
 static void
 test_dates(void **state)
 {
@@ -458,6 +494,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_kinds),
 		cmocka_unit_test(test_floats),
+		cmocka_unit_test(test_float_tokens),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_timestamps),

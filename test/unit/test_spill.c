@@ -102,6 +102,9 @@ same_value(const N2pValue *a, const N2pValue *b)
 				same_double(a->u.point.x, b->u.point.x) &&
 				same_double(a->u.point.y, b->u.point.y) &&
 				same_double(a->u.point.z, b->u.point.z);
+		case N2P_STRUCT:
+			/* never in a record */
+			return false;
 	}
 	return false;
 }

@@ -274,6 +274,61 @@ test_spill_round_trip(void **state)
 	n2p_spill_free(sp);
 }
 
+/* The keys that get columns: most values first, then by key, while they fit. */
+static void
+test_typed_fit(void **state)
+{
+	enum
+	{
+		N = 2000
+	};
+	static N2pKeyFit keys[N];
+	static const N2pKeyFit *order[N];
+	static bool fits[N];
+	static char names[N][8];
+	N2pColumnType interval = {.kind = N2P_COL_INTERVAL},
+				text = {.kind = N2P_COL_TEXT},
+				flag = {.kind = N2P_COL_BOOL};
+	size_t		i,
+				bytes;
+
+	(void) state;
+	assert_int_equal(n2p_column_max_bytes(interval), 23);
+	assert_int_equal(n2p_column_max_bytes(flag), 1);
+	assert_int_equal(n2p_column_max_bytes(text), 27);
+	assert_int_equal(n2p_column_max_bytes((N2pColumnType) {.kind = N2P_COL_BIGINT, .is_array = true}), 31);
+	for (i = 0; i < N; i++)
+	{
+		snprintf(names[i], sizeof(names[i]), "k%04zu", i);
+		keys[i] = (N2pKeyFit) {{names[i], strlen(names[i])}, 1, interval};
+	}
+	/* a view: 1600 columns, id and labels among them, by name */
+	assert_int_equal(n2p_typed_fit(keys, N, N2P_REC_NODE, false, order, fits), 1598);
+	assert_true(fits[0] && fits[1597] && !fits[1598]);
+	assert_int_equal(n2p_typed_fit(keys, N, N2P_REC_REL, false, order, fits), 1597);
+	/* the key with the most values comes first */
+	keys[1999].values = 5;
+	assert_int_equal(n2p_typed_fit(keys, N, N2P_REC_NODE, false, order, fits), 1598);
+	assert_true(fits[1999] && !fits[1597]);
+	/* a table: a row with every interval set fits in a page */
+	bytes = 224 + 15 + 31 + 27 + 341 * 23;
+	assert_true(bytes <= N2P_PG_MAX_ROW_BYTES && bytes + 23 > N2P_PG_MAX_ROW_BYTES);
+	assert_int_equal(n2p_typed_fit(keys, N, N2P_REC_NODE, true, order, fits), 341);
+	/* a key too wide for what is left is passed over, narrower ones still fit */
+	keys[0].values = 4;
+	keys[0].type = text;
+	keys[1].values = 3;
+	keys[1].type = flag;
+	for (i = 2; i < N; i++)
+		keys[i].values = 2;
+	keys[1999].values = 5;
+	/* 224 + 73 + 27 + 1 + 340 * 23 = 8145; one more interval would pass 8160 */
+	assert_int_equal(n2p_typed_fit(keys, N, N2P_REC_NODE, true, order, fits), 342);
+	assert_true(fits[1999] && fits[0] && fits[1] && fits[340] && !fits[341]);
+	/* few keys: all of them */
+	assert_int_equal(n2p_typed_fit(keys, 3, N2P_REC_NODE, true, order, fits), 3);
+}
+
 int
 main(void)
 {
@@ -285,6 +340,7 @@ main(void)
 		cmocka_unit_test(test_catalog_counted_keys),
 		cmocka_unit_test(test_typed_fields),
 		cmocka_unit_test(test_spill_round_trip),
+		cmocka_unit_test(test_typed_fit),
 	};
 	int			rc;
 

@@ -71,3 +71,34 @@ SELECT props->>'uid' AS uid, count(*)
  GROUP BY 1 HAVING count(*) > 1;
 SELECT count(*) AS persons_without_uid
   FROM nodes WHERE labels @> ARRAY['Person'] AND NOT props ? 'uid';
+
+-- what the load created: listed under "objects", each carrying the comment
+-- "neo2pg load <load_id>"; nothing else in the schema carries it
+SELECT value #>> '{}' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' AS load_id_is_uuid
+  FROM load_info WHERE key = 'load_id';
+SELECT e->>'kind' AS kind, count(*)
+  FROM load_info, jsonb_array_elements(value) AS e
+ WHERE key = 'objects' GROUP BY 1 ORDER BY 1;
+SELECT e->>'name' AS name, e->>'args' AS args
+  FROM load_info, jsonb_array_elements(value) AS e
+ WHERE key = 'objects' AND e->>'kind' IN ('table', 'type', 'function')
+ ORDER BY e->>'name' COLLATE "C";
+WITH mark AS (SELECT 'neo2pg load ' || (value #>> '{}') AS m FROM load_info WHERE key = 'load_id'),
+     marked AS (
+       SELECT CASE relkind WHEN 'v' THEN 'view' WHEN 'i' THEN 'index' ELSE 'table' END AS kind,
+              relname::text AS name
+         FROM pg_class WHERE relnamespace = 'neo4j'::regnamespace
+          AND obj_description(oid, 'pg_class') = (SELECT m FROM mark)
+       UNION ALL
+       SELECT 'type', typname FROM pg_type WHERE typnamespace = 'neo4j'::regnamespace
+          AND obj_description(oid, 'pg_type') = (SELECT m FROM mark)
+       UNION ALL
+       SELECT 'function', proname FROM pg_proc WHERE pronamespace = 'neo4j'::regnamespace
+          AND obj_description(oid, 'pg_proc') = (SELECT m FROM mark)),
+     listed AS (
+       SELECT e->>'kind' AS kind, e->>'name' AS name
+         FROM load_info, jsonb_array_elements(value) AS e WHERE key = 'objects')
+SELECT (SELECT count(*) FROM listed) AS listed,
+       (SELECT count(*) FROM marked) AS marked,
+       (SELECT count(*) FROM (SELECT * FROM listed EXCEPT SELECT * FROM marked) d) AS listed_not_marked,
+       (SELECT count(*) FROM (SELECT * FROM marked EXCEPT SELECT * FROM listed) d) AS marked_not_listed;

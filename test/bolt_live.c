@@ -1,0 +1,252 @@
+/*
+ * The Bolt client against the real test Neo4j (test/neo4j_server.sh):
+ * every protocol version the server offers, one at a time; TLS with a
+ * trusted test CA, refused without it, and +ssc; a wrong password; a
+ * missing database; a failing query followed by RESET.
+ *
+ *   N2P_TEST_NEO4J_PORT=... N2P_TEST_NEO4J_DIR=... bolt_live
+ *
+ * Prints "ok - ..." or "not ok - ..." per check; last line
+ * "bolt: N passed, M failed".
+ */
+#include "neo2pg/bolt.h"
+#include "neo4j_conn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int	passed,
+			failed;
+
+static void
+check(bool ok, const char *what, const N2pError *err)
+{
+	if (ok)
+		passed++;
+	else
+		failed++;
+	printf("%s - %s", ok ? "ok" : "not ok", what);
+	if (!ok && err && err->code != N2P_OK)
+		printf(" (%s)", err->msg);
+	printf("\n");
+}
+
+static char password[256];
+
+static void
+read_password(const char *dir)
+{
+	char		path[1024];
+	FILE	   *f;
+
+	snprintf(path, sizeof(path), "%s/password", dir);
+	if ((f = fopen(path, "r")) == NULL || !fgets(password, sizeof(password), f))
+	{
+		fprintf(stderr, "bolt_live: cannot read %s\n", path);
+		exit(1);
+	}
+	password[strcspn(password, "\n")] = '\0';
+	fclose(f);
+}
+
+typedef struct Session
+{
+	Neo4jConn  *conn;
+	N2pBolt    *bolt;
+} Session;
+
+static bool
+open_session(Session *s, const char *uri_text, int min, int max, const char *pw, N2pError *err)
+{
+	Neo4jUri	uri;
+	N2pBoltIo	io;
+	N2pBoltOptions opts = {"neo4j", pw, NULL, min, max, 0};
+
+	s->bolt = NULL;
+	if (!neo4j_uri_parse(uri_text, &uri, err) || (s->conn = neo4j_conn_open(&uri, &io, err)) == NULL)
+		return false;
+	if ((s->bolt = n2p_bolt_connect(&n2p_libc_allocator, &io, &opts, err)) == NULL)
+	{
+		neo4j_conn_close(s->conn);
+		return false;
+	}
+	return true;
+}
+
+static void
+close_session(Session *s)
+{
+	n2p_bolt_close(s->bolt);
+	neo4j_conn_close(s->conn);
+}
+
+/* One query in a read transaction; the first field of each row into out. */
+static int
+query(Session *s, const char *cypher, N2pArena *arena, N2pValue *out, N2pError *err)
+{
+	N2pValue	row;
+	int			n = 0,
+				r;
+
+	if (!n2p_bolt_begin(s->bolt, "r", NULL, err) || !n2p_bolt_run(s->bolt, cypher, NULL, 2, err))
+		return -1;
+	while ((r = n2p_bolt_next(s->bolt, arena, &row, err)) > 0)
+		out[n++] = row;
+	if (r < 0 || !n2p_bolt_commit(s->bolt, err))
+		return -1;
+	return n;
+}
+
+static bool
+values_right(const N2pValue *rows, int n, bool *zone_struct)
+{
+	const N2pValue *f = rows[0].u.list.items;
+
+	if (n != 5 || rows[0].u.list.n != 4 || rows[4].u.list.items[0].u.i != 5)
+		return false;
+	*zone_struct = f[3].type == N2P_STRUCT && f[3].u.st.n == 3;
+	return f[0].type == N2P_DATE && f[0].u.date == 18262 && f[1].type == N2P_DATETIME &&
+		f[1].u.dt.offset == 3600 && f[1].u.dt.nanos == 556000000 &&
+		f[1].u.dt.secs == 1435150235 && f[2].type == N2P_POINT && f[2].u.point.srid == 4979;
+}
+
+static const char *const versions[][2] = {
+	{"4.4", "4.4"}, {"5.0", "5.0"}, {"5.1", "5.1"}, {"5.2", "5.2"}, {"5.3", "5.3"},
+	{"5.4", "5.4"}, {"5.6", "5.6"}, {"5.7", "5.7"}, {"5.8", "5.8"},
+};
+
+static int
+parse_version(const char *v)
+{
+	return N2P_BOLT_VERSION(v[0] - '0', v[2] - '0');
+}
+
+static void
+each_version(const char *uri)
+{
+	static const char q[] =
+		"UNWIND range(1, 5) AS i RETURN CASE WHEN i = 5 THEN 5 ELSE date('2020-01-01') END, "
+		"datetime('2015-06-24T12:50:35.556+01:00'), point({x: 1, y: 2, z: 3, crs: 'wgs-84-3d'}), "
+		"datetime('2015-06-24T12:50:35.556[Europe/London]')";
+	size_t		i;
+
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+	{
+		N2pError	err;
+		Session		s;
+		N2pArena	arena;
+		N2pValue	rows[8];
+		char		what[128];
+		bool		zone = false;
+		int			v = parse_version(versions[i][0]);
+
+		n2p_error_init(&err);
+		n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+		snprintf(what, sizeof(what), "Bolt %s alone: connect, read transaction, typed values",
+				 versions[i][0]);
+		if (open_session(&s, uri, v, v, password, &err))
+		{
+			int			n = query(&s, q, &arena, rows, &err);
+
+
+			check(n2p_bolt_version(s.bolt) == v && n == 5 && values_right(rows, n, &zone) && zone,
+				  what, &err);
+			close_session(&s);
+		}
+		else
+			check(false, what, &err);
+		n2p_arena_destroy(&arena);
+	}
+}
+
+static void
+failures(const char *uri)
+{
+	N2pError	err;
+	Session		s;
+	N2pArena	arena;
+	N2pValue	rows[4];
+
+	n2p_error_init(&err);
+	check(!open_session(&s, uri, 0, 0, "wrong password", &err) && strstr(err.msg, "Unauthorized"),
+		  "a wrong password is refused with the server's code", &err);
+	n2p_error_init(&err);
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	if (!open_session(&s, uri, 0, 0, password, &err))
+	{
+		check(false, "connect for the failure tests", &err);
+		return;
+	}
+	check(!n2p_bolt_begin(s.bolt, "r", "nosuchdb", &err) && strstr(err.msg, "DatabaseNotFound"),
+		  "a missing database is refused with the server's code", &err);
+	n2p_error_init(&err);
+	check(query(&s, "RETURN 1/0", &arena, rows, &err) < 0 && strstr(err.msg, "ArithmeticError"),
+		  "a failing query gives the server's code and message", &err);
+	n2p_error_init(&err);
+	check(query(&s, "RETURN 42", &arena, rows, &err) == 1 && rows[0].u.list.items[0].u.i == 42,
+		  "after RESET the connection serves the next transaction", &err);
+	close_session(&s);
+	n2p_arena_destroy(&arena);
+}
+
+static void
+tls(int port, const char *dir)
+{
+	char		uri[256],
+				ca[1024];
+	N2pError	err;
+	Session		s;
+
+	snprintf(ca, sizeof(ca), "%s/tls/ca.crt", dir);
+	snprintf(uri, sizeof(uri), "bolt+s://localhost:%d", port);
+	n2p_error_init(&err);
+	unsetenv("SSL_CERT_FILE");
+	check(!open_session(&s, uri, 0, 0, password, &err) && strstr(err.msg, "not trusted"),
+		  "bolt+s refuses a certificate from an untrusted CA", &err);
+	setenv("SSL_CERT_FILE", ca, 1);
+	n2p_error_init(&err);
+	if (open_session(&s, uri, 0, 0, password, &err))
+	{
+		check(true, "bolt+s with the test CA trusted", &err);
+		close_session(&s);
+	}
+	else
+		check(false, "bolt+s with the test CA trusted", &err);
+	snprintf(uri, sizeof(uri), "bolt+s://127.0.0.1:%d", port);
+	n2p_error_init(&err);
+	check(!open_session(&s, uri, 0, 0, password, &err) && strstr(err.msg, "not trusted"),
+		  "bolt+s refuses a certificate for another host name", &err);
+	unsetenv("SSL_CERT_FILE");
+	snprintf(uri, sizeof(uri), "bolt+ssc://localhost:%d", port);
+	n2p_error_init(&err);
+	if (open_session(&s, uri, 0, 0, password, &err))
+	{
+		check(true, "bolt+ssc accepts the self-signed chain", &err);
+		close_session(&s);
+	}
+	else
+		check(false, "bolt+ssc accepts the self-signed chain", &err);
+}
+
+int
+main(void)
+{
+	const char *port = getenv("N2P_TEST_NEO4J_PORT");
+	const char *dir = getenv("N2P_TEST_NEO4J_DIR");
+	char		uri[256];
+
+	if (port == NULL || dir == NULL)
+	{
+		fprintf(stderr, "bolt_live: N2P_TEST_NEO4J_PORT and N2P_TEST_NEO4J_DIR must be set\n");
+		printf("bolt: 0 passed, 1 failed\n");
+		return 1;
+	}
+	read_password(dir);
+	snprintf(uri, sizeof(uri), "bolt://127.0.0.1:%s", port);
+	each_version(uri);
+	failures(uri);
+	tls(atoi(port), dir);
+	printf("bolt: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}

@@ -1,0 +1,431 @@
+/*
+ * The Bolt client from bytes, with no server: the dechunker fed every
+ * split of a stream, and the client against a scripted peer (an I/O table
+ * that replays the server's bytes and records the client's) for what a
+ * real server will not do: a connection dropped mid-stream, a FAILURE in
+ * the middle of a PULL, a malformed chunk, an oversized message, an
+ * unknown structure tag, a handshake nobody agrees on.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "neo2pg/bolt.h"
+#include "neo2pg/packstream.h"
+
+#include "test_support.h"
+
+/* ----------------------------------------------------------- dechunker */
+
+static void
+test_dechunk_every_split(void **state)
+{
+	/* NOOP, a message of two chunks, NOOP, a message of one chunk */
+	static const uint8_t s[] = {0, 0, 0, 2, 'a', 'b', 0, 1, 'c', 0, 0, 0, 0, 0, 1, 'd', 0, 0};
+	size_t		cut;
+
+	(void) state;
+	for (cut = 0; cut <= sizeof(s); cut++)
+	{
+		N2pDechunker d;
+		N2pError	err;
+		char		got[2][8] = {"", ""};
+		int			n = 0;
+		size_t		pos = 0;
+
+		n2p_dechunker_init(&d, &n2p_libc_allocator, 0);
+		n2p_error_init(&err);
+		/* feed the two halves, taking every message out as it completes */
+		while (pos < sizeof(s))
+		{
+			size_t		end = pos < cut ? cut : sizeof(s);
+			size_t		used;
+			int			r = n2p_dechunker_feed(&d, s + pos, end - pos, &used, &err);
+
+			assert_true(r >= 0);
+			pos += used;
+			if (r == 1)
+			{
+				memcpy(got[n++], d.msg.data, d.msg.len);
+				n2p_buf_reset(&d.msg);
+			}
+		}
+		assert_int_equal(n, 2);
+		assert_string_equal(got[0], "abc");
+		assert_string_equal(got[1], "d");
+		n2p_dechunker_free(&d);
+	}
+}
+
+static void
+test_dechunk_limit(void **state)
+{
+	static const uint8_t s[] = {0, 4, 1, 2, 3, 4, 0, 4, 5, 6, 7, 8, 0, 0};
+	N2pDechunker d;
+	N2pError	err;
+	size_t		used;
+
+	(void) state;
+	n2p_dechunker_init(&d, &n2p_libc_allocator, 6);
+	n2p_error_init(&err);
+	assert_int_equal(n2p_dechunker_feed(&d, s, sizeof(s), &used, &err), -1);
+	assert_int_equal(err.code, N2P_ERR_LIMIT);
+	/* the error sticks */
+	n2p_error_init(&err);
+	assert_int_equal(n2p_dechunker_feed(&d, s, 1, &used, &err), -1);
+	n2p_dechunker_free(&d);
+}
+
+static void
+test_chunk_large(void **state)
+{
+	N2pBuf		out;
+	char	   *msg = calloc(1, 70000);
+
+	(void) state;
+	n2p_buf_init(&out, &n2p_libc_allocator);
+	assert_true(n2p_bolt_chunk(&out, msg, 70000));
+	assert_int_equal(out.len, 2 + 65535 + 2 + (70000 - 65535) + 2);
+	assert_int_equal((uint8_t) out.data[0], 0xFF);
+	assert_int_equal((uint8_t) out.data[1], 0xFF);
+	n2p_buf_free(&out);
+	free(msg);
+}
+
+/* ------------------------------------------------------- scripted peer */
+
+typedef struct Peer
+{
+	N2pBuf		server;			/* what the server says, in order */
+	size_t		pos;
+	size_t		step;			/* bytes per read, to split messages */
+	N2pBuf		client;			/* what the client sent */
+} Peer;
+
+static bool
+peer_read(void *ctx, void *buf, size_t cap, size_t *got, N2pError *err)
+{
+	Peer	   *p = ctx;
+	size_t		n = p->server.len - p->pos;
+
+	(void) err;
+	if (n > cap)
+		n = cap;
+	if (n > p->step)
+		n = p->step;
+	memcpy(buf, p->server.data + p->pos, n);
+	p->pos += n;
+	*got = n;					/* 0 at the end: the server hung up */
+	return true;
+}
+
+static bool
+peer_write(void *ctx, const void *buf, size_t len, N2pError *err)
+{
+	Peer	   *p = ctx;
+
+	(void) err;
+	return n2p_buf_append(&p->client, buf, len);
+}
+
+static void
+peer_init(Peer *p, size_t step)
+{
+	memset(p, 0, sizeof(*p));
+	n2p_buf_init(&p->server, &n2p_libc_allocator);
+	n2p_buf_init(&p->client, &n2p_libc_allocator);
+	p->step = step;
+}
+
+static void
+peer_free(Peer *p)
+{
+	n2p_buf_free(&p->server);
+	n2p_buf_free(&p->client);
+}
+
+/* A reply: a one-field structure whose field is given as PackStream bytes. */
+static void
+say(Peer *p, uint8_t tag, const char *field, size_t flen)
+{
+	N2pBuf		m;
+
+	n2p_buf_init(&m, &n2p_libc_allocator);
+	n2p_ps_put_struct_header(&m, tag, field ? 1 : 0);
+	if (field)
+		n2p_buf_append(&m, field, flen);
+	n2p_bolt_chunk(&p->server, m.data, m.len);
+	n2p_buf_free(&m);
+}
+
+#define SUCCESS_EMPTY(p) say(p, 0x70, "\xA0", 1)
+#define IGNORED(p) say(p, 0x7E, NULL, 0)
+
+static void
+say_version(Peer *p, int major, int minor)
+{
+	uint8_t		v[4] = {0, 0, (uint8_t) minor, (uint8_t) major};
+
+	n2p_buf_append(&p->server, v, 4);
+}
+
+/* Handshake 5.4, HELLO and LOGON succeed. */
+static void
+say_connected(Peer *p)
+{
+	say_version(p, 5, 4);
+	say(p, 0x70, "\xA1\x86server\x8CNeo4j/5.26.0", 21);
+	SUCCESS_EMPTY(p);
+}
+
+static N2pBolt *
+connect_peer(Peer *p, N2pError *err)
+{
+	N2pBoltIo	io = {peer_read, peer_write, p};
+	N2pBoltOptions opts = {"neo4j", "secret", NULL, 0, 0, 1024};
+
+	n2p_error_init(err);
+	return n2p_bolt_connect(&n2p_libc_allocator, &io, &opts, err);
+}
+
+static void
+test_connect(void **state)
+{
+	Peer		p;
+	N2pError	err;
+	N2pBolt    *b;
+
+	(void) state;
+	peer_init(&p, 1);
+	say_connected(&p);
+	b = connect_peer(&p, &err);
+	assert_non_null(b);
+	assert_int_equal(n2p_bolt_version(b), N2P_BOLT_VERSION(5, 4));
+	assert_string_equal(n2p_bolt_server(b), "Neo4j/5.26.0");
+	assert_true(n2p_bolt_utc(b));
+	/* preamble, then manifest, 5.8 down to 5.0, 4.4, nothing */
+	assert_memory_equal(p.client.data,
+						"\x60\x60\xB0\x17\x00\x00\x01\xFF\x00\x08\x08\x05\x00\x00\x04\x04\x00\x00\x00\x00", 20);
+	n2p_bolt_close(b);
+	peer_free(&p);
+}
+
+static void
+test_manifest(void **state)
+{
+	Peer		p;
+	N2pError	err;
+	N2pBolt    *b;
+
+	(void) state;
+	peer_init(&p, 3);
+	/* manifest: two ranges (5.8 to 5.6, 4.4), no capabilities */
+	n2p_buf_append(&p.server, "\x00\x00\x01\xFF\x02\x00\x02\x08\x05\x00\x00\x04\x04\x00", 14);
+	say(&p, 0x70, "\xA0", 1);
+	SUCCESS_EMPTY(&p);
+	b = connect_peer(&p, &err);
+	assert_non_null(b);
+	assert_int_equal(n2p_bolt_version(b), N2P_BOLT_VERSION(5, 8));
+	/* the client's choice: 5.8 and no capabilities */
+	assert_memory_equal(p.client.data + 20, "\x00\x00\x08\x05\x00", 5);
+	n2p_bolt_close(b);
+	peer_free(&p);
+}
+
+static void
+test_no_version(void **state)
+{
+	Peer		p;
+	N2pError	err;
+
+	(void) state;
+	peer_init(&p, 64);
+	say_version(&p, 0, 0);
+	assert_null(connect_peer(&p, &err));
+	assert_non_null(strstr(err.msg, "none of the protocol versions"));
+	peer_free(&p);
+	peer_init(&p, 64);
+	n2p_buf_append(&p.server, "HTTP/1.1 400", 12);
+	assert_null(connect_peer(&p, &err));
+	assert_non_null(strstr(err.msg, "HTTP"));
+	peer_free(&p);
+}
+
+static void
+test_wrong_password(void **state)
+{
+	static const char fail[] = "\xA2\x84\x63ode\xD0\x25Neo.ClientError.Security.Unauthorized"
+		"\x87message\x85no no";
+	Peer		p;
+	N2pError	err;
+
+	(void) state;
+	peer_init(&p, 5);
+	say_version(&p, 5, 4);
+	SUCCESS_EMPTY(&p);
+	say(&p, 0x7F, fail, sizeof(fail) - 1);
+	assert_null(connect_peer(&p, &err));
+	assert_non_null(strstr(err.msg, "Neo4j: no no (Neo.ClientError.Security.Unauthorized)"));
+	peer_free(&p);
+}
+
+/* BEGIN, RUN with its PULL; returns the connected client */
+static N2pBolt *
+start_query(Peer *p, N2pError *err)
+{
+	N2pBolt    *b = connect_peer(p, err);
+
+	assert_non_null(b);
+	assert_true(n2p_bolt_begin(b, "r", NULL, err));
+	assert_true(n2p_bolt_run(b, "RETURN 1", NULL, 2, err));
+	return b;
+}
+
+static void
+test_records_and_has_more(void **state)
+{
+	Peer		p;
+	N2pError	err;
+	N2pBolt    *b;
+	N2pArena	arena;
+	N2pValue	row;
+	int			i;
+
+	(void) state;
+	peer_init(&p, 7);
+	say_connected(&p);
+	SUCCESS_EMPTY(&p);			/* BEGIN */
+	say(&p, 0x70, "\xA1\x86\x66ields\x91\x81x", 11);	/* RUN */
+	say(&p, 0x71, "\x91\x01", 2);
+	say(&p, 0x71, "\x91\x02", 2);
+	say(&p, 0x70, "\xA1\x88has_more\xC3", 11);
+	n2p_buf_append(&p.server, "\x00\x00", 2);	/* a NOOP between messages */
+	say(&p, 0x71, "\x91\x03", 2);
+	SUCCESS_EMPTY(&p);			/* end of the result */
+	SUCCESS_EMPTY(&p);			/* COMMIT */
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	b = start_query(&p, &err);
+	for (i = 1; i <= 3; i++)
+	{
+		assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 1);
+		assert_int_equal(row.u.list.items[0].u.i, i);
+	}
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 0);
+	assert_true(n2p_bolt_commit(b, &err));
+	n2p_bolt_close(b);
+	n2p_arena_destroy(&arena);
+	peer_free(&p);
+}
+
+/* What the server sends after the first record; the next call must fail. */
+static void
+fault_after_record(void (*fault) (Peer *), const char *want)
+{
+	Peer		p;
+	N2pError	err;
+	N2pBolt    *b;
+	N2pArena	arena;
+	N2pValue	row;
+
+	peer_init(&p, 4);
+	say_connected(&p);
+	SUCCESS_EMPTY(&p);
+	say(&p, 0x70, "\xA0", 1);
+	say(&p, 0x71, "\x91\x01", 2);
+	fault(&p);
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	b = start_query(&p, &err);
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 1);
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), -1);
+	if (strstr(err.msg, want) == NULL)
+		fail_msg("want \"%s\", got \"%s\"", want, err.msg);
+	/* nothing after a failure looks like the end of a result */
+	n2p_error_init(&err);
+	assert_false(n2p_bolt_commit(b, &err) && n2p_bolt_next(b, &arena, &row, &err) == 0);
+	n2p_bolt_close(b);
+	n2p_arena_destroy(&arena);
+	peer_free(&p);
+}
+
+static void
+drop(Peer *p)
+{
+	(void) p;
+}
+
+static void
+failure_mid_pull(Peer *p)
+{
+	static const char f[] = "\xA2\x84\x63ode\x8ENeo.X.Y.Broken\x87message\x83oh!";
+
+	say(p, 0x7F, f, sizeof(f) - 1);
+	SUCCESS_EMPTY(p);			/* RESET */
+}
+
+static void
+bad_chunk(Peer *p)
+{
+	n2p_buf_append(&p->server, "\x00\x03\xB1\x71", 4);	/* cut inside a chunk */
+}
+
+static void
+oversized(Peer *p)
+{
+	n2p_buf_append(&p->server, "\x08\x00", 2);	/* 2048 bytes, over 1024 */
+}
+
+static void
+unknown_tag(Peer *p)
+{
+	say(p, 0x71, "\x91\xB1\x5A\x01", 4);
+}
+
+static void
+unknown_message(Peer *p)
+{
+	say(p, 0x55, "\xA0", 1);
+}
+
+static void
+too_deep(Peer *p)
+{
+	char		nest[40];
+
+	memset(nest, 0x91, sizeof(nest));
+	nest[sizeof(nest) - 1] = 0x01;
+	say(p, 0x71, nest, sizeof(nest));
+}
+
+static void
+test_faults(void **state)
+{
+	(void) state;
+	fault_after_record(drop, "closed the connection");
+	fault_after_record(failure_mid_pull, "Neo4j: oh! (Neo.X.Y.Broken)");
+	fault_after_record(bad_chunk, "closed the connection");
+	fault_after_record(oversized, "over the size limit");
+	fault_after_record(unknown_tag, "unknown structure tag");
+	fault_after_record(unknown_message, "unknown reply");
+	fault_after_record(too_deep, "nested deeper");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dechunk_every_split),
+		cmocka_unit_test(test_dechunk_limit),
+		cmocka_unit_test(test_chunk_large),
+		cmocka_unit_test(test_connect),
+		cmocka_unit_test(test_manifest),
+		cmocka_unit_test(test_no_version),
+		cmocka_unit_test(test_wrong_password),
+		cmocka_unit_test(test_records_and_has_more),
+		cmocka_unit_test(test_faults),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
