@@ -62,7 +62,14 @@ EQUIV_BIN := $(BUILD)/test/typed_equiv
 # The Bolt client against the test Neo4j (test/check.sh).
 BOLT_LIVE_BIN := $(BUILD)/test/bolt_live
 
-unit: $(UNIT_BINS) $(EQUIV_BIN) $(BOLT_LIVE_BIN)
+# Runs Cypher files against the test Neo4j, to seed it (test/integration/neo4j.sh).
+CYPHER_BIN := $(BUILD)/test/neo4j_cypher
+
+unit: $(UNIT_BINS) $(EQUIV_BIN) $(BOLT_LIVE_BIN) $(CYPHER_BIN)
+
+$(CYPHER_BIN): test/neo4j_cypher.c $(BUILD)/src/cli/neo4j_conn.o $(BUILD)/src/cli/log.o $(BUILD)/libneo2pg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LDLIBS)
 
 $(BOLT_LIVE_BIN): test/bolt_live.c $(BUILD)/src/cli/neo4j_conn.o $(BUILD)/src/cli/log.o $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)

@@ -94,6 +94,10 @@ if wait "$neo4j_starting"; then
 	count "$LOGDIR/bolt.log"
 	[ $rc -ne 0 ] && ! grep -qE 'bolt: [0-9]+ passed, [1-9][0-9]* failed' "$LOGDIR/bolt.log" &&
 		failed=$((failed + 1))
+	# Neo4j as a source, through neo2pg itself (sanitizer build)
+	NEO2PG=build-asan/neo2pg CYPHER=build-asan/test/neo4j_cypher test/integration/neo4j.sh |
+		tee "$LOGDIR/neo4j.log"
+	count "$LOGDIR/neo4j.log"
 else
 	# a test that needs a server never skips silently
 	echo "neo4j: the test server did not start"

@@ -25,6 +25,8 @@ typedef struct N2pPgEncodeOpts
 	 */
 	const char *nul_replacement;
 	uint64_t	nul_replaced;
+	/* the rows end with an element_id column (a live Neo4j source) */
+	bool		element_ids;
 } N2pPgEncodeOpts;
 
 /*
@@ -117,8 +119,8 @@ bool		n2p_pg_text_valid(const char *s, size_t len);
 
 /*
  * The rows of the neo2pg base layout:
- *	 nodes(id, labels, props, prop_types)
- *	 relationships(id, type, start_id, end_id, props, prop_types)
+ *	 nodes(id, labels, props, prop_types [, element_id])
+ *	 relationships(id, type, start_id, end_id, props, prop_types [, element_id])
  * types is scratch space owned by the caller.
  */
 bool		n2p_copy_record(N2pBuf *out, const N2pRecord *rec, N2pBuf *types,

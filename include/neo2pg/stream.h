@@ -40,7 +40,21 @@ typedef struct N2pRecord
 	N2pValue	props;
 	/* where it came from, for error messages; may be NULL */
 	const char *origin;
+	/* Neo4j's element id, from a live database; len 0 from a backup */
+	N2pStr		element_id;
 } N2pRecord;
+
+/*
+ * A constraint or index of the source database that the layout does not
+ * express (all but single-key uniqueness), kept to be recorded.
+ */
+typedef struct N2pSchemaItem
+{
+	const char *kind;			/* "constraint" or "index" */
+	char	   *name;
+	char	   *type;			/* as Neo4j names it: "RANGE", "NODE_KEY" ... */
+	char	   *create;			/* the statement that recreates it */
+} N2pSchemaItem;
 
 typedef struct N2pConstraint
 {
@@ -67,6 +81,10 @@ typedef struct N2pGraphMeta
 	size_t		nlabel_sets;
 	char	  **rel_types;
 	size_t		nrel_types;
+	N2pSchemaItem *schema;		/* constraints and indexes, live sources only */
+	size_t		nschema;
+	bool		element_ids;	/* every record carries Neo4j's element id */
+	bool		zone_ids;		/* DateTimes may carry zone ids */
 	/* on-disk bytes of each phase, 0 when unknown (progress ETA) */
 	uint64_t	node_bytes;
 	uint64_t	rel_bytes;

@@ -98,6 +98,10 @@ uint64_t	pg_sink_rejected(N2pSink *sink);
 /* in local_pg.c: start (initialising if needed) the user's own cluster */
 char	   *local_pg_conninfo(void);
 
+/* in cmd_copy.c: a backup directory or a Neo4j URI; errors already logged */
+struct Neo4jCliOptions;
+N2pSource  *cli_open_source(const char *spec, const struct Neo4jCliOptions *neo, N2pError *err);
+
 /* in cmd_*.c */
 int			cmd_copy(int argc, char **argv);
 int			cmd_inspect(int argc, char **argv);

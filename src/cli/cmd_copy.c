@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "neo2pg/backup.h"
 #include "neo2pg/pgcopy.h"
+#include "neo4j_conn.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -29,6 +30,9 @@ copy_usage(FILE *out)
 			"Load SOURCE into TARGET in one transaction: on any error nothing is changed.\n\n"
 			"SOURCE:\n"
 			"  DIR                    a directory written by neo4j-backup\n"
+			"  bolt://HOST[:PORT]     a Neo4j database, read in one read transaction;\n"
+			"                         also neo4j://, and +s (TLS) or +ssc (self-signed TLS);\n"
+			"                         the password comes from NEO4J_PASSWORD or a prompt\n"
 			"TARGET:\n"
 			"  postgresql://...       a PostgreSQL URI, or a conninfo string (\"host=... dbname=...\");\n"
 			"                         PG* environment variables and ~/.pgpass apply\n"
@@ -42,21 +46,39 @@ copy_usage(FILE *out)
 			"                         instead of failing\n"
 			"      --typed=views|tables|none  create a typed view (or table) per label and\n"
 			"                         relationship type, and the catalog table (default views)\n"
+			"      --user=NAME        Neo4j user (default NEO4J_USERNAME, else neo4j)\n"
+			"      --database=NAME    Neo4j database (default: the server's home database)\n"
 			"  -q, --quiet            print errors only\n"
 			"  -v, --verbose          print every SQL statement\n"
 			"  -h, --help             print this help and exit\n");
 }
 
-/* A source spec names a backup directory (other sources come later). */
-static N2pSource *
-open_source(const char *spec, N2pError *err)
+/* A source spec names a backup directory or a Neo4j URI. */
+N2pSource *
+cli_open_source(const char *spec, const Neo4jCliOptions *neo, N2pError *err)
 {
 	struct stat st;
+	N2pSource  *src;
 
+	if (neo4j_is_uri(spec))
+	{
+		if ((src = neo4j_cli_source_open(spec, neo, err)) == NULL)
+		{
+			log_n2p_error(err);
+			neo4j_explain(err);
+			/* reported: the caller only sets the exit status */
+			err->code = N2P_ERR_IO;
+		}
+		return src;
+	}
 	if (stat(spec, &st) == 0 && S_ISDIR(st.st_mode))
-		return n2p_backup_open(spec, &n2p_libc_allocator, err);
-	n2p_error_set(err, N2P_ERR_USAGE, "source \"%s\" is not a neo4j-backup directory", spec);
-	return NULL;
+		src = n2p_backup_open(spec, &n2p_libc_allocator, err);
+	else
+		src = (n2p_error_set(err, N2P_ERR_USAGE, "source \"%s\" is neither a neo4j-backup directory "
+							 "nor a Neo4j URI (bolt://, neo4j://, with +s or +ssc)", spec), NULL);
+	if (src == NULL)
+		log_n2p_error(err);
+	return src;
 }
 
 static bool
@@ -77,7 +99,7 @@ log_peak_memory(void)
 }
 
 static int
-run_copy(const char *source, PgSinkOptions *pgopts)
+run_copy(const char *source, const Neo4jCliOptions *neo, PgSinkOptions *pgopts)
 {
 	N2pError	err;
 	N2pSource  *src;
@@ -86,11 +108,8 @@ run_copy(const char *source, PgSinkOptions *pgopts)
 	bool		ok;
 
 	n2p_error_init(&err);
-	if ((src = open_source(source, &err)) == NULL)
-	{
-		log_n2p_error(&err);
+	if ((src = cli_open_source(source, neo, &err)) == NULL)
 		return err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
-	}
 	progress_init(&progress, &src->meta);
 	pgopts->progress = &progress;
 	sink = pg_sink_open(pgopts, &err);
@@ -100,6 +119,8 @@ run_copy(const char *source, PgSinkOptions *pgopts)
 		if (progress.tty)
 			fputc('\n', stderr);
 		log_n2p_error(&err);
+		if (neo4j_is_uri(source))
+			neo4j_explain(&err);
 		log_error("nothing was loaded: the target is unchanged");
 	}
 	else
@@ -152,8 +173,11 @@ cmd_copy(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"user", required_argument, NULL, 'U'},
+		{"database", required_argument, NULL, 'd'},
 		{NULL, 0, NULL, 0}};
 	PgSinkOptions pgopts = {.schema = "neo4j", .typed = TYPED_VIEWS};
+	Neo4jCliOptions neo = {NULL, NULL, 0};
 	char	   *local = NULL;
 	int			c,
 				rc;
@@ -186,6 +210,12 @@ cmd_copy(int argc, char **argv)
 					log_error("--typed takes \"views\", \"tables\" or \"none\"");
 					return EXIT_USAGE;
 				}
+				break;
+			case 'U':
+				neo.user = optarg;
+				break;
+			case 'd':
+				neo.database = optarg;
 				break;
 			case 'q':
 				cli_verbosity = -1;
@@ -232,7 +262,7 @@ cmd_copy(int argc, char **argv)
 	}
 	else if ((pgopts.conninfo = local = local_pg_conninfo()) == NULL)
 		return EXIT_DATA;
-	rc = run_copy(argv[optind], &pgopts);
+	rc = run_copy(argv[optind], &neo, &pgopts);
 	if (rc == 0 && local)
 		print_psql_hint(local);
 	free(local);

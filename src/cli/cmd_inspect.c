@@ -17,6 +17,7 @@
  *-------------------------------------------------------------------------
  */
 #include "cli.h"
+#include "neo4j_conn.h"
 #include "neo2pg/backup.h"
 #include "neo2pg/catalog.h"
 #include "neo2pg/pgcopy.h"
@@ -177,6 +178,13 @@ print_meta(const N2pGraphMeta *m, const Inspect *in)
 	for (i = 0; i < m->nconstraints; i++)
 		printf("  %s: (:%s).%s is unique\n", m->constraints[i].name ? m->constraints[i].name : "",
 			   m->constraints[i].label, m->constraints[i].prop);
+	if (m->element_ids)
+	{
+		printf("\nConstraints and indexes in Neo4j:%s\n", m->nschema ? "" : " none");
+		for (i = 0; i < m->nschema; i++)
+			printf("  %s %s (%s): %s\n", m->schema[i].kind, m->schema[i].name, m->schema[i].type,
+				   m->schema[i].create);
+	}
 }
 
 /* The column type a key gets: from all the catalog rows of that key. */
@@ -348,7 +356,10 @@ inspect_source(N2pSource *src, Inspect *in)
 int
 cmd_inspect(int argc, char **argv)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+		{"user", required_argument, NULL, 'U'}, {"database", required_argument, NULL, 'd'},
+	{NULL, 0, NULL, 0}};
+	Neo4jCliOptions neo = {NULL, NULL, 0};
 	Inspect		in = {0};
 	N2pError	err;
 	N2pSource  *src;
@@ -357,10 +368,16 @@ cmd_inspect(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
 	{
-		printf("Usage:\n  neo2pg inspect SOURCE\n\n"
-			   "Read SOURCE (a neo4j-backup directory) and print its counts, labels,\n"
-			   "relationship types, keys with their Neo4j types, constraints and the\n"
-			   "problems that would stop a load.  Exit status 1 when problems are found.\n");
+		if (c == 'U' || c == 'd')
+		{
+			*(c == 'U' ? &neo.user : &neo.database) = optarg;
+			continue;
+		}
+		printf("Usage:\n  neo2pg inspect [--user=NAME] [--database=NAME] SOURCE\n\n"
+			   "Read SOURCE (a neo4j-backup directory, or a Neo4j URI: bolt://, neo4j://,\n"
+			   "with +s or +ssc) and print its counts, labels, relationship types, keys\n"
+			   "with their Neo4j types, constraints and indexes, and the problems that\n"
+			   "would stop a load.  Exit status 1 when problems are found.\n");
 		return c == 'h' ? 0 : EXIT_USAGE;
 	}
 	if (argc - optind != 1)
@@ -369,11 +386,8 @@ cmd_inspect(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	n2p_error_init(&err);
-	if ((src = n2p_backup_open(argv[optind], &n2p_libc_allocator, &err)) == NULL)
-	{
-		log_n2p_error(&err);
-		return EXIT_DATA;
-	}
+	if ((src = cli_open_source(argv[optind], &neo, &err)) == NULL)
+		return err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
 	in.cat = n2p_catalog_new(&n2p_libc_allocator);
 	rc = inspect_source(src, &in);
 	print_meta(&src->meta, &in);

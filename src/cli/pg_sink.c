@@ -144,11 +144,14 @@ flush_copy(PgSink *s, N2pError *err)
 static bool
 start_copy(PgSink *s, N2pRecKind kind, N2pError *err)
 {
-	static const char *const sql[2] = {
-		"COPY %s.nodes (id, labels, props, prop_types) FROM STDIN (FORMAT binary, FREEZE)",
+	static const char *const sql[2][2] = {
+		{"COPY %s.nodes (id, labels, props, prop_types) FROM STDIN (FORMAT binary, FREEZE)",
 		"COPY %s.relationships (id, type, start_id, end_id, props, prop_types) "
-		"FROM STDIN (FORMAT binary, FREEZE)"};
-	PGresult   *res = run(s, sql[kind], 0, NULL);
+		"FROM STDIN (FORMAT binary, FREEZE)"},
+		{"COPY %s.nodes (id, labels, props, prop_types, element_id) FROM STDIN (FORMAT binary, FREEZE)",
+			"COPY %s.relationships (id, type, start_id, end_id, props, prop_types, element_id) "
+		"FROM STDIN (FORMAT binary, FREEZE)"}};
+	PGresult   *res = run(s, sql[s->enc.element_ids][kind], 0, NULL);
 	bool		ok = res && PQresultStatus(res) == PGRES_COPY_IN;
 
 	if (!ok)
@@ -285,6 +288,15 @@ create_schema(PgSink *s, N2pError *err)
 }
 
 /*
+ * A live Neo4j source adds its element ids as a column of their own, so
+ * that props hold only the graph's own properties.
+ */
+#define CREATE_NODES "CREATE TABLE %s.nodes (id bigint NOT NULL, labels text[] NOT NULL, " \
+	"props jsonb NOT NULL, prop_types jsonb"
+#define CREATE_RELS "CREATE TABLE %s.relationships (id bigint NOT NULL, type text NOT NULL, " \
+	"start_id bigint NOT NULL, end_id bigint NOT NULL, props jsonb NOT NULL, prop_types jsonb"
+
+/*
  * Only what an earlier load recorded and marked is replaced (pg_owned.c):
  * a name the load needs that is held by anything else stops the load.
  */
@@ -294,11 +306,10 @@ prepare_schema(PgSink *s, N2pError *err)
 	return pg_owned_prepare(s->conn, s->opts.schema, s->qschema, s->cat != NULL,
 							s->opts.replace, err) &&
 		create_schema(s, err) &&
-		run_ok(s, "CREATE TABLE %s.nodes (id bigint NOT NULL, labels text[] NOT NULL, "
-			   "props jsonb NOT NULL, prop_types jsonb)", err) &&
-		run_ok(s, "CREATE TABLE %s.relationships (id bigint NOT NULL, type text NOT NULL, "
-			   "start_id bigint NOT NULL, end_id bigint NOT NULL, props jsonb NOT NULL, "
-			   "prop_types jsonb)", err) &&
+		run_ok(s, s->enc.element_ids ? CREATE_NODES ", element_id text NOT NULL)" : CREATE_NODES ")",
+			   err) &&
+		run_ok(s, s->enc.element_ids ? CREATE_RELS ", element_id text NOT NULL)" : CREATE_RELS ")",
+			   err) &&
 		run_ok(s, "CREATE TABLE %s.load_info (key text PRIMARY KEY, value jsonb NOT NULL)", err);
 }
 
@@ -362,6 +373,7 @@ pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 	PgSink	   *s = (PgSink *) sink;
 
 	s->meta = meta;
+	s->enc.element_ids = meta->element_ids;
 	s->unique_longest = xcalloc(meta->nconstraints + 1, sizeof(size_t));
 	s->unique_hash = xcalloc(meta->nconstraints + 1, sizeof(bool));
 	return check_meta_names(meta, err) &&
@@ -801,6 +813,23 @@ constraints_json(const N2pGraphMeta *m)
 	return a;
 }
 
+/*
+ * A live source's constraints and indexes that the layout does not
+ * express, each with the statement that recreates it in Neo4j.
+ */
+static json_t *
+schema_json(const N2pGraphMeta *m)
+{
+	json_t	   *a = json_array();
+	size_t		i;
+
+	for (i = 0; i < m->nschema; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "kind", m->schema[i].kind,
+										   "name", m->schema[i].name, "type", m->schema[i].type,
+										   "create", m->schema[i].create));
+	return a;
+}
+
 static bool
 write_load_info(PgSink *s, N2pError *err)
 {
@@ -828,6 +857,8 @@ write_load_info(PgSink *s, N2pError *err)
 							 "cannot record the load in load_info: a name or path is not valid UTF-8");
 	if (ok && s->dangling_sample)
 		json_object_set(info, "dangling_sample", s->dangling_sample);
+	if (ok && m->element_ids)
+		json_object_set_new(info, "neo4j_schema", schema_json(m));
 	json_object_foreach(info, key, val)
 	{
 		char	   *text = json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);

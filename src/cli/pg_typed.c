@@ -548,6 +548,14 @@ value_expr(N2pBuf *b, const KeyPlan *kp, const char *j, const char *tx,
 		n2p_buf_printf(b, "%s", tx);
 	else if (kind == N2P_COL_POINT)
 		point_expr(b, kp, j, t);
+	else if (kind == N2P_COL_TIMESTAMPTZ && t->meta->zone_ids)
+	{
+		/* "…+01:00[Europe/Paris]": the offset is cast, the zone id stays in props */
+		if (try_fn && kp->not_castable > 0)
+			n2p_buf_printf(b, "%s.%s(split_part(%s, '[', 1))", t->qschema, try_fn, tx);
+		else
+			n2p_buf_printf(b, "split_part(%s, '[', 1)::timestamptz", tx);
+	}
 	else if (try_fn && kp->not_castable > 0)
 		n2p_buf_printf(b, "%s.%s(%s)", t->qschema, try_fn, tx);
 	else

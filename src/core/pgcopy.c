@@ -358,7 +358,7 @@ append_mark(N2pBuf *types, N2pStr key, const N2pValue *v, const char *mark,
 			const N2pPgEncodeOpts *opts, N2pError *err)
 {
 	/* the key's NULs were already counted when it went into props */
-	N2pPgEncodeOpts keyopts = {opts ? opts->nul_replacement : NULL, 0};
+	N2pPgEncodeOpts keyopts = {.nul_replacement = opts ? opts->nul_replacement : NULL};
 	bool		ok;
 
 	ok = n2p_buf_append(types, types->len ? ", " : "{", types->len ? 2 : 1);
@@ -691,17 +691,21 @@ n2p_copy_record(N2pBuf *out, const N2pRecord *rec, N2pBuf *types,
 				N2pPgEncodeOpts *opts, N2pError *err)
 {
 	bool		ok;
+	int16_t		extra = opts && opts->element_ids ? 1 : 0;
 
 	if (rec->kind == N2P_REC_NODE)
-		ok = n2p_copy_tuple(out, 4) && n2p_copy_int8(out, rec->id) &&
+		ok = n2p_copy_tuple(out, 4 + extra) && n2p_copy_int8(out, rec->id) &&
 			n2p_copy_text_array(out, rec->labels, rec->nlabels, err);
 	else
-		ok = n2p_copy_tuple(out, 6) && n2p_copy_int8(out, rec->id) &&
+		ok = n2p_copy_tuple(out, 6 + extra) && n2p_copy_int8(out, rec->id) &&
 			n2p_copy_text(out, rec->type.ptr, rec->type.len, err) &&
 			n2p_copy_int8(out, rec->start_id) && n2p_copy_int8(out, rec->end_id);
 	if (!ok)
 		return err->code ? false : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	return copy_props(out, &rec->props, types, opts, err);
+	if (!copy_props(out, &rec->props, types, opts, err))
+		return false;
+	return !extra || n2p_copy_text(out, rec->element_id.ptr, rec->element_id.len, err) ||
+		(err->code ? false : n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"));
 }
 
 /*

@@ -161,6 +161,14 @@ scalar_text(N2pBuf *b, const N2pValue *v, N2pColumnType t, bool postgis,
 			return point_text(b, v, postgis);
 		default:
 			(void) t;
+			/* a timestamptz takes the offset; the zone id stays in props */
+			if (v->type == N2P_DATETIME && v->u.dt.zone.len > 0)
+			{
+				N2pValue	noz = *v;
+
+				noz.u.dt.zone.len = 0;
+				return n2p_temporal_format_iso(&noz, b);
+			}
 			return n2p_temporal_format_iso(v, b);
 	}
 }

@@ -307,7 +307,7 @@ test_nul_in_marked_key(void **state)
 	N2pBuf		out,
 				types;
 	N2pError	err;
-	N2pPgEncodeOpts opts = {"\xEF\xBF\xBD", 0};
+	N2pPgEncodeOpts opts = {.nul_replacement = "\xEF\xBF\xBD"};
 
 	(void) state;
 	n2p_buf_init(&out, &n2p_libc_allocator);
@@ -794,6 +794,18 @@ test_copy_record_node(void **state)
 				 "\0\0\0\x09" "\x01" "{\"k\": 1}"
 				 "\xff\xff\xff\xff");
 
+	/* a live source's element id: one more field, last */
+	{
+		N2pPgEncodeOpts live = {.element_ids = true};
+
+		n2p_buf_reset(&out);
+		rec.element_id = s_cstr("4:db:7");
+		assert_true(n2p_copy_record(&out, &rec, &types, &live, &err));
+		assert_int_equal(out.data[1], 5);
+		assert_memory_equal(out.data + out.len - 10, "\0\0\0\x06" "4:db:7", 10);
+		rec.element_id = s_cstr("");
+	}
+
 	/* a marked key: prop_types is jsonb too */
 	n2p_buf_reset(&out);
 	rec.nlabels = 0;
@@ -946,7 +958,7 @@ test_failing_allocator(void **state)
 	N2pStr		keys[5] = {s_cstr("pad"), s_cstr("d"), s_cstr("l"), s_cstr("p"), s_cstr("s")};
 	N2pValue	vals[5];
 	N2pRecord	rec;
-	N2pPgEncodeOpts opts = {"\xEF\xBF\xBD", 0};
+	N2pPgEncodeOpts opts = {.nul_replacement = "\xEF\xBF\xBD"};
 	size_t		len;
 	int			kind;
 
@@ -1062,7 +1074,7 @@ static void
 test_text_bound(void **state)
 {
 	N2pPgEncodeOpts plain = {0},
-				repl = {"XYZ", 0};
+				repl = {.nul_replacement = "XYZ"};
 	N2pValue	s = v_str("a\0b\0", 4),
 				ctl = v_cstr("\x01\x01"),
 				tiny = v_float_text(5e-324, "5e-324"),

@@ -136,7 +136,7 @@ static void
 test_plain_kinds(void **state)
 {
 	N2pTypedEncoder enc;
-	N2pPgEncodeOpts opts = {"?", 0};
+	N2pPgEncodeOpts opts = {.nul_replacement = "?"};
 
 	(void) state;
 	n2p_typed_encoder_init(&enc, &n2p_libc_allocator, false, &opts);

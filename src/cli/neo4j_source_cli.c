@@ -1,0 +1,192 @@
+/*-------------------------------------------------------------------------
+ *
+ * neo4j_source_cli.c
+ *	  The CLI's side of a Neo4j source: credentials, connections, and the
+ *	  explanations a user needs when connecting fails.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/cli/neo4j_source_cli.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cli.h"
+#include "neo2pg/neo4j_source.h"
+#include "neo4j_conn.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+typedef struct Link
+{
+	Neo4jConn  *conn;
+	N2pBolt    *bolt;
+} Link;
+
+typedef struct CliSource
+{
+	N2pSource	base;
+	N2pSource  *inner;
+	Link		main;
+	Link		side;
+	char	   *password;
+} CliSource;
+
+/* The password from NEO4J_PASSWORD, or asked on the terminal without echo. */
+static char *
+get_password(N2pError *err)
+{
+	const char *env = getenv("NEO4J_PASSWORD");
+	struct termios old,
+				quiet;
+	char		buf[1024];
+	int			fd;
+	ssize_t		n;
+
+	if (env)
+		return xstrdup(env);
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0)
+	{
+		n2p_error_set(err, N2P_ERR_USAGE,
+					  "Neo4j needs a password: set NEO4J_PASSWORD (there is no terminal to ask on)");
+		return NULL;
+	}
+	if (write(fd, "Neo4j password: ", 16) < 0 || tcgetattr(fd, &old) != 0)
+		memset(&old, 0, sizeof(old));
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t) ECHO;
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	n = read(fd, buf, sizeof(buf) - 1);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	/* the newline the user typed was not echoed */
+	if (write(fd, "\n", 1) < 0)
+		memset(&quiet, 0, sizeof(quiet));
+	close(fd);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return xstrdup(buf);
+}
+
+static bool
+link_open(Link *l, const Neo4jUri *uri, const Neo4jCliOptions *o, const char *password,
+		  N2pError *err)
+{
+	const char *user = o->user ? o->user : getenv("NEO4J_USERNAME");
+	char		address[300];
+	N2pBoltOptions bo = {user ? user : "neo4j", password, NULL, o->bolt_version, o->bolt_version, 0};
+	N2pBoltIo	io;
+
+	/* neo4j:// sends its routing context; a single server then acts as bolt:// */
+	snprintf(address, sizeof(address), "%s:%s", uri->host, uri->port);
+	if (uri->routing)
+		bo.routing_address = address;
+	if ((l->conn = neo4j_conn_open(uri, &io, err)) == NULL)
+		return false;
+	if ((l->bolt = n2p_bolt_connect(&n2p_libc_allocator, &io, &bo, err)) == NULL)
+		return false;
+	return true;
+}
+
+static void
+link_close(Link *l)
+{
+	n2p_bolt_close(l->bolt);
+	neo4j_conn_close(l->conn);
+	l->bolt = NULL;
+	l->conn = NULL;
+}
+
+static int
+cli_next(N2pSource *src, N2pRecord *rec, N2pError *err)
+{
+	CliSource  *s = (CliSource *) src;
+
+	return s->inner->ops->next(s->inner, rec, err);
+}
+
+static uint64_t
+cli_bytes_done(N2pSource *src)
+{
+	CliSource  *s = (CliSource *) src;
+
+	return s->inner->ops->bytes_done(s->inner);
+}
+
+static void
+cli_close(N2pSource *src)
+{
+	CliSource  *s = (CliSource *) src;
+
+	if (s->inner)
+		s->inner->ops->close(s->inner);
+	link_close(&s->side);
+	link_close(&s->main);
+	if (s->password)
+	{
+		memset(s->password, 0, strlen(s->password));
+		free(s->password);
+	}
+	free(s);
+}
+
+static const N2pSourceOps cli_ops = {cli_next, cli_bytes_done, cli_close};
+
+N2pSource *
+neo4j_cli_source_open(const char *uri_text, const Neo4jCliOptions *opts, N2pError *err)
+{
+	CliSource  *s = xcalloc(1, sizeof(CliSource));
+	Neo4jUri	uri;
+	N2pNeo4jSourceOptions so;
+
+	s->base.ops = &cli_ops;
+	if (!neo4j_uri_parse(uri_text, &uri, err) || (s->password = get_password(err)) == NULL ||
+		!link_open(&s->main, &uri, opts, s->password, err) ||
+		!link_open(&s->side, &uri, opts, s->password, err))
+	{
+		cli_close(&s->base);
+		return NULL;
+	}
+	log_verbose("connected to %s (Bolt %d.%d)", n2p_bolt_server(s->main.bolt),
+				n2p_bolt_version(s->main.bolt) / 256, n2p_bolt_version(s->main.bolt) % 256);
+	memset(&so, 0, sizeof(so));
+	so.bolt = s->main.bolt;
+	so.side = s->side.bolt;
+	so.database = opts->database;
+	so.display = uri_text;
+	if ((s->inner = n2p_neo4j_source_open(&n2p_libc_allocator, &so, err)) == NULL)
+	{
+		cli_close(&s->base);
+		return NULL;
+	}
+	s->base.meta = s->inner->meta;
+	return &s->base;
+}
+
+void
+neo4j_explain(const N2pError *err)
+{
+	static const char *const hints[][2] = {
+		{"Connection refused", "is Neo4j running, with Bolt on that host and port (server.bolt.listen_address)?"},
+		{"Security.Unauthorized", "check the user (--user or NEO4J_USERNAME) and the password (NEO4J_PASSWORD)"},
+		{"DatabaseNotFound", "--database names a database this server does not have (SHOW DATABASES lists them)"},
+		{"not trusted", "for a self-signed certificate use bolt+ssc:// or neo4j+ssc://; else add its CA to the "
+		"system trust store (or point SSL_CERT_FILE at it)"},
+		{"TLS handshake failed", "does the server accept TLS on that port (server.bolt.tls_level)? "
+		"bolt:// connects without TLS"},
+		{"could not resolve", "check the host name in the URI"},
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (strstr(err->msg, hints[i][0]))
+		{
+			log_error("hint: %s", hints[i][1]);
+			return;
+		}
+}

@@ -1,0 +1,495 @@
+/*-------------------------------------------------------------------------
+ *
+ * source.c
+ *	  A live Neo4j database as a source: one read transaction, the schema,
+ *	  then every node and every relationship, pulled in batches.
+ *
+ * The queries return ids, labels or type, end ids, the property map and
+ * the element id; never a Node or Relationship structure, so that no end
+ * node travels again with each relationship, and nothing is kept between
+ * records but the offset cache.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/neo4j/source.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "neo2pg/neo4j_source.h"
+#include "neo2pg/packstream.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char NODES_QUERY[] =
+	"MATCH (n) RETURN id(n), labels(n), properties(n), elementId(n)";
+static const char RELS_QUERY[] =
+	"MATCH ()-[r]->() RETURN id(r), type(r), id(startNode(r)), id(endNode(r)), properties(r), "
+	"elementId(r)";
+static const char CONSTRAINTS_QUERY[] =
+	"SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties, createStatement";
+static const char INDEXES_QUERY[] =
+	"SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, createStatement, owningConstraint "
+	"WHERE owningConstraint IS NULL";
+
+/*
+ * The offset the server gives an instant in a zone.  The instant is UTC
+ * seconds (Bolt 5, 'i') or local seconds (Bolt 4.4, 'f'); either way the
+ * server's Java time-zone data answers, not the host's.
+ */
+static const char OFFSET_UTC_QUERY[] =
+	"RETURN datetime({epochSeconds: $s, timezone: $z}).offsetSeconds";
+static const char OFFSET_LOCAL_QUERY[] =
+	"RETURN datetime({datetime: localdatetime(datetime({epochSeconds: $s, timezone: 'Z'})), "
+	"timezone: $z}).offsetSeconds";
+
+#define OFFSET_CACHE 4096
+#define ZONE_MAX 64
+
+typedef struct OffsetEntry
+{
+	int64_t		secs;
+	int32_t		offset;
+	char		zone[ZONE_MAX];	/* "" for a free slot */
+} OffsetEntry;
+
+typedef struct Neo4jSource
+{
+	N2pSource	base;
+	const N2pAllocator *alloc;
+	N2pNeo4jSourceOptions opts;
+	N2pRecKind	phase;
+	bool		running;		/* the phase's query is streaming */
+	bool		done;
+	bool		in_tx;
+	bool		side_tx;
+	N2pArena	arena;			/* one record */
+	N2pArena	meta_arena;		/* the schema, for the source's life */
+	OffsetEntry *offsets;
+} Neo4jSource;
+
+/* ------------------------------------------------------------ metadata */
+
+static char *
+meta_strdup(Neo4jSource *s, N2pStr v)
+{
+	char	   *p = n2p_arena_alloc(&s->meta_arena, v.len + 1);
+
+	if (p)
+	{
+		memcpy(p, v.ptr, v.len);
+		p[v.len] = '\0';
+	}
+	return p;
+}
+
+static bool
+str_field(const N2pValue *f, N2pStr *out)
+{
+	if (f->type != N2P_STRING)
+		return false;
+	*out = f->u.str;
+	return true;
+}
+
+/* A one-element list of strings, as labelsOrTypes and properties are. */
+static bool
+single(const N2pValue *f, N2pStr *out)
+{
+	return f->type == N2P_LIST && f->u.list.n == 1 && str_field(&f->u.list.items[0], out);
+}
+
+static bool
+add_schema_item(Neo4jSource *s, const char *kind, const N2pValue *f, N2pError *err)
+{
+	N2pGraphMeta *m = &s->base.meta;
+	N2pSchemaItem *it;
+	N2pStr		name,
+				type,
+				create;
+
+	if (!str_field(&f[0], &name) || !str_field(&f[1], &type) || !str_field(&f[5], &create))
+		return n2p_error_set(err, N2P_ERR_DATA, "Neo4j: unexpected reply listing its %ss", kind);
+	if (m->nschema % 16 == 0)
+	{
+		N2pSchemaItem *grown = n2p_arena_alloc(&s->meta_arena, (m->nschema + 16) * sizeof(*grown));
+
+		if (grown == NULL)
+			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		if (m->nschema)
+			memcpy(grown, m->schema, m->nschema * sizeof(*grown));
+		m->schema = grown;
+	}
+	it = &m->schema[m->nschema++];
+	it->kind = kind;
+	if ((it->name = meta_strdup(s, name)) == NULL || (it->type = meta_strdup(s, type)) == NULL ||
+		(it->create = meta_strdup(s, create)) == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	return true;
+}
+
+/* A single-property node uniqueness constraint, as the backup's list has. */
+static bool
+add_uniqueness(Neo4jSource *s, const N2pValue *f, N2pError *err)
+{
+	N2pGraphMeta *m = &s->base.meta;
+	N2pStr		name,
+				type,
+				entity,
+				label,
+				prop;
+	N2pConstraint *c;
+
+	if (!str_field(&f[0], &name) || !str_field(&f[1], &type) || !str_field(&f[2], &entity) ||
+		!n2p_str_eq(entity, "NODE") ||
+		!(n2p_str_eq(type, "UNIQUENESS") || n2p_str_eq(type, "NODE_PROPERTY_UNIQUENESS")) ||
+		!single(&f[3], &label) || !single(&f[4], &prop))
+		return true;
+	if (m->nconstraints % 16 == 0)
+	{
+		N2pConstraint *grown = n2p_arena_alloc(&s->meta_arena, (m->nconstraints + 16) * sizeof(*grown));
+
+		if (grown == NULL)
+			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+		if (m->nconstraints)
+			memcpy(grown, m->constraints, m->nconstraints * sizeof(*grown));
+		m->constraints = grown;
+	}
+	c = &m->constraints[m->nconstraints++];
+	if ((c->label = meta_strdup(s, label)) == NULL || (c->prop = meta_strdup(s, prop)) == NULL ||
+		(c->name = meta_strdup(s, name)) == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	return true;
+}
+
+static bool
+read_schema(Neo4jSource *s, const char *query, const char *kind, N2pError *err)
+{
+	N2pValue	row;
+	int			r;
+
+	if (!n2p_bolt_run(s->opts.bolt, query, NULL, 1000, err))
+		return false;
+	while ((r = n2p_bolt_next(s->opts.bolt, &s->arena, &row, err)) > 0)
+	{
+		if (row.u.list.n < 6)
+			return n2p_error_set(err, N2P_ERR_DATA, "Neo4j: unexpected reply listing its %ss", kind);
+		if (!add_schema_item(s, kind, row.u.list.items, err) ||
+			(strcmp(kind, "constraint") == 0 && !add_uniqueness(s, row.u.list.items, err)))
+			return false;
+		n2p_arena_reset(&s->arena);
+	}
+	return r == 0;
+}
+
+/* ------------------------------------------------------- zone offsets */
+
+static uint64_t
+offset_hash(N2pStr zone, int64_t secs)
+{
+	uint64_t	h = 1469598103934665603ULL ^ (uint64_t) secs;
+	size_t		i;
+
+	for (i = 0; i < zone.len; i++)
+		h = (h ^ (unsigned char) zone.ptr[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Ask the server; cache the answer (a direct-mapped cache: a miss evicts). */
+static bool
+lookup_offset(Neo4jSource *s, N2pStr zone, int64_t secs, bool utc, int32_t *offset, N2pError *err)
+{
+	OffsetEntry *e = &s->offsets[offset_hash(zone, secs) % OFFSET_CACHE];
+	N2pStr		keys[2] = {{"s", 1}, {"z", 1}};
+	N2pValue	vals[2],
+				params,
+				row;
+	N2pArena	tmp;
+	int			r;
+
+	if (zone.len < ZONE_MAX && e->secs == secs && strlen(e->zone) == zone.len &&
+		memcmp(e->zone, zone.ptr, zone.len) == 0 && zone.len > 0)
+	{
+		*offset = e->offset;
+		return true;
+	}
+	if (s->opts.side == NULL)
+		return n2p_error_set(err, N2P_ERR_USAGE, "a DateTime with a zone id needs a second connection");
+	memset(vals, 0, sizeof(vals));
+	vals[0].type = N2P_INT;
+	vals[0].u.i = secs;
+	vals[1].type = N2P_STRING;
+	vals[1].u.str = zone;
+	params.type = N2P_MAP;
+	params.u.map.keys = keys;
+	params.u.map.vals = vals;
+	params.u.map.n = 2;
+	n2p_arena_init(&tmp, s->alloc, 0);
+	r = n2p_bolt_run(s->opts.side, utc ? OFFSET_UTC_QUERY : OFFSET_LOCAL_QUERY, &params, 1, err) ?
+		n2p_bolt_next(s->opts.side, &tmp, &row, err) : -1;
+	if (r == 1 && row.u.list.n == 1 && row.u.list.items[0].type == N2P_INT)
+		*offset = (int32_t) row.u.list.items[0].u.i;
+	else if (r >= 0)
+	{
+		n2p_error_set(err, N2P_ERR_DATA, "Neo4j gave no offset for zone \"%.*s\"", (int) zone.len, zone.ptr);
+		r = -1;
+	}
+	/* read the result to its end, so that the connection is ready again */
+	if (r == 1 && n2p_bolt_next(s->opts.side, &tmp, &row, err) != 0)
+		r = -1;
+	n2p_arena_destroy(&tmp);
+	if (r != 1)
+		return false;
+	if (zone.len < ZONE_MAX)
+	{
+		memcpy(e->zone, zone.ptr, zone.len);
+		e->zone[zone.len] = '\0';
+		e->secs = secs;
+		e->offset = *offset;
+	}
+	return true;
+}
+
+/* A zoned DateTime ('i' or 'f') into the model: local seconds and offset. */
+static bool
+resolve_zone(Neo4jSource *s, N2pValue *v, N2pError *err)
+{
+	const N2pValue *f = v->u.st.fields;
+	bool		utc = v->u.st.tag == N2P_PS_DATETIME_ZONE;
+	int64_t		secs = f[0].u.i;
+	int32_t		offset = 0;
+	N2pStr		zone = f[2].u.str;
+
+	if (!lookup_offset(s, zone, secs, utc, &offset, err))
+		return false;
+	if (f[1].u.i < 0 || f[1].u.i > 999999999)
+		return n2p_error_set(err, N2P_ERR_DATA, "Neo4j sent a DateTime with nanoseconds out of range");
+	v->type = N2P_DATETIME;
+	memset(&v->u.dt, 0, sizeof(v->u.dt));
+	v->u.dt.secs = utc ? secs + offset : secs;
+	v->u.dt.nanos = (int32_t) f[1].u.i;
+	v->u.dt.offset = offset;
+	v->u.dt.zone = zone;
+	return true;
+}
+
+static bool
+check_value(Neo4jSource *s, N2pValue *v, bool in_list, N2pError *err)
+{
+	size_t		i;
+
+	switch (v->type)
+	{
+		case N2P_STRUCT:
+			if (v->u.st.tag == N2P_PS_DATETIME_ZONE || v->u.st.tag == N2P_PS_DATETIME_ZONE_LEGACY)
+				return resolve_zone(s, v, err);
+			return n2p_error_set(err, N2P_ERR_DATA, "Neo4j sent a graph structure as a property value");
+		case N2P_NULL:
+		case N2P_MAP:
+			return n2p_error_set(err, N2P_ERR_DATA, "Neo4j sent a %s as a property value",
+								 n2p_type_name(v->type));
+		case N2P_LIST:
+			if (in_list)
+				return n2p_error_set(err, N2P_ERR_DATA, "Neo4j sent a nested list as a property value");
+			for (i = 0; i < v->u.list.n; i++)
+				if (!check_value(s, &v->u.list.items[i], true, err))
+					return false;
+			return true;
+		default:
+			return true;
+	}
+}
+
+static bool
+convert_props(Neo4jSource *s, N2pValue *props, N2pError *err)
+{
+	size_t		i;
+
+	if (props->type != N2P_MAP)
+		return n2p_error_set(err, N2P_ERR_DATA, "Neo4j sent properties that are not a map");
+	for (i = 0; i < props->u.map.n; i++)
+		if (!check_value(s, &props->u.map.vals[i], false, err))
+		{
+			n2p_error_set_key(err, props->u.map.keys[i].ptr, props->u.map.keys[i].len);
+			return false;
+		}
+	return true;
+}
+
+/* -------------------------------------------------------------- records */
+
+static bool
+bad_row(N2pError *err)
+{
+	return n2p_error_set(err, N2P_ERR_DATA, "Neo4j sent a row of an unexpected shape");
+}
+
+static bool
+convert_node(Neo4jSource *s, const N2pValue *row, N2pRecord *rec, N2pError *err)
+{
+	const N2pValue *f = row->u.list.items;
+	size_t		i;
+
+	if (row->u.list.n != 4 || f[0].type != N2P_INT || f[1].type != N2P_LIST ||
+		f[3].type != N2P_STRING)
+		return bad_row(err);
+	rec->id = f[0].u.i;
+	err->row_id = rec->id;
+	rec->nlabels = f[1].u.list.n;
+	rec->labels = n2p_arena_alloc(&s->arena, (rec->nlabels + 1) * sizeof(N2pStr));
+	if (rec->labels == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	for (i = 0; i < rec->nlabels; i++)
+		if (!str_field(&f[1].u.list.items[i], &rec->labels[i]))
+			return bad_row(err);
+	rec->element_id = f[3].u.str;
+	rec->props = f[2];
+	return convert_props(s, &rec->props, err);
+}
+
+static bool
+convert_rel(Neo4jSource *s, const N2pValue *row, N2pRecord *rec, N2pError *err)
+{
+	const N2pValue *f = row->u.list.items;
+
+	if (row->u.list.n != 6 || f[0].type != N2P_INT || f[1].type != N2P_STRING ||
+		f[2].type != N2P_INT || f[3].type != N2P_INT || f[5].type != N2P_STRING)
+		return bad_row(err);
+	rec->id = f[0].u.i;
+	err->row_id = rec->id;
+	rec->type = f[1].u.str;
+	rec->start_id = f[2].u.i;
+	rec->end_id = f[3].u.i;
+	rec->element_id = f[5].u.str;
+	rec->props = f[4];
+	return convert_props(s, &rec->props, err);
+}
+
+static void
+locate(Neo4jSource *s, N2pError *err)
+{
+	if (err->file[0] == '\0' && s->opts.display)
+		snprintf(err->file, sizeof(err->file), "%s", s->opts.display);
+	if (err->row_kind == NULL && err->row_id >= 0)
+		err->row_kind = s->phase == N2P_REC_NODE ? "node" : "relationship";
+}
+
+/* Start the next phase's query, or end the stream. */
+static int
+next_phase(Neo4jSource *s, N2pError *err)
+{
+	if (s->phase == N2P_REC_NODE && !s->running)
+	{
+		s->running = true;
+		return n2p_bolt_run(s->opts.bolt, NODES_QUERY, NULL, s->opts.fetch_size, err) ? 1 : -1;
+	}
+	if (s->phase == N2P_REC_NODE)
+	{
+		s->phase = N2P_REC_REL;
+		return n2p_bolt_run(s->opts.bolt, RELS_QUERY, NULL, s->opts.fetch_size, err) ? 1 : -1;
+	}
+	s->done = true;
+	s->in_tx = false;
+	if (!n2p_bolt_commit(s->opts.bolt, err))
+		return -1;
+	return 0;
+}
+
+static int
+neo4j_next(N2pSource *src, N2pRecord *rec, N2pError *err)
+{
+	Neo4jSource *s = (Neo4jSource *) src;
+
+	memset(rec, 0, sizeof(*rec));
+	n2p_arena_reset(&s->arena);
+	while (!s->done)
+	{
+		N2pValue	row;
+		int			r = s->running ? n2p_bolt_next(s->opts.bolt, &s->arena, &row, err) : 0;
+		bool		ok;
+
+		if (r < 0)
+			return (locate(s, err), -1);
+		if (r == 0)
+		{
+			if ((r = next_phase(s, err)) < 0)
+				return (locate(s, err), -1);
+			continue;
+		}
+		rec->kind = s->phase;
+		err->row_id = -1;
+		ok = s->phase == N2P_REC_NODE ? convert_node(s, &row, rec, err) : convert_rel(s, &row, rec, err);
+		if (!ok)
+			return (locate(s, err), -1);
+		return 1;
+	}
+	return 0;
+}
+
+static uint64_t
+neo4j_bytes_done(N2pSource *src)
+{
+	(void) src;
+	return 0;
+}
+
+static void
+neo4j_close(N2pSource *src)
+{
+	Neo4jSource *s = (Neo4jSource *) src;
+	N2pError	ignore;
+
+	if (s == NULL)
+		return;
+	n2p_error_init(&ignore);
+	/* a stream cut short: end the transaction, not the connection */
+	if (s->in_tx && !s->running)
+		n2p_bolt_rollback(s->opts.bolt, &ignore);
+	if (s->side_tx)
+		n2p_bolt_rollback(s->opts.side, &ignore);
+	n2p_arena_destroy(&s->arena);
+	n2p_arena_destroy(&s->meta_arena);
+	n2p_free(s->alloc, s->offsets);
+	n2p_free(s->alloc, s);
+}
+
+static const N2pSourceOps neo4j_ops = {neo4j_next, neo4j_bytes_done, neo4j_close};
+
+N2pSource *
+n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *opts, N2pError *err)
+{
+	Neo4jSource *s = n2p_alloc(alloc, sizeof(Neo4jSource));
+
+	if (s == NULL)
+		return (n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"), NULL);
+	memset(s, 0, sizeof(*s));
+	s->base.ops = &neo4j_ops;
+	s->alloc = alloc;
+	s->opts = *opts;
+	if (s->opts.fetch_size <= 0)
+		s->opts.fetch_size = 1000;
+	s->base.meta.source = opts->display;
+	s->base.meta.element_ids = true;
+	s->base.meta.zone_ids = true;
+	n2p_arena_init(&s->arena, alloc, 0);
+	n2p_arena_init(&s->meta_arena, alloc, 0);
+	s->offsets = n2p_alloc(alloc, OFFSET_CACHE * sizeof(OffsetEntry));
+	if (s->offsets == NULL)
+	{
+		neo4j_close(&s->base);
+		return (n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"), NULL);
+	}
+	memset(s->offsets, 0, OFFSET_CACHE * sizeof(OffsetEntry));
+	if (!n2p_bolt_begin(opts->bolt, "r", opts->database, err) ||
+		(s->in_tx = true, !read_schema(s, CONSTRAINTS_QUERY, "constraint", err)) ||
+		!read_schema(s, INDEXES_QUERY, "index", err) ||
+		(opts->side && !(s->side_tx = n2p_bolt_begin(opts->side, "r", opts->database, err))))
+	{
+		locate(s, err);
+		neo4j_close(&s->base);
+		return NULL;
+	}
+	n2p_arena_reset(&s->arena);
+	return &s->base;
+}
