@@ -110,8 +110,53 @@ t_bolt_secrets() {
 	ok "the password comes only from NEO4J_PASSWORD or a prompt, and is never echoed"
 }
 
+# The offsets of many distinct instants: the source asks them a batch of
+# records at a time, and on its own for any that do not fit a batch (one
+# list here holds more than a batch asks).  Each is checked against the
+# server's own epoch seconds, nanoseconds, offset and zone.  The nodes are
+# this test's own, removed at its end.
+ZONED_SEED='WITH ["Europe/London", "America/New_York", "Australia/Lord_Howe", "Europe/Amsterdam", "Asia/Kolkata"] AS zs
+CREATE (:ManyZones {zs: [i IN range(0, 4999) |
+  datetime({epochSeconds: -2000000000 + i * 700001, nanosecond: (i * 37) % 1000000000, timezone: zs[i % 5]})]})
+WITH zs UNWIND range(0, 2499) AS k
+CREATE (:ManyZonesN {k: k, z: datetime({epochSeconds: -2500000000 + k * 1500007, timezone: zs[k % 5]})})
+;'
+ZONED_PARTS="(extract(epoch FROM m[1]::timestamp)::bigint - o) || '|' || coalesce(rpad(m[2], 9, '0'), '0')::int
+  || '|' || o || '|' || m[6]"
+ZONED_MATCH="regexp_match(x, '^([0-9-]+T[0-9:]+)(?:\\.([0-9]+))?(([+-])([0-9:]+))\\[(.+)\\]\$')"
+ZONED_OFFSET="(CASE m[4] WHEN '-' THEN -1 ELSE 1 END) * (split_part(m[5], ':', 1)::int * 3600
+  + split_part(m[5], ':', 2)::int * 60 + coalesce(nullif(split_part(m[5], ':', 3), ''), '0')::int)"
+
+t_bolt_many_zones() {
+	local want got
+	printf '%s\n' "$ZONED_SEED" >"$WORK/zoned.cypher"
+	printf 'MATCH (n:ManyZones) UNWIND n.zs AS z RETURN z.epochSeconds, z.nanosecond, z.offsetSeconds, z.timezone\n;\n%s\n;\n' \
+		'MATCH (n:ManyZonesN) RETURN n.z.epochSeconds, n.z.nanosecond, n.z.offsetSeconds, n.z.timezone ORDER BY n.k' \
+		>"$WORK/zoned_q.cypher"
+	printf 'MATCH (n) WHERE n:ManyZones OR n:ManyZonesN DELETE n\n;\n' >"$WORK/zoned_rm.cypher"
+	if "$CYPHER" "$WORK/zoned.cypher" >"$WORK/out" 2>&1 && "$CYPHER" -q "$WORK/zoned_q.cypher" >"$WORK/want" 2>&1; then
+		fresh_db it_bolt_z
+		run copy --typed=none "$URI" "dbname=it_bolt_z"
+	else
+		rc=1
+	fi
+	"$CYPHER" "$WORK/zoned_rm.cypher" >/dev/null 2>&1
+	[ "$rc" -eq 0 ] || { not_ok "copy bolt:// of many zoned DateTimes" "$(cat "$WORK/out")"; return; }
+	got=$(sql it_bolt_z "SELECT $ZONED_PARTS FROM (SELECT m, $ZONED_OFFSET AS o, ord FROM (SELECT $ZONED_MATCH AS m, ord
+	  FROM neo4j.nodes, jsonb_array_elements_text(props->'zs') WITH ORDINALITY t(x, ord)
+	  WHERE labels = '{ManyZones}') a) b ORDER BY ord" &&
+		sql it_bolt_z "SELECT $ZONED_PARTS FROM (SELECT m, $ZONED_OFFSET AS o, k FROM (SELECT $ZONED_MATCH AS m,
+	  (props->>'k')::int AS k FROM neo4j.nodes, LATERAL (SELECT props->>'z' AS x) t
+	  WHERE labels = '{ManyZonesN}') a) b ORDER BY k")
+	want=$(cat "$WORK/want")
+	[ "$(wc -l <<<"$want")" -eq 7500 ] && [ "$got" = "$want" ] ||
+		{ not_ok "many zoned DateTimes, each with the server's offset" \
+			"$(diff <(echo "$want") <(echo "$got") | head -20)"; return; }
+	ok "copy bolt:// of 7500 distinct zoned instants: each with the server's offset, in batches"
+}
+
 tests=("$@")
-[ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets)
+[ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets bolt_many_zones)
 if seed; then
 	for t in "${tests[@]}"; do
 		"t_$t"
