@@ -84,6 +84,14 @@ bool		n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params,
  */
 int			n2p_bolt_next(N2pBolt *b, N2pArena *arena, N2pValue *fields, N2pError *err);
 
+/*
+ * ROUTE (Bolt 4.4+): the routing table of a database (NULL: the home
+ * database), as the map {ttl, db, servers: [{addresses, role}]}, copied
+ * into arena.  A connection made for neo4j:// sends its routing context.
+ */
+bool		n2p_bolt_route(N2pBolt *b, const char *database, N2pArena *arena, N2pValue *rt,
+						   N2pError *err);
+
 bool		n2p_bolt_commit(N2pBolt *b, N2pError *err);
 bool		n2p_bolt_rollback(N2pBolt *b, N2pError *err);
 
