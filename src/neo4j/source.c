@@ -64,6 +64,7 @@ typedef struct Neo4jSource
 	bool		done;
 	bool		in_tx;
 	bool		side_tx;
+	int64_t		last_id;		/* the last record's id, -1 before the first */
 	N2pArena	arena;			/* one record */
 	N2pArena	meta_arena;		/* the schema, for the source's life */
 	OffsetEntry *offsets;
@@ -369,10 +370,20 @@ convert_rel(Neo4jSource *s, const N2pValue *row, N2pRecord *rec, N2pError *err)
 static void
 locate(Neo4jSource *s, N2pError *err)
 {
+	const char *kind = s->phase == N2P_REC_NODE ? "node" : "relationship";
+
 	if (err->file[0] == '\0' && s->opts.display)
 		snprintf(err->file, sizeof(err->file), "%s", s->opts.display);
 	if (err->row_kind == NULL && err->row_id >= 0)
-		err->row_kind = s->phase == N2P_REC_NODE ? "node" : "relationship";
+		err->row_kind = kind;
+	/* a record that did not decode has no id: name its predecessor */
+	if (err->row_id < 0 && s->last_id >= 0 && s->running)
+	{
+		size_t		len = strlen(err->msg);
+
+		snprintf(err->msg + len, sizeof(err->msg) - len, " (in the record after %s %lld)", kind,
+				 (long long) s->last_id);
+	}
 }
 
 /* Start the next phase's query, or end the stream. */
@@ -387,6 +398,7 @@ next_phase(Neo4jSource *s, N2pError *err)
 	if (s->phase == N2P_REC_NODE)
 	{
 		s->phase = N2P_REC_REL;
+		s->last_id = -1;
 		return n2p_bolt_run(s->opts.bolt, RELS_QUERY, NULL, s->opts.fetch_size, err) ? 1 : -1;
 	}
 	s->done = true;
@@ -406,8 +418,11 @@ neo4j_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 	while (!s->done)
 	{
 		N2pValue	row;
-		int			r = s->running ? n2p_bolt_next(s->opts.bolt, &s->arena, &row, err) : 0;
+		int			r;
 		bool		ok;
+
+		err->row_id = -1;
+		r = s->running ? n2p_bolt_next(s->opts.bolt, &s->arena, &row, err) : 0;
 
 		if (r < 0)
 			return (locate(s, err), -1);
@@ -418,10 +433,11 @@ neo4j_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 			continue;
 		}
 		rec->kind = s->phase;
-		err->row_id = -1;
 		ok = s->phase == N2P_REC_NODE ? convert_node(s, &row, rec, err) : convert_rel(s, &row, rec, err);
 		if (!ok)
 			return (locate(s, err), -1);
+		s->last_id = rec->id;
+		err->row_id = -1;
 		return 1;
 	}
 	return 0;
@@ -471,6 +487,7 @@ n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *op
 		s->opts.fetch_size = 1000;
 	s->base.meta.source = opts->display;
 	s->base.meta.element_ids = true;
+	s->last_id = -1;
 	s->base.meta.zone_ids = true;
 	n2p_arena_init(&s->arena, alloc, 0);
 	n2p_arena_init(&s->meta_arena, alloc, 0);
