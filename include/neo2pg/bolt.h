@@ -40,7 +40,8 @@ typedef struct N2pBoltOptions
 {
 	const char *user;
 	const char *password;
-	/* routing context address "host:port" for neo4j://, NULL for bolt:// */
+	/* routing context address "host:port" for neo4j://, NULL for bolt://
+	 * (copied; user and password are used only while connecting) */
 	const char *routing_address;
 	/* the versions offered, inclusive; 0 means 4.4 and 5.8 */
 	int			min_version;

@@ -54,6 +54,8 @@ struct N2pBolt
 	N2pError	dead_err;		/* and why: every later call fails with it */
 	char		server[128];
 	char		failure_code[128];
+	/* ROUTE sends it after connect: the caller's string need not outlive it */
+	char		routing[300];
 	/* the running query */
 	bool		streaming;
 	bool		has_more;
@@ -614,6 +616,11 @@ n2p_bolt_connect(const N2pAllocator *alloc, const N2pBoltIo *io, const N2pBoltOp
 	b->alloc = alloc;
 	b->io = *io;
 	b->opts = *opts;
+	if (opts->routing_address)
+	{
+		snprintf(b->routing, sizeof(b->routing), "%s", opts->routing_address);
+		b->opts.routing_address = b->routing;
+	}
 	if (b->opts.min_version == 0)
 		b->opts.min_version = N2P_BOLT_VERSION(4, 4);
 	if (b->opts.max_version == 0)
