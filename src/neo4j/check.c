@@ -50,6 +50,23 @@ day_of(int64_t secs)
 	return secs / 86400 - (secs % 86400 < 0);
 }
 
+/*
+ * Neo4j counts a duration's months (at their average length, 2,629,746 s)
+ * and days (86,400 s) in seconds, in a long; the seconds part itself may
+ * be anything (measured: 2^63-1 seconds are kept).
+ */
+static bool
+duration_fits(const N2pValue *v)
+{
+	int64_t		m,
+				d,
+				sum;
+
+	return !__builtin_mul_overflow(v->u.dur.months, (int64_t) 2629746, &m) &&
+		!__builtin_mul_overflow(v->u.dur.days, (int64_t) 86400, &d) &&
+		!__builtin_add_overflow(m, d, &sum);
+}
+
 static int
 check_point(const N2pValue *v, N2pError *err)
 {
@@ -99,11 +116,8 @@ check_scalar(const N2pValue *v, N2pError *err)
 		case N2P_LOCALDATETIME:
 			return year_ok(day_of(v->u.dt.secs)) ? 0 : refuse(err, "a year beyond +-999,999,999");
 		case N2P_DURATION:
-			/* it keeps months, days and seconds, and sums them as seconds */
-			if (v->u.dur.months > INT64_MAX / (86400LL * 31) ||
-				v->u.dur.months < -(INT64_MAX / (86400LL * 31)))
-				return refuse(err, "a duration whose months overflow");
-			return 0;
+			return duration_fits(v) ? 0 : refuse(err, "a duration whose months and days overflow "
+												 "as seconds (a month counted as 2,629,746)");
 		case N2P_POINT:
 			return check_point(v, err);
 		case N2P_NULL:
