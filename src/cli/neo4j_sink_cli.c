@@ -140,7 +140,11 @@ neo4j_cli_sink_open(const char *uri_text, const Neo4jCliOptions *opts, const Neo
 
 	s->base.ops = &cli_ops;
 	s->progress = so->progress;
-	if (!neo4j_uri_parse(uri_text, &uri, err) || (s->password = neo4j_cli_password(err)) == NULL ||
+	/* a copy between two servers may need two passwords */
+	if (getenv("NEO4J_TARGET_PASSWORD"))
+		s->password = xstrdup(getenv("NEO4J_TARGET_PASSWORD"));
+	if (!neo4j_uri_parse(uri_text, &uri, err) ||
+		(!s->password && (s->password = neo4j_cli_password(err)) == NULL) ||
 		!neo4j_cli_link_open(&s->link, &uri, opts, s->password, err) ||
 		(uri.routing && !neo4j_cli_route(&s->link, &uri, opts, s->password, "WRITE", err)))
 	{

@@ -715,9 +715,10 @@ neo4j_abort(N2pSink *sink)
 		s->rolled_back = !s->started;
 		return;
 	}
-	n2p_error_init(&err);
-	/* a query that failed has ended its transaction; a lost connection ends everything */
-	n2p_bolt_rollback(s->o.bolt, &err);
+	/*
+	 * No transaction is open: a FAILURE has ended it (RESET), and a lost
+	 * connection ends everything (a ROLLBACK outside one would close it).
+	 */
 	n2p_error_init(&err);
 	ok = delete_import(s, s->label, NULL, &err);
 	for (i = 0; ok && i < s->ncreated; i++)
