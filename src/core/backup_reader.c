@@ -17,6 +17,7 @@
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/backup.h"
+#include "neo2pg/backup_exact.h"
 #include "neo2pg/json.h"
 #include "neo2pg/literal.h"
 
@@ -56,6 +57,7 @@ typedef struct BackupSource
 	const ChunkFile *cur;		/* open file, or NULL */
 	N2pInput   *in;
 	N2pJsonReader *reader;
+	N2pExactReader *exact;		/* neo2pg's exact values of the open file */
 	uint64_t	done_bytes;		/* on-disk bytes of finished files */
 	int64_t		last_id;		/* id of the last good row in this file, or -1 */
 	N2pArena	row_arena;
@@ -410,7 +412,8 @@ read_metadata(BackupSource *bs, N2pError *err)
 						 &m->nproperty_keys, err) &&
 		meta_string_list(bs, "node_labels.json", &m->label_sets,
 						 &m->nlabel_sets, err) &&
-		meta_string_list(bs, "rel_types.json", &m->rel_types, &m->nrel_types, err);
+		meta_string_list(bs, "rel_types.json", &m->rel_types, &m->nrel_types, err) &&
+		n2p_exact_read_graph(bs->dir, m, &bs->meta_arena, bs->alloc, err);
 }
 
 /* ------------------------------------------------------- row conversion */
@@ -691,6 +694,8 @@ close_current(BackupSource *bs)
 		n2p_json_reader_free(bs->reader);
 	if (bs->in)
 		n2p_input_close(bs->in);
+	n2p_exact_close(bs->exact);
+	bs->exact = NULL;
 	if (bs->cur)
 		bs->done_bytes += bs->cur->size;
 	bs->reader = NULL;
@@ -712,7 +717,10 @@ open_next_file(BackupSource *bs, N2pError *err)
 	n2p_free(bs->alloc, path);
 	if (bs->in)
 		bs->reader = n2p_json_reader_new(bs->in, bs->alloc, err);
-	return bs->reader != NULL;
+	if (bs->reader)
+		bs->exact = n2p_exact_open(bs->dir, f->name, f->gzip, bs->base.meta.element_ids,
+								   bs->alloc, err);
+	return bs->reader != NULL && err->code == N2P_OK;
 }
 
 /*
@@ -786,6 +794,8 @@ backup_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 				name_row(bs, &row, err);
 			goto fail;
 		}
+		if (bs->exact && !n2p_exact_end(bs->exact, err))
+			return -1;
 		close_current(bs);
 	}
 	memset(rec, 0, sizeof(*rec));
@@ -798,6 +808,9 @@ backup_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 	else if (bs->phase == N2P_REC_NODE ? convert_node(bs, &row, rec, err)
 			 : convert_rel(bs, &row, rec, err))
 	{
+		/* what the format cannot say, from neo2pg's own files */
+		if (bs->exact && !n2p_exact_apply(bs->exact, rec, err))
+			return -1;
 		err->row_kind = NULL;
 		err->row_id = -1;
 		bs->last_id = rec->id;
