@@ -95,6 +95,19 @@ is_pg_target(const char *spec)
 		strchr(spec, '=') != NULL;
 }
 
+/*
+ * "scheme:..." is a mistyped URI, not a directory: taking it for a path
+ * would create files named after it and echo it, password and all.  A
+ * directory with such a name is written "./name".
+ */
+static bool
+looks_like_uri(const char *spec)
+{
+	size_t		n = strspn(spec, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+
+	return n > 0 && spec[n] == ':' && ((spec[0] | 0x20) >= 'a' && (spec[0] | 0x20) <= 'z');
+}
+
 /* The memory bound is a promise; -v shows it is kept. */
 static void
 log_peak_memory(void)
@@ -308,6 +321,13 @@ cmd_copy(int argc, char **argv)
 	if (pgopts.schema[0] == '\0' || strlen(pgopts.schema) > 63)
 	{
 		log_error("the schema name must have 1 to 63 bytes");
+		return EXIT_USAGE;
+	}
+	if (argc - optind == 2 && !is_pg_target(argv[optind + 1]) && looks_like_uri(argv[optind + 1]))
+	{
+		/* not echoed: a mistyped URI may hold a password */
+		log_error("the target is not a PostgreSQL URI (postgresql://...), a conninfo string (key=value ...) "
+				  "or a directory (write a directory whose name has a ':' as ./NAME)");
 		return EXIT_USAGE;
 	}
 	if (argc - optind == 2 && !is_pg_target(argv[optind + 1]))

@@ -110,8 +110,49 @@ t_bolt_secrets() {
 	ok "the password comes only from NEO4J_PASSWORD or a prompt, and is never echoed"
 }
 
+# same_rows DB A B: schemas A and B hold exactly the same nodes and
+# relationships (every column), and the same record of Neo4j's schema
+same_rows() {
+	local got
+	got=$(sql "$1" "SELECT (SELECT count(*) FROM (SELECT * FROM \"$2\".nodes EXCEPT ALL SELECT * FROM \"$3\".nodes) a)
+		+ (SELECT count(*) FROM (SELECT * FROM \"$3\".nodes EXCEPT ALL SELECT * FROM \"$2\".nodes) b)
+		+ (SELECT count(*) FROM (SELECT * FROM \"$2\".relationships EXCEPT ALL SELECT * FROM \"$3\".relationships) c)
+		+ (SELECT count(*) FROM (SELECT * FROM \"$3\".relationships EXCEPT ALL SELECT * FROM \"$2\".relationships) d)
+		+ (SELECT count(*) FROM \"$2\".load_info x JOIN \"$3\".load_info y USING (key)
+		   WHERE key IN ('neo4j_schema', 'uniqueness_constraints', 'node_count', 'relationship_count')
+		     AND x.value IS DISTINCT FROM y.value)
+		|| ' ' || (SELECT count(*) FROM \"$2\".nodes) || ' ' || (SELECT count(*) FROM \"$2\".relationships)
+		|| ' ' || (SELECT count(*) FROM \"$2\".load_info WHERE key = 'neo4j_schema')")
+	[ "$got" = "0 3 4 1" ] || { echo "differences, nodes, relationships, schema: $got"; return 1; }
+}
+
+t_bolt_backup() {
+	local dir="$WORK/from-neo4j"
+	fresh_db it_bolt_backup
+	run copy "$URI" "$dir"
+	[ "$rc" -eq 0 ] || { not_ok "copy bolt:// DIR" "$(cat "$WORK/out")"; return; }
+	# the Python tool's own form: a zoned DateTime with its offset only, bytes as str(bytes)
+	zcat "$dir/data/nodes_3.json.gz" | grep -qF '"zdt": "$datetime('"'"'2015-06-24T12:50:35.556000000+01:00'"'"')",' &&
+		zcat "$dir/data/nodes_3.json.gz" | grep -qF '"bytes": "b'"'"'\\x00\\x01\\xfe\\xff'"'"'",' ||
+		{ not_ok "copy bolt:// DIR: the tool's forms" "$(zcat "$dir/data/nodes_3.json.gz")"; return; }
+	# an independent reading of the format takes it as a backup
+	python3 tools/read_backup.py "$dir" --expected "$WORK/bolt-backup.jsonl" >"$WORK/read" 2>&1 &&
+		grep -q '"verdict": "load"' "$WORK/read" ||
+		{ not_ok "copy bolt:// DIR: tools/read_backup.py reads it" "$(cat "$WORK/read")"; return; }
+	run copy -s via_backup "$dir" "$(conninfo it_bolt_backup)"
+	[ "$rc" -eq 0 ] || { not_ok "copy DIR (from Neo4j) into PostgreSQL" "$(cat "$WORK/out")"; return; }
+	check_neo4j it_bolt_backup via_backup ||
+		{ not_ok "copy bolt:// DIR, then DIR into PostgreSQL: every value" "$(cat "$WORK/check")"; return; }
+	run copy -s direct "$URI" "$(conninfo it_bolt_backup)"
+	[ "$rc" -eq 0 ] || { not_ok "copy bolt:// into PostgreSQL (for comparison)" "$(cat "$WORK/out")"; return; }
+	same_rows it_bolt_backup direct via_backup >"$WORK/check" 2>&1 ||
+		{ not_ok "copy bolt:// DIR then DIR gives the rows of copy bolt://" "$(cat "$WORK/check")"; return; }
+	ok "copy bolt:// DIR, then DIR into PostgreSQL: the rows of copy bolt:// (zone ids, bytes, label order, element ids, schema)"
+}
+
 tests=("$@")
-[ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets)
+[ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets
+	bolt_backup)
 if seed; then
 	for t in "${tests[@]}"; do
 		"t_$t"
