@@ -51,7 +51,7 @@ test_strings(void **state)
 	(void) state;
 	want_string("Tom Hanks", 9, "\"Tom Hanks\"");
 	want_string("", 0, "\"\"");
-	want_string("q\"b\\n\nr\rt\tb\bf\f", 15, "\"q\\\"b\\\\n\\nr\\rt\\tb\\bf\\f\"");
+	want_string("q\"b\\n\nr\rt\tb\bf\f", 14, "\"q\\\"b\\\\n\\nr\\rt\\tb\\bf\\f\"");
 	want_string("\x01\x1f\x7f", 3, "\"\\u0001\\u001f\\u007f\"");
 	want_string("a\0b", 3, "\"a\\u0000b\"");
 	want_string("Z\xc3\xbcrich", 7, "\"Z\\u00fcrich\"");
