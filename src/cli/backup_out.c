@@ -281,7 +281,7 @@ copy_to_backup(N2pSource *src, const char *source, const char *dir, const Backup
 	opts.old_dir = old;
 	opts.io = &posix_io;
 	opts.compress = bo->compress;
-	opts.gzip_level = 9;
+	opts.gzip_level = bo->gzip_level;
 	opts.chunk_rows = bo->chunk_rows;
 	opts.indent = 0;
 	n2p_error_init(&err);

@@ -106,6 +106,7 @@ N2pSource  *cli_open_source(const char *spec, const struct Neo4jCliOptions *neo,
 typedef struct BackupCliOptions
 {
 	bool		compress;
+	int			gzip_level;
 	uint64_t	chunk_rows;
 	bool		replace;
 } BackupCliOptions;

@@ -55,6 +55,7 @@ copy_usage(FILE *out)
 			"      --database=NAME    Neo4j database (default: the server's home database)\n"
 			"      --no-compress      DIR: plain JSON chunks (default gzip)\n"
 			"      --chunk-rows=N     DIR: rows per chunk file (default 8185, as neo4j-backup)\n"
+			"      --gzip-level=N     DIR: 1 (fastest) to 9 (as neo4j-backup); default 6\n"
 			"  -q, --quiet            print errors only\n"
 			"  -v, --verbose          print every SQL statement\n"
 			"  -h, --help             print this help and exit\n");
@@ -232,9 +233,10 @@ cmd_copy(int argc, char **argv)
 		{"database", required_argument, NULL, 'd'},
 		{"no-compress", no_argument, NULL, 'Z'},
 		{"chunk-rows", required_argument, NULL, 'C'},
+		{"gzip-level", required_argument, NULL, 'G'},
 		{NULL, 0, NULL, 0}};
 	PgSinkOptions pgopts = {.schema = "neo4j", .typed = TYPED_VIEWS};
-	BackupCliOptions bo = {.compress = true, .chunk_rows = N2P_BACKUP_CHUNK_ROWS};
+	BackupCliOptions bo = {.compress = true, .gzip_level = 6, .chunk_rows = N2P_BACKUP_CHUNK_ROWS};
 	bool		pg_only = false,
 				dir_only = false;
 	Neo4jCliOptions neo = {NULL, NULL, 0};
@@ -263,6 +265,15 @@ cmd_copy(int argc, char **argv)
 				break;
 			case 'Z':
 				bo.compress = false;
+				dir_only = true;
+				break;
+			case 'G':
+				if (strlen(optarg) != 1 || optarg[0] < '1' || optarg[0] > '9')
+				{
+					log_error("--gzip-level takes 1 (fastest) to 9 (smallest, as neo4j-backup)");
+					return EXIT_USAGE;
+				}
+				bo.gzip_level = optarg[0] - '0';
 				dir_only = true;
 				break;
 			case 'C':
@@ -342,7 +353,7 @@ cmd_copy(int argc, char **argv)
 	}
 	if (dir_only)
 	{
-		log_error("--no-compress and --chunk-rows apply to a backup directory target");
+		log_error("--no-compress, --gzip-level and --chunk-rows apply to a backup directory target");
 		return EXIT_USAGE;
 	}
 	if (argc - optind == 2)

@@ -1522,7 +1522,7 @@ tables_same() {
 t_write_backup() {
 	local w="$WORK/written"
 	rm -rf "$w"
-	run copy examples/backup "$w" --chunk-rows 25
+	run copy examples/backup "$w" --chunk-rows 25 --gzip-level 9
 	[ "$rc" -eq 0 ] || { not_ok "copy DIR DIR" "$(cat "$WORK/out")"; return; }
 	same_dir examples/backup "$w" >"$WORK/check" 2>&1 ||
 		{ not_ok "copy DIR DIR: the bytes of the Python tool (tools/gen_backup.py)" "$(cat "$WORK/check")"; return; }
