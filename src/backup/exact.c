@@ -71,11 +71,13 @@ arena_str(N2pArena *arena, const N2pValue *v)
 {
 	char	   *p;
 
-	if (v == NULL || v->type != N2P_STRING || memchr(v->u.str.ptr, '\0', v->u.str.len))
+	if (v == NULL || v->type != N2P_STRING ||
+		(v->u.str.len && memchr(v->u.str.ptr, '\0', v->u.str.len)))
 		return NULL;
 	if ((p = n2p_arena_alloc(arena, v->u.str.len + 1)) != NULL)
 	{
-		memcpy(p, v->u.str.ptr, v->u.str.len);
+		if (v->u.str.len)
+			memcpy(p, v->u.str.ptr, v->u.str.len);
 		p[v->u.str.len] = '\0';
 	}
 	return p;

@@ -175,7 +175,7 @@ n2p_py_bytes_str(N2pBuf *buf, const char *p, size_t len)
 	size_t		i;
 	bool		ok;
 
-	if (memchr(p, '\'', len) && !memchr(p, '"', len))
+	if (len && memchr(p, '\'', len) && !memchr(p, '"', len))
 		quote = '"';
 	ok = n2p_buf_putc(buf, 'b') && n2p_buf_putc(buf, quote);
 	for (i = 0; ok && i < len; i++)

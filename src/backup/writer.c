@@ -645,7 +645,7 @@ join_labels(Writer *w, const N2pRecord *rec, bool *exact, N2pError *err)
 	{
 		N2pStr		l = rec->labels[w->order[i]];
 
-		if (w->order[i] != i || memchr(l.ptr, ':', l.len) != NULL)
+		if (w->order[i] != i || (l.len && memchr(l.ptr, ':', l.len) != NULL))
 			*exact = false;
 		if ((i > 0 && !n2p_buf_putc(&w->scratch, ':')) ||
 			!n2p_buf_append(&w->scratch, l.ptr, l.len))
@@ -663,7 +663,8 @@ collect_labels(Writer *w, const char *s, size_t len)
 
 	if (!strset_add(w, &w->labels, s, len))
 		return false;
-	if (memchr(s, ':', len) == NULL)
+	/* an unlabeled node's "" may have no bytes behind it at all */
+	if (len == 0 || memchr(s, ':', len) == NULL)
 		return true;
 	for (i = 0; i <= len; i++)
 		if (i == len || s[i] == ':')
