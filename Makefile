@@ -26,7 +26,7 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANITIZE) \
 	-Iinclude -Isrc/cli -I$(PG_INCLUDEDIR) -DN2P_PG_BINDIR='"$(PG_BINDIR)"'
 LDLIBS = -L$(PG_LIBDIR) -lpq -ljansson -lz -lssl -lcrypto -lm -pthread
 
-CORE_SRCS := $(wildcard src/core/*.c src/neo4j/*.c)
+CORE_SRCS := $(wildcard src/core/*.c src/backup/*.c src/neo4j/*.c src/pg/*.c)
 CLI_SRCS := $(wildcard src/cli/*.c)
 UNIT_SRCS := $(wildcard test/unit/test_*.c)
 

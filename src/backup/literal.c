@@ -13,7 +13,7 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/literal.c
+ *	  src/backup/literal.c
  *
  *-------------------------------------------------------------------------
  */

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * backup_reader.c
+ * reader.c
  *	  Stream a neo4j-backup directory: metadata, then node chunks, then
  *	  relationship chunks, one row at a time.
  *
@@ -12,7 +12,7 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/backup_reader.c
+ *	  src/backup/reader.c
  *
  *-------------------------------------------------------------------------
  */

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * pgtyped_binary.c
+ * typed_binary.c
  *	  Binary-format COPY fields for typed columns (--typed=tables).
  *
  * The typed tables must hold what the typed views show, and the views cast
@@ -25,14 +25,14 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/pgtyped_binary.c
+ *	  src/pg/typed_binary.c
  *
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/literal.h"
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
-#include "pgtyped_int.h"
+#include "typed_int.h"
 
 #include <math.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/typemap.c
+ *	  src/pg/typemap.c
  *
  *-------------------------------------------------------------------------
  */

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * pgcopy.c
+ * copy.c
  *	  JSON text for the props/prop_types columns and binary COPY rows.
  *
  * The value rules (docs/design.md has the full table):
@@ -19,7 +19,7 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/pgcopy.c
+ *	  src/pg/copy.c
  *
  *-------------------------------------------------------------------------
  */

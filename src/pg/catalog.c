@@ -9,7 +9,7 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/catalog.c
+ *	  src/pg/catalog.c
  *
  *-------------------------------------------------------------------------
  */
