@@ -24,6 +24,7 @@
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/pgcopy.h"
+#include "neo2pg/bytes.h"
 #include "neo2pg/literal.h"
 
 #include <math.h>
@@ -515,55 +516,30 @@ n2p_pg_storable_keys(N2pPgKeyFix *kf, const N2pRecord *rec, N2pPgEncodeOpts *opt
 
 /* ---------------------------------------------------------- binary COPY */
 
-static bool
-put_be16(N2pBuf *out, uint16_t v)
-{
-	char		b[2] = {(char) (v >> 8), (char) v};
-
-	return n2p_buf_append(out, b, 2);
-}
-
-static bool
-put_be32(N2pBuf *out, uint32_t v)
-{
-	char		b[4] = {(char) (v >> 24), (char) (v >> 16), (char) (v >> 8), (char) v};
-
-	return n2p_buf_append(out, b, 4);
-}
-
-static void
-patch_be32(N2pBuf *out, size_t pos, uint32_t v)
-{
-	out->data[pos] = (char) (v >> 24);
-	out->data[pos + 1] = (char) (v >> 16);
-	out->data[pos + 2] = (char) (v >> 8);
-	out->data[pos + 3] = (char) v;
-}
-
 bool
 n2p_copy_header(N2pBuf *out)
 {
 	static const char sig[11] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0'};
 
-	return n2p_buf_append(out, sig, 11) && put_be32(out, 0) && put_be32(out, 0);
+	return n2p_buf_append(out, sig, 11) && n2p_put_be32(out, 0) && n2p_put_be32(out, 0);
 }
 
 bool
 n2p_copy_trailer(N2pBuf *out)
 {
-	return put_be16(out, 0xFFFF);
+	return n2p_put_be16(out, 0xFFFF);
 }
 
 bool
 n2p_copy_tuple(N2pBuf *out, int16_t nfields)
 {
-	return put_be16(out, (uint16_t) nfields);
+	return n2p_put_be16(out, (uint16_t) nfields);
 }
 
 bool
 n2p_copy_null(N2pBuf *out)
 {
-	return put_be32(out, 0xFFFFFFFFu);
+	return n2p_put_be32(out, 0xFFFFFFFFu);
 }
 
 /* Typed rows are mostly NULLs: a run of them is one reservation. */
@@ -581,10 +557,7 @@ n2p_copy_nulls(N2pBuf *out, size_t n)
 bool
 n2p_copy_int8(N2pBuf *out, int64_t v)
 {
-	uint64_t	u = (uint64_t) v;
-
-	return put_be32(out, 8) && put_be32(out, (uint32_t) (u >> 32)) &&
-		put_be32(out, (uint32_t) u);
+	return n2p_put_be32(out, 8) && n2p_put_be64(out, (uint64_t) v);
 }
 
 /* The start of a long name, printable and cut on a character boundary. */
@@ -630,7 +603,7 @@ n2p_copy_text(N2pBuf *out, const char *s, size_t len, N2pError *err)
 {
 	if (!check_text(false, s, len, err))
 		return false;
-	return (put_be32(out, (uint32_t) len) && n2p_buf_append(out, s, len)) ||
+	return (n2p_put_be32(out, (uint32_t) len) && n2p_buf_append(out, s, len)) ||
 		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 }
 
@@ -642,20 +615,20 @@ n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *err)
 				i;
 	bool		ok;
 
-	ok = put_be32(out, 0) && put_be32(out, n ? 1 : 0) && put_be32(out, 0) &&
-		put_be32(out, TEXTOID);
+	ok = n2p_put_be32(out, 0) && n2p_put_be32(out, n ? 1 : 0) && n2p_put_be32(out, 0) &&
+		n2p_put_be32(out, TEXTOID);
 	if (n)
-		ok = ok && put_be32(out, (uint32_t) n) && put_be32(out, 1);
+		ok = ok && n2p_put_be32(out, (uint32_t) n) && n2p_put_be32(out, 1);
 	for (i = 0; ok && i < n; i++)
 	{
 		if (!check_text(true, items[i].ptr, items[i].len, err))
 			return false;
-		ok = put_be32(out, (uint32_t) items[i].len) &&
+		ok = n2p_put_be32(out, (uint32_t) items[i].len) &&
 			n2p_buf_append(out, items[i].ptr, items[i].len);
 	}
 	if (!ok)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
+	n2p_patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
 	return true;
 }
 
@@ -664,7 +637,7 @@ n2p_copy_jsonb(N2pBuf *out, const char *json, size_t len)
 {
 	if (len >= INT32_MAX)
 		return false;
-	return put_be32(out, (uint32_t) len + 1) && n2p_buf_putc(out, 1) &&
+	return n2p_put_be32(out, (uint32_t) len + 1) && n2p_buf_putc(out, 1) &&
 		n2p_buf_append(out, json, len);
 }
 
@@ -675,11 +648,11 @@ copy_props(N2pBuf *out, const N2pValue *props, N2pBuf *types,
 {
 	size_t		pos = out->len;
 
-	if (!put_be32(out, 0) || !n2p_buf_putc(out, 1))
+	if (!n2p_put_be32(out, 0) || !n2p_buf_putc(out, 1))
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	if (!n2p_pg_props_json(props, out, types, opts, err))
 		return false;
-	patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
+	n2p_patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
 	if (types->len == 0)
 		return n2p_copy_null(out) || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	return n2p_copy_jsonb(out, types->data, types->len) ||
