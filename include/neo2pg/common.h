@@ -169,4 +169,23 @@ bool		n2p_buf_printf(N2pBuf *buf, const char *fmt,...)
 void		n2p_buf_reset(N2pBuf *buf);
 void		n2p_buf_free(N2pBuf *buf);
 
+/*
+ * FNV-1a over len bytes, going on from h: N2P_FNV1A_BASIS, or a seed that
+ * folds in what else tells keys apart (a record kind, a time).  For hash
+ * tables in memory only: it is fast on short keys, not collision
+ * resistant.
+ */
+#define N2P_FNV1A_BASIS 1469598103934665603ull
+
+static inline uint64_t
+n2p_fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t		i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
 #endif							/* NEO2PG_COMMON_H */

@@ -59,22 +59,11 @@ typed_spills_new(N2pError *err)
 	return xcalloc(1, sizeof(TypedSpills));
 }
 
-static uint64_t
-spill_hash(N2pRecKind kind, N2pStr name)
-{
-	uint64_t	h = 1469598103934665603ull ^ (uint64_t) kind;
-	size_t		i;
-
-	for (i = 0; i < name.len; i++)
-		h = (h ^ (unsigned char) name.ptr[i]) * 1099511628211ull;
-	return h;
-}
-
 /* The scope's slot; created on first sight, with a file while there is room. */
 static SpillEntry *
 spill_entry(TypedSpills *ts, N2pRecKind kind, N2pStr name, N2pError *err)
 {
-	uint64_t	h = spill_hash(kind, name);
+	uint64_t	h = n2p_fnv1a(N2P_FNV1A_BASIS ^ (uint64_t) kind, name.ptr, name.len);
 	SpillEntry *e;
 
 	for (;; h++)
@@ -240,12 +229,7 @@ find_scope(Plan *p, N2pRecKind kind, N2pStr name)
 static uint64_t
 key_hash(const char *p, size_t n)
 {
-	uint64_t	h = 1469598103934665603ull;
-	size_t		i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char) p[i]) * 1099511628211ull;
-	return h;
+	return n2p_fnv1a(N2P_FNV1A_BASIS, p, n);
 }
 
 static void

@@ -188,12 +188,7 @@ read_schema(Neo4jSource *s, const char *query, const char *kind, N2pError *err)
 static uint64_t
 offset_hash(N2pStr zone, int64_t secs)
 {
-	uint64_t	h = 1469598103934665603ULL ^ (uint64_t) secs;
-	size_t		i;
-
-	for (i = 0; i < zone.len; i++)
-		h = (h ^ (unsigned char) zone.ptr[i]) * 1099511628211ULL;
-	return h;
+	return n2p_fnv1a(N2P_FNV1A_BASIS ^ (uint64_t) secs, zone.ptr, zone.len);
 }
 
 /* Ask the server; cache the answer (a direct-mapped cache: a miss evicts). */
