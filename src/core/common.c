@@ -11,6 +11,7 @@
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/common.h"
+#include "neo2pg/scan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,4 +409,35 @@ n2p_buf_free(N2pBuf *buf)
 	n2p_free(buf->alloc, buf->data);
 	buf->data = NULL;
 	buf->len = buf->cap = 0;
+}
+
+/* How much of a bad input an error message quotes. */
+#define ERR_QUOTE_MAX	80
+
+/*
+ * Quote a prefix of the bad input, made printable and cut on a UTF-8
+ * character boundary, so that the message stays one readable line.
+ */
+static void
+quote_input(const char *s, size_t len, char *out)
+{
+	size_t		n = len > ERR_QUOTE_MAX ? ERR_QUOTE_MAX : len;
+	size_t		i;
+
+	while (n < len && n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+		n--;
+	for (i = 0; i < n; i++)
+		out[i] = ((unsigned char) s[i] < 0x20 || s[i] == 0x7F) ? '?' : s[i];
+	strcpy(out + n, n < len ? "..." : "");
+}
+
+bool
+n2p_syntax_error(N2pError *err, const char *what, const char *how,
+				 const char *s, size_t len)
+{
+	char		quoted[ERR_QUOTE_MAX + 4];
+
+	quote_input(s, len, quoted);
+	return n2p_error_set(err, N2P_ERR_SYNTAX, "invalid %s %s \"%s\"",
+						 what, how, quoted);
 }

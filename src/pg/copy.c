@@ -25,7 +25,8 @@
  */
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/bytes.h"
-#include "neo2pg/literal.h"
+#include "neo2pg/float_repr.h"
+#include "neo2pg/temporal.h"
 
 #include <math.h>
 #include <string.h>

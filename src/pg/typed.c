@@ -16,7 +16,8 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "neo2pg/literal.h"
+#include "neo2pg/float_repr.h"
+#include "neo2pg/temporal.h"
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
 #include "typed_int.h"

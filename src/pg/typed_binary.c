@@ -30,7 +30,7 @@
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/bytes.h"
-#include "neo2pg/literal.h"
+#include "neo2pg/temporal.h"
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
 #include "typed_int.h"
