@@ -83,6 +83,13 @@ void		n2p_error_set_file(N2pError *err, const char *path);
 char	   *n2p_escape_text(const char *s, size_t len, char *out, size_t cap);
 
 /*
+ * At most max bytes of s into out (max + 4 bytes), cut on a character
+ * boundary, control characters as '?', and "..." when cut: a short
+ * printable quote of bad input, one line whatever it holds.  Returns out.
+ */
+char	   *n2p_text_prefix(const char *s, size_t len, char *out, size_t max);
+
+/*
  * Allocator hooks.  realloc may be NULL, in which case malloc+copy+free is
  * used.  A NULL return means out of memory; the core then fails with
  * N2P_ERR_NOMEM instead of aborting.

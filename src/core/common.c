@@ -414,14 +414,10 @@ n2p_buf_free(N2pBuf *buf)
 /* How much of a bad input an error message quotes. */
 #define ERR_QUOTE_MAX	80
 
-/*
- * Quote a prefix of the bad input, made printable and cut on a UTF-8
- * character boundary, so that the message stays one readable line.
- */
-static void
-quote_input(const char *s, size_t len, char *out)
+char *
+n2p_text_prefix(const char *s, size_t len, char *out, size_t max)
 {
-	size_t		n = len > ERR_QUOTE_MAX ? ERR_QUOTE_MAX : len;
+	size_t		n = len > max ? max : len;
 	size_t		i;
 
 	while (n < len && n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
@@ -429,6 +425,7 @@ quote_input(const char *s, size_t len, char *out)
 	for (i = 0; i < n; i++)
 		out[i] = ((unsigned char) s[i] < 0x20 || s[i] == 0x7F) ? '?' : s[i];
 	strcpy(out + n, n < len ? "..." : "");
+	return out;
 }
 
 bool
@@ -437,7 +434,7 @@ n2p_syntax_error(N2pError *err, const char *what, const char *how,
 {
 	char		quoted[ERR_QUOTE_MAX + 4];
 
-	quote_input(s, len, quoted);
+	n2p_text_prefix(s, len, quoted, ERR_QUOTE_MAX);
 	return n2p_error_set(err, N2P_ERR_SYNTAX, "invalid %s %s \"%s\"",
 						 what, how, quoted);
 }

@@ -561,20 +561,6 @@ n2p_copy_int8(N2pBuf *out, int64_t v)
 	return n2p_put_be32(out, 8) && n2p_put_be64(out, (uint64_t) v);
 }
 
-/* The start of a long name, printable and cut on a character boundary. */
-static void
-name_prefix(const char *s, size_t len, char *out, size_t max)
-{
-	size_t		n = len > max ? max : len,
-				i;
-
-	while (n < len && n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
-		n--;
-	for (i = 0; i < n; i++)
-		out[i] = ((unsigned char) s[i] < 0x20 || s[i] == 0x7F) ? '?' : s[i];
-	strcpy(out + n, n < len ? "..." : "");
-}
-
 bool
 n2p_pg_check_name(bool label, const char *s, size_t len, N2pError *err)
 {
@@ -583,7 +569,7 @@ n2p_pg_check_name(bool label, const char *s, size_t len, N2pError *err)
 
 	if (len <= max)
 		return true;
-	name_prefix(s, len, shown, 40);
+	n2p_text_prefix(s, len, shown, 40);
 	return n2p_error_set(err, N2P_ERR_DATA,
 						 "%s \"%s\" has %zu bytes: PostgreSQL's index on %s holds at most %zu",
 						 label ? "label" : "relationship type", shown, len,
