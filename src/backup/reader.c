@@ -49,6 +49,7 @@ typedef struct BackupSource
 {
 	N2pSource	base;
 	const N2pAllocator *alloc;
+	const N2pFileIO *io;
 	char	   *dir;
 	ChunkList	chunks[2];		/* indexed by N2pRecKind */
 	N2pRecKind	phase;
@@ -235,7 +236,7 @@ read_meta_file(BackupSource *bs, const char *name, N2pValue *out, N2pError *err)
 		n2p_free(bs->alloc, path);
 		return true;
 	}
-	in = n2p_input_open(path, false, bs->alloc, err);
+	in = n2p_input_open_io(path, false, bs->io, bs->alloc, err);
 	if (in)
 		r = n2p_json_reader_new(in, bs->alloc, err);
 	if (r)
@@ -708,7 +709,7 @@ open_next_file(BackupSource *bs, N2pError *err)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	bs->cur = f;
 	bs->last_id = -1;
-	bs->in = n2p_input_open(path, f->gzip, bs->alloc, err);
+	bs->in = n2p_input_open_io(path, f->gzip, bs->io, bs->alloc, err);
 	n2p_free(bs->alloc, path);
 	if (bs->in)
 		bs->reader = n2p_json_reader_new(bs->in, bs->alloc, err);
@@ -851,6 +852,13 @@ static const N2pSourceOps backup_ops = {backup_next, backup_bytes_done, backup_c
 N2pSource *
 n2p_backup_open(const char *dir, const N2pAllocator *alloc, N2pError *err)
 {
+	return n2p_backup_open_io(dir, &n2p_posix_io, alloc, err);
+}
+
+N2pSource *
+n2p_backup_open_io(const char *dir, const N2pFileIO *io, const N2pAllocator *alloc,
+				   N2pError *err)
+{
 	BackupSource *bs = n2p_alloc(alloc, sizeof(BackupSource));
 	size_t		len = strlen(dir);
 
@@ -862,6 +870,7 @@ n2p_backup_open(const char *dir, const N2pAllocator *alloc, N2pError *err)
 	memset(bs, 0, sizeof(*bs));
 	bs->base.ops = &backup_ops;
 	bs->alloc = alloc;
+	bs->io = io;
 	n2p_arena_init(&bs->row_arena, alloc, 0);
 	n2p_arena_init(&bs->meta_arena, alloc, 0);
 	while (len > 1 && dir[len - 1] == '/')
