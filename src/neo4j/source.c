@@ -85,6 +85,24 @@ meta_strdup(Neo4jSource *s, N2pStr v)
 	return p;
 }
 
+/*
+ * The array with room for one more item: arrays in the meta arena grow 16
+ * at a time, and the old copy stays in the arena until close.
+ */
+static void *
+meta_grow(Neo4jSource *s, void *array, size_t n, size_t size, N2pError *err)
+{
+	char	   *grown;
+
+	if (n % 16 != 0)
+		return array;
+	if ((grown = n2p_arena_alloc(&s->meta_arena, (n + 16) * size)) == NULL)
+		return (n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"), NULL);
+	if (n)
+		memcpy(grown, array, n * size);
+	return grown;
+}
+
 static bool
 str_field(const N2pValue *f, N2pStr *out)
 {
@@ -112,16 +130,9 @@ add_schema_item(Neo4jSource *s, const char *kind, const N2pValue *f, N2pError *e
 
 	if (!str_field(&f[0], &name) || !str_field(&f[1], &type) || !str_field(&f[5], &create))
 		return n2p_error_set(err, N2P_ERR_DATA, "Neo4j: unexpected reply listing its %ss", kind);
-	if (m->nschema % 16 == 0)
-	{
-		N2pSchemaItem *grown = n2p_arena_alloc(&s->meta_arena, (m->nschema + 16) * sizeof(*grown));
-
-		if (grown == NULL)
-			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-		if (m->nschema)
-			memcpy(grown, m->schema, m->nschema * sizeof(*grown));
-		m->schema = grown;
-	}
+	if ((it = meta_grow(s, m->schema, m->nschema, sizeof(*it), err)) == NULL)
+		return false;
+	m->schema = it;
 	it = &m->schema[m->nschema++];
 	it->kind = kind;
 	if ((it->name = meta_strdup(s, name)) == NULL || (it->type = meta_strdup(s, type)) == NULL ||
@@ -147,16 +158,9 @@ add_uniqueness(Neo4jSource *s, const N2pValue *f, N2pError *err)
 		!(n2p_str_eq(type, "UNIQUENESS") || n2p_str_eq(type, "NODE_PROPERTY_UNIQUENESS")) ||
 		!single(&f[3], &label) || !single(&f[4], &prop))
 		return true;
-	if (m->nconstraints % 16 == 0)
-	{
-		N2pConstraint *grown = n2p_arena_alloc(&s->meta_arena, (m->nconstraints + 16) * sizeof(*grown));
-
-		if (grown == NULL)
-			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-		if (m->nconstraints)
-			memcpy(grown, m->constraints, m->nconstraints * sizeof(*grown));
-		m->constraints = grown;
-	}
+	if ((c = meta_grow(s, m->constraints, m->nconstraints, sizeof(*c), err)) == NULL)
+		return false;
+	m->constraints = c;
 	c = &m->constraints[m->nconstraints++];
 	if ((c->label = meta_strdup(s, label)) == NULL || (c->prop = meta_strdup(s, prop)) == NULL ||
 		(c->name = meta_strdup(s, name)) == NULL)
