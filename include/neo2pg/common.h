@@ -125,6 +125,8 @@ typedef struct N2pArena
 
 void		n2p_arena_init(N2pArena *arena, const N2pAllocator *alloc, size_t limit);
 void	   *n2p_arena_alloc(N2pArena *arena, size_t size);
+/* A NUL-terminated copy of s[0..len) in the arena; NULL when out of memory. */
+char	   *n2p_arena_strndup(N2pArena *arena, const char *s, size_t len);
 void		n2p_arena_reset(N2pArena *arena);
 void		n2p_arena_destroy(N2pArena *arena);
 

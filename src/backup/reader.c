@@ -255,14 +255,7 @@ read_meta_file(BackupSource *bs, const char *name, N2pValue *out, N2pError *err)
 static char *
 meta_strdup(BackupSource *bs, N2pStr s)
 {
-	char	   *p = n2p_arena_alloc(&bs->meta_arena, s.len + 1);
-
-	if (p)
-	{
-		memcpy(p, s.ptr, s.len);
-		p[s.len] = '\0';
-	}
-	return p;
+	return n2p_arena_strndup(&bs->meta_arena, s.ptr, s.len);
 }
 
 /*

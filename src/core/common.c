@@ -272,6 +272,20 @@ n2p_arena_alloc(N2pArena *arena, size_t size)
  * Keep only the largest block: rows are similar in size, so after the
  * first few rows a reset leaves one block that fits a whole row.
  */
+char *
+n2p_arena_strndup(N2pArena *arena, const char *s, size_t len)
+{
+	char	   *p = n2p_arena_alloc(arena, len + 1);
+
+	if (p)
+	{
+		if (len)
+			memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
 void
 n2p_arena_reset(N2pArena *arena)
 {

@@ -75,14 +75,7 @@ typedef struct Neo4jSource
 static char *
 meta_strdup(Neo4jSource *s, N2pStr v)
 {
-	char	   *p = n2p_arena_alloc(&s->meta_arena, v.len + 1);
-
-	if (p)
-	{
-		memcpy(p, v.ptr, v.len);
-		p[v.len] = '\0';
-	}
-	return p;
+	return n2p_arena_strndup(&s->meta_arena, v.ptr, v.len);
 }
 
 /*
