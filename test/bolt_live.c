@@ -190,6 +190,54 @@ failures(const char *uri)
 	n2p_arena_destroy(&arena);
 }
 
+/* ROUTE: a single server is its own router, reader and writer. */
+static void
+route(int port)
+{
+	char		uri[128],
+				self[64];
+	Neo4jUri	u;
+	N2pBoltIo	io;
+	N2pError	err;
+	N2pArena	arena;
+	N2pValue	rt;
+	Neo4jConn  *conn;
+	N2pBolt    *b;
+	N2pBoltOptions opts = {"neo4j", password, self, 0, 0, 0};
+	bool		ok = false;
+
+	snprintf(uri, sizeof(uri), "neo4j://127.0.0.1:%d", port);
+	snprintf(self, sizeof(self), "127.0.0.1:%d", port);
+	n2p_error_init(&err);
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	if (neo4j_uri_parse(uri, &u, &err) && (conn = neo4j_conn_open(&u, &io, &err)) != NULL)
+	{
+		if ((b = n2p_bolt_connect(&n2p_libc_allocator, &io, &opts, &err)) != NULL)
+		{
+			if (n2p_bolt_route(b, NULL, &arena, &rt, &err))
+			{
+				const N2pValue *servers = n2p_map_get(&rt, "servers", 7);
+				size_t		i;
+				int			roles = 0;
+
+				for (i = 0; servers && servers->type == N2P_LIST && i < servers->u.list.n; i++)
+				{
+					const N2pValue *a = n2p_map_get(&servers->u.list.items[i], "addresses", 9);
+
+					if (a && a->type == N2P_LIST && a->u.list.n == 1 &&
+						n2p_str_eq(a->u.list.items[0].u.str, self))
+						roles++;
+				}
+				ok = roles == 3;
+			}
+			n2p_bolt_close(b);
+		}
+		neo4j_conn_close(conn);
+	}
+	n2p_arena_destroy(&arena);
+	check(ok, "ROUTE: the single server is ROUTE, READ and WRITE at its advertised address", &err);
+}
+
 static void
 tls(int port, const char *dir)
 {
@@ -246,6 +294,7 @@ main(void)
 	snprintf(uri, sizeof(uri), "bolt://127.0.0.1:%s", port);
 	each_version(uri);
 	failures(uri);
+	route(atoi(port));
 	tls(atoi(port), dir);
 	printf("bolt: %d passed, %d failed\n", passed, failed);
 	return failed != 0;

@@ -40,7 +40,8 @@ typedef struct N2pBoltOptions
 {
 	const char *user;
 	const char *password;
-	/* routing context address "host:port" for neo4j://, NULL for bolt:// */
+	/* routing context address "host:port" for neo4j://, NULL for bolt://
+	 * (copied; user and password are used only while connecting) */
 	const char *routing_address;
 	/* the versions offered, inclusive; 0 means 4.4 and 5.8 */
 	int			min_version;
@@ -83,6 +84,14 @@ bool		n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params,
  * arena: 1 when one was read, 0 at the end of the result, -1 on error.
  */
 int			n2p_bolt_next(N2pBolt *b, N2pArena *arena, N2pValue *fields, N2pError *err);
+
+/*
+ * ROUTE (Bolt 4.4+): the routing table of a database (NULL: the home
+ * database), as the map {ttl, db, servers: [{addresses, role}]}, copied
+ * into arena.  A connection made for neo4j:// sends its routing context.
+ */
+bool		n2p_bolt_route(N2pBolt *b, const char *database, N2pArena *arena, N2pValue *rt,
+						   N2pError *err);
 
 bool		n2p_bolt_commit(N2pBolt *b, N2pError *err);
 bool		n2p_bolt_rollback(N2pBolt *b, N2pError *err);

@@ -80,7 +80,7 @@ cli_open_source(const char *spec, const Neo4jCliOptions *neo, N2pError *err)
 		return src;
 	}
 	if (stat(spec, &st) == 0 && S_ISDIR(st.st_mode))
-		src = n2p_backup_open(spec, &n2p_libc_allocator, err);
+		src = n2p_backup_open_io(spec, &n2p_posix_io, &n2p_libc_allocator, err);
 	else
 		src = (n2p_error_set(err, N2P_ERR_USAGE, "source \"%s\" is neither a neo4j-backup directory "
 							 "nor a Neo4j URI (bolt://, neo4j://, with +s or +ssc)", spec), NULL);

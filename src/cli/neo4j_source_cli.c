@@ -93,6 +93,51 @@ link_open(Link *l, const Neo4jUri *uri, const Neo4jCliOptions *o, const char *pa
 	return true;
 }
 
+/*
+ * neo4j://: ask the router for the database's readers and pick the first.
+ * Returns false on error; *reader stays "" when the router is a reader
+ * itself or names none (a single server then acts as bolt://).
+ */
+static bool
+find_reader(Link *l, const Neo4jUri *uri, const char *database, char *reader, size_t len,
+			N2pError *err)
+{
+	N2pArena	arena;
+	N2pValue	rt;
+	const N2pValue *servers;
+	char		self[300];
+	size_t		i,
+				k;
+	bool		ok;
+
+	reader[0] = '\0';
+	snprintf(self, sizeof(self), "%s:%s", uri->host, uri->port);
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	ok = n2p_bolt_route(l->bolt, database, &arena, &rt, err);
+	servers = ok ? n2p_map_get(&rt, "servers", 7) : NULL;
+	for (i = 0; servers && servers->type == N2P_LIST && i < servers->u.list.n && !reader[0]; i++)
+	{
+		const N2pValue *sv = &servers->u.list.items[i],
+				   *role = sv->type == N2P_MAP ? n2p_map_get(sv, "role", 4) : NULL,
+				   *addrs = sv->type == N2P_MAP ? n2p_map_get(sv, "addresses", 9) : NULL;
+
+		if (!role || role->type != N2P_STRING || !n2p_str_eq(role->u.str, "READ") || !addrs ||
+			addrs->type != N2P_LIST)
+			continue;
+		for (k = 0; k < addrs->u.list.n && !reader[0]; k++)
+		{
+			const N2pValue *a = &addrs->u.list.items[k];
+
+			if (a->type == N2P_STRING && a->u.str.len < len)
+				snprintf(reader, len, "%.*s", (int) a->u.str.len, a->u.str.ptr);
+		}
+	}
+	n2p_arena_destroy(&arena);
+	if (ok && strcmp(reader, self) == 0)
+		reader[0] = '\0';
+	return ok;
+}
+
 static void
 link_close(Link *l)
 {
@@ -100,6 +145,30 @@ link_close(Link *l)
 	neo4j_conn_close(l->conn);
 	l->bolt = NULL;
 	l->conn = NULL;
+}
+
+/* Reads go to a reader: reconnect there when the router is not one. */
+static bool
+route_to_reader(CliSource *s, Neo4jUri *uri, const Neo4jCliOptions *opts, N2pError *err)
+{
+	char		reader[300],
+				text[320];
+
+	if (!find_reader(&s->main, uri, opts->database, reader, sizeof(reader), err))
+		return false;
+	if (reader[0] == '\0')
+		return true;
+	log_verbose("routing: reading from %s", reader);
+	snprintf(text, sizeof(text), "bolt://%s", reader);
+	{
+		Neo4jTls	tls = uri->tls;
+		bool		ok = neo4j_uri_parse(text, uri, err);
+
+		uri->tls = tls;
+		uri->routing = true;
+		link_close(&s->main);
+		return ok && link_open(&s->main, uri, opts, s->password, err);
+	}
 }
 
 static int
@@ -147,6 +216,7 @@ neo4j_cli_source_open(const char *uri_text, const Neo4jCliOptions *opts, N2pErro
 	s->base.ops = &cli_ops;
 	if (!neo4j_uri_parse(uri_text, &uri, err) || (s->password = get_password(err)) == NULL ||
 		!link_open(&s->main, &uri, opts, s->password, err) ||
+		(uri.routing && !route_to_reader(s, &uri, opts, err)) ||
 		!link_open(&s->side, &uri, opts, s->password, err))
 	{
 		cli_close(&s->base);

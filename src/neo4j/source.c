@@ -64,6 +64,7 @@ typedef struct Neo4jSource
 	bool		done;
 	bool		in_tx;
 	bool		side_tx;
+	int64_t		last_id;		/* the last record's id, -1 before the first */
 	N2pArena	arena;			/* one record */
 	N2pArena	meta_arena;		/* the schema, for the source's life */
 	OffsetEntry *offsets;
@@ -74,14 +75,25 @@ typedef struct Neo4jSource
 static char *
 meta_strdup(Neo4jSource *s, N2pStr v)
 {
-	char	   *p = n2p_arena_alloc(&s->meta_arena, v.len + 1);
+	return n2p_arena_strndup(&s->meta_arena, v.ptr, v.len);
+}
 
-	if (p)
-	{
-		memcpy(p, v.ptr, v.len);
-		p[v.len] = '\0';
-	}
-	return p;
+/*
+ * The array with room for one more item: arrays in the meta arena grow 16
+ * at a time, and the old copy stays in the arena until close.
+ */
+static void *
+meta_grow(Neo4jSource *s, void *array, size_t n, size_t size, N2pError *err)
+{
+	char	   *grown;
+
+	if (n % 16 != 0)
+		return array;
+	if ((grown = n2p_arena_alloc(&s->meta_arena, (n + 16) * size)) == NULL)
+		return (n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"), NULL);
+	if (n)
+		memcpy(grown, array, n * size);
+	return grown;
 }
 
 static bool
@@ -111,16 +123,9 @@ add_schema_item(Neo4jSource *s, const char *kind, const N2pValue *f, N2pError *e
 
 	if (!str_field(&f[0], &name) || !str_field(&f[1], &type) || !str_field(&f[5], &create))
 		return n2p_error_set(err, N2P_ERR_DATA, "Neo4j: unexpected reply listing its %ss", kind);
-	if (m->nschema % 16 == 0)
-	{
-		N2pSchemaItem *grown = n2p_arena_alloc(&s->meta_arena, (m->nschema + 16) * sizeof(*grown));
-
-		if (grown == NULL)
-			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-		if (m->nschema)
-			memcpy(grown, m->schema, m->nschema * sizeof(*grown));
-		m->schema = grown;
-	}
+	if ((it = meta_grow(s, m->schema, m->nschema, sizeof(*it), err)) == NULL)
+		return false;
+	m->schema = it;
 	it = &m->schema[m->nschema++];
 	it->kind = kind;
 	if ((it->name = meta_strdup(s, name)) == NULL || (it->type = meta_strdup(s, type)) == NULL ||
@@ -146,16 +151,9 @@ add_uniqueness(Neo4jSource *s, const N2pValue *f, N2pError *err)
 		!(n2p_str_eq(type, "UNIQUENESS") || n2p_str_eq(type, "NODE_PROPERTY_UNIQUENESS")) ||
 		!single(&f[3], &label) || !single(&f[4], &prop))
 		return true;
-	if (m->nconstraints % 16 == 0)
-	{
-		N2pConstraint *grown = n2p_arena_alloc(&s->meta_arena, (m->nconstraints + 16) * sizeof(*grown));
-
-		if (grown == NULL)
-			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-		if (m->nconstraints)
-			memcpy(grown, m->constraints, m->nconstraints * sizeof(*grown));
-		m->constraints = grown;
-	}
+	if ((c = meta_grow(s, m->constraints, m->nconstraints, sizeof(*c), err)) == NULL)
+		return false;
+	m->constraints = c;
 	c = &m->constraints[m->nconstraints++];
 	if ((c->label = meta_strdup(s, label)) == NULL || (c->prop = meta_strdup(s, prop)) == NULL ||
 		(c->name = meta_strdup(s, name)) == NULL)
@@ -188,12 +186,7 @@ read_schema(Neo4jSource *s, const char *query, const char *kind, N2pError *err)
 static uint64_t
 offset_hash(N2pStr zone, int64_t secs)
 {
-	uint64_t	h = 1469598103934665603ULL ^ (uint64_t) secs;
-	size_t		i;
-
-	for (i = 0; i < zone.len; i++)
-		h = (h ^ (unsigned char) zone.ptr[i]) * 1099511628211ULL;
-	return h;
+	return n2p_fnv1a(N2P_FNV1A_BASIS ^ (uint64_t) secs, zone.ptr, zone.len);
 }
 
 /* Ask the server; cache the answer (a direct-mapped cache: a miss evicts). */
@@ -369,10 +362,20 @@ convert_rel(Neo4jSource *s, const N2pValue *row, N2pRecord *rec, N2pError *err)
 static void
 locate(Neo4jSource *s, N2pError *err)
 {
+	const char *kind = s->phase == N2P_REC_NODE ? "node" : "relationship";
+
 	if (err->file[0] == '\0' && s->opts.display)
 		snprintf(err->file, sizeof(err->file), "%s", s->opts.display);
 	if (err->row_kind == NULL && err->row_id >= 0)
-		err->row_kind = s->phase == N2P_REC_NODE ? "node" : "relationship";
+		err->row_kind = kind;
+	/* a record that did not decode has no id: name its predecessor */
+	if (err->row_id < 0 && s->last_id >= 0 && s->running)
+	{
+		size_t		len = strlen(err->msg);
+
+		snprintf(err->msg + len, sizeof(err->msg) - len, " (in the record after %s %lld)", kind,
+				 (long long) s->last_id);
+	}
 }
 
 /* Start the next phase's query, or end the stream. */
@@ -387,6 +390,7 @@ next_phase(Neo4jSource *s, N2pError *err)
 	if (s->phase == N2P_REC_NODE)
 	{
 		s->phase = N2P_REC_REL;
+		s->last_id = -1;
 		return n2p_bolt_run(s->opts.bolt, RELS_QUERY, NULL, s->opts.fetch_size, err) ? 1 : -1;
 	}
 	s->done = true;
@@ -406,8 +410,11 @@ neo4j_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 	while (!s->done)
 	{
 		N2pValue	row;
-		int			r = s->running ? n2p_bolt_next(s->opts.bolt, &s->arena, &row, err) : 0;
+		int			r;
 		bool		ok;
+
+		err->row_id = -1;
+		r = s->running ? n2p_bolt_next(s->opts.bolt, &s->arena, &row, err) : 0;
 
 		if (r < 0)
 			return (locate(s, err), -1);
@@ -418,10 +425,11 @@ neo4j_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 			continue;
 		}
 		rec->kind = s->phase;
-		err->row_id = -1;
 		ok = s->phase == N2P_REC_NODE ? convert_node(s, &row, rec, err) : convert_rel(s, &row, rec, err);
 		if (!ok)
 			return (locate(s, err), -1);
+		s->last_id = rec->id;
+		err->row_id = -1;
 		return 1;
 	}
 	return 0;
@@ -471,6 +479,7 @@ n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *op
 		s->opts.fetch_size = 1000;
 	s->base.meta.source = opts->display;
 	s->base.meta.element_ids = true;
+	s->last_id = -1;
 	s->base.meta.zone_ids = true;
 	n2p_arena_init(&s->arena, alloc, 0);
 	n2p_arena_init(&s->meta_arena, alloc, 0);

@@ -17,6 +17,9 @@ NEO4J_PASSWORD=$(cat "$N2P_TEST_NEO4J_DIR/password")
 
 # the seed graph, once for the whole run (every test reads it, none writes)
 seed() {
+	# a server seeded by an earlier run (by hand) is used as it is
+	printf 'MATCH (n) RETURN count(n)\n' >"$WORK/count.cypher"
+	[ "$("$CYPHER" -q "$WORK/count.cypher" 2>/dev/null)" = 3 ] && return 0
 	"$CYPHER" test/neo4j/seed.cypher >"$WORK/seed" 2>&1 ||
 		{ not_ok "seed the test Neo4j" "$(cat "$WORK/seed")"; return 1; }
 }
@@ -150,9 +153,51 @@ t_bolt_backup() {
 	ok "copy bolt:// DIR, then DIR into PostgreSQL: the rows of copy bolt:// (zone ids, bytes, label order, element ids, schema)"
 }
 
+# A scripted server (test/bolt_stub.py) for what a real Neo4j will not do:
+# each fault mid-stream must end in exit 1 with a clear error, and the
+# PostgreSQL target must be left as it was.
+t_bolt_faults() {
+	local fault want pid port
+	for fault in none drop failure bad-chunk oversized deep unknown-tag; do
+		rm -f "$WORK/stub.port"
+		python3 test/bolt_stub.py "$fault" "$WORK/stub.port" &
+		pid=$!
+		for _ in $(seq 50); do [ -f "$WORK/stub.port" ] && break; sleep 0.1; done
+		port=$(cat "$WORK/stub.port")
+		# a backup directory target first: never left under its name
+		rm -rf "$WORK/stub-backup"
+		NEO4J_PASSWORD=x run copy "bolt://127.0.0.1:$port" "$WORK/stub-backup"
+		if [ "$fault" != none ] && { [ "$rc" -ne 1 ] || [ -e "$WORK/stub-backup" ]; }; then
+			not_ok "Bolt fault $fault into a backup directory: exit 1, no directory" "$(cat "$WORK/out")"
+			kill "$pid" 2>/dev/null
+			return
+		fi
+		fresh_db it_stub
+		NEO4J_PASSWORD=x run copy "bolt://127.0.0.1:$port" "$(conninfo it_stub)"
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		if [ "$fault" = none ]; then
+			[ "$rc" -eq 0 ] && [ "$(sql it_stub 'SELECT count(*) FROM neo4j.nodes')" = 2 ] ||
+				{ not_ok "the stub's clean stream loads" "$(cat "$WORK/out")"; return; }
+			continue
+		fi
+		case $fault in
+			drop | bad-chunk) want="closed the connection" ;;
+			failure) want="the stub failed on purpose (Neo.DatabaseError.General.UnknownError)" ;;
+			oversized) want="list longer than the message" ;;
+			deep) want="nested deeper than" ;;
+			unknown-tag) want="unknown structure tag" ;;
+		esac
+		expect_fail "Bolt fault $fault" "$want" "nothing was loaded" || return
+		[ "$(sql it_stub "SELECT count(*) FROM pg_namespace WHERE nspname = 'neo4j'")" = 0 ] ||
+			{ not_ok "Bolt fault $fault: the target is untouched" "$(cat "$WORK/out")"; return; }
+	done
+	ok "Bolt faults mid-stream (dropped connection, FAILURE, cut chunk, oversized list, deep nesting, unknown tag): exit 1, a clear error, PostgreSQL target untouched, no backup directory"
+}
+
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets
-	bolt_backup)
+	bolt_backup bolt_faults)
 if seed; then
 	for t in "${tests[@]}"; do
 		"t_$t"

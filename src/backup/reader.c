@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * backup_reader.c
+ * reader.c
  *	  Stream a neo4j-backup directory: metadata, then node chunks, then
  *	  relationship chunks, one row at a time.
  *
@@ -12,7 +12,7 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/backup_reader.c
+ *	  src/backup/reader.c
  *
  *-------------------------------------------------------------------------
  */
@@ -50,6 +50,7 @@ typedef struct BackupSource
 {
 	N2pSource	base;
 	const N2pAllocator *alloc;
+	const N2pFileIO *io;
 	char	   *dir;
 	ChunkList	chunks[2];		/* indexed by N2pRecKind */
 	N2pRecKind	phase;
@@ -237,7 +238,7 @@ read_meta_file(BackupSource *bs, const char *name, N2pValue *out, N2pError *err)
 		n2p_free(bs->alloc, path);
 		return true;
 	}
-	in = n2p_input_open(path, false, bs->alloc, err);
+	in = n2p_input_open_io(path, false, bs->io, bs->alloc, err);
 	if (in)
 		r = n2p_json_reader_new(in, bs->alloc, err);
 	if (r)
@@ -256,14 +257,7 @@ read_meta_file(BackupSource *bs, const char *name, N2pValue *out, N2pError *err)
 static char *
 meta_strdup(BackupSource *bs, N2pStr s)
 {
-	char	   *p = n2p_arena_alloc(&bs->meta_arena, s.len + 1);
-
-	if (p)
-	{
-		memcpy(p, s.ptr, s.len);
-		p[s.len] = '\0';
-	}
-	return p;
+	return n2p_arena_strndup(&bs->meta_arena, s.ptr, s.len);
 }
 
 /*
@@ -713,7 +707,7 @@ open_next_file(BackupSource *bs, N2pError *err)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	bs->cur = f;
 	bs->last_id = -1;
-	bs->in = n2p_input_open(path, f->gzip, bs->alloc, err);
+	bs->in = n2p_input_open_io(path, f->gzip, bs->io, bs->alloc, err);
 	n2p_free(bs->alloc, path);
 	if (bs->in)
 		bs->reader = n2p_json_reader_new(bs->in, bs->alloc, err);
@@ -864,6 +858,13 @@ static const N2pSourceOps backup_ops = {backup_next, backup_bytes_done, backup_c
 N2pSource *
 n2p_backup_open(const char *dir, const N2pAllocator *alloc, N2pError *err)
 {
+	return n2p_backup_open_io(dir, &n2p_posix_io, alloc, err);
+}
+
+N2pSource *
+n2p_backup_open_io(const char *dir, const N2pFileIO *io, const N2pAllocator *alloc,
+				   N2pError *err)
+{
 	BackupSource *bs = n2p_alloc(alloc, sizeof(BackupSource));
 	size_t		len = strlen(dir);
 
@@ -875,6 +876,7 @@ n2p_backup_open(const char *dir, const N2pAllocator *alloc, N2pError *err)
 	memset(bs, 0, sizeof(*bs));
 	bs->base.ops = &backup_ops;
 	bs->alloc = alloc;
+	bs->io = io;
 	n2p_arena_init(&bs->row_arena, alloc, 0);
 	n2p_arena_init(&bs->meta_arena, alloc, 0);
 	while (len > 1 && dir[len - 1] == '/')
