@@ -17,6 +17,7 @@
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/backup.h"
+#include "neo2pg/pyjson.h"
 #include "neo2pg/backup_exact.h"
 #include "neo2pg/json.h"
 #include "neo2pg/literal.h"
@@ -29,7 +30,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
 
 typedef struct ChunkFile
 {
@@ -415,18 +415,12 @@ read_metadata(BackupSource *bs, N2pError *err)
 bool
 n2p_sha256_hex_matches(const char *data, size_t len, N2pStr hex)
 {
-	static const char digits[] = "0123456789abcdef";
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	int			i;
+	char		digest[65];
 
-	if (hex.len != 2 * SHA256_DIGEST_LENGTH)
+	if (hex.len != 64)
 		return false;
-	SHA256((const unsigned char *) data, len, md);
-	for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
-		if (hex.ptr[2 * i] != digits[md[i] >> 4] ||
-			hex.ptr[2 * i + 1] != digits[md[i] & 15])
-			return false;
-	return true;
+	n2p_sha256_hex(data, len, digest);
+	return memcmp(digest, hex.ptr, 64) == 0;
 }
 
 /*
