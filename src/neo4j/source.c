@@ -29,6 +29,7 @@ static const char RELS_QUERY[] =
 	"elementId(r)";
 static const char CONSTRAINTS_QUERY[] =
 	"SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties, createStatement";
+static const char DB_ID_QUERY[] = "CALL db.info() YIELD id RETURN id";
 static const char INDEXES_QUERY[] =
 	"SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, createStatement, owningConstraint "
 	"WHERE owningConstraint IS NULL";
@@ -178,6 +179,23 @@ read_schema(Neo4jSource *s, const char *query, const char *kind, N2pError *err)
 			return false;
 		n2p_arena_reset(&s->arena);
 	}
+	return r == 0;
+}
+
+/* The database's id, as the Python tool records it in db_id.json. */
+static bool
+read_db_id(Neo4jSource *s, N2pError *err)
+{
+	N2pValue	row;
+	int			r;
+
+	if (!n2p_bolt_run(s->opts.bolt, DB_ID_QUERY, NULL, 1, err))
+		return false;
+	while ((r = n2p_bolt_next(s->opts.bolt, &s->arena, &row, err)) > 0)
+		if (row.u.list.n == 1 && row.u.list.items[0].type == N2P_STRING &&
+			(s->base.meta.db_id = n2p_arena_strndup(&s->meta_arena, row.u.list.items[0].u.str.ptr,
+													 row.u.list.items[0].u.str.len)) == NULL)
+			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	return r == 0;
 }
 
@@ -492,7 +510,7 @@ n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *op
 	memset(s->offsets, 0, OFFSET_CACHE * sizeof(OffsetEntry));
 	if (!n2p_bolt_begin(opts->bolt, "r", opts->database, err) ||
 		(s->in_tx = true, !read_schema(s, CONSTRAINTS_QUERY, "constraint", err)) ||
-		!read_schema(s, INDEXES_QUERY, "index", err) ||
+		!read_schema(s, INDEXES_QUERY, "index", err) || !read_db_id(s, err) ||
 		(opts->side && !(s->side_tx = n2p_bolt_begin(opts->side, "r", opts->database, err))))
 	{
 		locate(s, err);
