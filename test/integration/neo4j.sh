@@ -113,6 +113,46 @@ t_bolt_secrets() {
 	ok "the password comes only from NEO4J_PASSWORD or a prompt, and is never echoed"
 }
 
+# same_rows DB A B: schemas A and B hold exactly the same nodes and
+# relationships (every column), and the same record of Neo4j's schema
+same_rows() {
+	local got
+	got=$(sql "$1" "SELECT (SELECT count(*) FROM (SELECT * FROM \"$2\".nodes EXCEPT ALL SELECT * FROM \"$3\".nodes) a)
+		+ (SELECT count(*) FROM (SELECT * FROM \"$3\".nodes EXCEPT ALL SELECT * FROM \"$2\".nodes) b)
+		+ (SELECT count(*) FROM (SELECT * FROM \"$2\".relationships EXCEPT ALL SELECT * FROM \"$3\".relationships) c)
+		+ (SELECT count(*) FROM (SELECT * FROM \"$3\".relationships EXCEPT ALL SELECT * FROM \"$2\".relationships) d)
+		+ (SELECT count(*) FROM \"$2\".load_info x JOIN \"$3\".load_info y USING (key)
+		   WHERE key IN ('neo4j_schema', 'uniqueness_constraints', 'node_count', 'relationship_count')
+		     AND x.value IS DISTINCT FROM y.value)
+		|| ' ' || (SELECT count(*) FROM \"$2\".nodes) || ' ' || (SELECT count(*) FROM \"$2\".relationships)
+		|| ' ' || (SELECT count(*) FROM \"$2\".load_info WHERE key = 'neo4j_schema')")
+	[ "$got" = "0 3 4 1" ] || { echo "differences, nodes, relationships, schema: $got"; return 1; }
+}
+
+t_bolt_backup() {
+	local dir="$WORK/from-neo4j"
+	fresh_db it_bolt_backup
+	run copy "$URI" "$dir"
+	[ "$rc" -eq 0 ] || { not_ok "copy bolt:// DIR" "$(cat "$WORK/out")"; return; }
+	# the Python tool's own form: a zoned DateTime with its offset only, bytes as str(bytes)
+	zcat "$dir/data/nodes_3.json.gz" | grep -qF '"zdt": "$datetime('"'"'2015-06-24T12:50:35.556000000+01:00'"'"')",' &&
+		zcat "$dir/data/nodes_3.json.gz" | grep -qF '"bytes": "b'"'"'\\x00\\x01\\xfe\\xff'"'"'",' ||
+		{ not_ok "copy bolt:// DIR: the tool's forms" "$(zcat "$dir/data/nodes_3.json.gz")"; return; }
+	# an independent reading of the format takes it as a backup
+	python3 tools/read_backup.py "$dir" --expected "$WORK/bolt-backup.jsonl" >"$WORK/read" 2>&1 &&
+		grep -q '"verdict": "load"' "$WORK/read" ||
+		{ not_ok "copy bolt:// DIR: tools/read_backup.py reads it" "$(cat "$WORK/read")"; return; }
+	run copy -s via_backup "$dir" "$(conninfo it_bolt_backup)"
+	[ "$rc" -eq 0 ] || { not_ok "copy DIR (from Neo4j) into PostgreSQL" "$(cat "$WORK/out")"; return; }
+	check_neo4j it_bolt_backup via_backup ||
+		{ not_ok "copy bolt:// DIR, then DIR into PostgreSQL: every value" "$(cat "$WORK/check")"; return; }
+	run copy -s direct "$URI" "$(conninfo it_bolt_backup)"
+	[ "$rc" -eq 0 ] || { not_ok "copy bolt:// into PostgreSQL (for comparison)" "$(cat "$WORK/out")"; return; }
+	same_rows it_bolt_backup direct via_backup >"$WORK/check" 2>&1 ||
+		{ not_ok "copy bolt:// DIR then DIR gives the rows of copy bolt://" "$(cat "$WORK/check")"; return; }
+	ok "copy bolt:// DIR, then DIR into PostgreSQL: the rows of copy bolt:// (zone ids, bytes, label order, element ids, schema)"
+}
+
 # A scripted server (test/bolt_stub.py) for what a real Neo4j will not do:
 # each fault mid-stream must end in exit 1 with a clear error, and the
 # PostgreSQL target must be left as it was.
@@ -124,6 +164,14 @@ t_bolt_faults() {
 		pid=$!
 		for _ in $(seq 50); do [ -f "$WORK/stub.port" ] && break; sleep 0.1; done
 		port=$(cat "$WORK/stub.port")
+		# a backup directory target first: never left under its name
+		rm -rf "$WORK/stub-backup"
+		NEO4J_PASSWORD=x run copy "bolt://127.0.0.1:$port" "$WORK/stub-backup"
+		if [ "$fault" != none ] && { [ "$rc" -ne 1 ] || [ -e "$WORK/stub-backup" ]; }; then
+			not_ok "Bolt fault $fault into a backup directory: exit 1, no directory" "$(cat "$WORK/out")"
+			kill "$pid" 2>/dev/null
+			return
+		fi
 		fresh_db it_stub
 		NEO4J_PASSWORD=x run copy "bolt://127.0.0.1:$port" "$(conninfo it_stub)"
 		kill "$pid" 2>/dev/null
@@ -144,7 +192,7 @@ t_bolt_faults() {
 		[ "$(sql it_stub "SELECT count(*) FROM pg_namespace WHERE nspname = 'neo4j'")" = 0 ] ||
 			{ not_ok "Bolt fault $fault: the target is untouched" "$(cat "$WORK/out")"; return; }
 	done
-	ok "Bolt faults mid-stream (dropped connection, FAILURE, cut chunk, oversized list, deep nesting, unknown tag): exit 1, a clear error, target untouched"
+	ok "Bolt faults mid-stream (dropped connection, FAILURE, cut chunk, oversized list, deep nesting, unknown tag): exit 1, a clear error, PostgreSQL target untouched, no backup directory"
 }
 
 
@@ -317,8 +365,8 @@ t_import_kill() {
 }
 
 tests=("$@")
-[ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets bolt_faults
-	import_backup import_seed import_refusals import_append import_kill)
+[ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets
+	bolt_backup bolt_faults import_backup import_seed import_refusals import_append import_kill)
 if seed; then
 	for t in "${tests[@]}"; do
 		"t_$t"
