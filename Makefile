@@ -6,9 +6,12 @@
 #   make example    load examples/backup into a local PostgreSQL, query it
 #   make install    install the neo2pg binary under $(PREFIX)/bin
 #
-# The core library (src/core) never prints or exits; src/cli is the shell
-# around it.  The PostgreSQL extension will be a PGXS build of its own that
-# links the same core sources.
+# The shared folders (src/core, src/backup, src/neo4j, src/pg) make the
+# library: they never print or exit, and they are compiled with -Iinclude
+# only, so an include of libpq-fe.h or postgres.h there fails the build.
+# src/cli is the shell around them and alone gets libpq's include path.
+# The PostgreSQL extension will be a PGXS build of its own that links the
+# same shared sources.
 
 PG_CONFIG ?= pg_config
 PREFIX ?= /usr/local
@@ -22,11 +25,12 @@ PG_LIBDIR := $(shell $(PG_CONFIG) --libdir 2>/dev/null)
 PG_BINDIR := $(shell $(PG_CONFIG) --bindir 2>/dev/null)
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANITIZE) \
-	-Iinclude -Isrc/cli -I$(PG_INCLUDEDIR) -DN2P_PG_BINDIR='"$(PG_BINDIR)"'
+SHARED_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANITIZE) -Iinclude
+ALL_CFLAGS = $(SHARED_CFLAGS) -Isrc/cli -I$(PG_INCLUDEDIR) -DN2P_PG_BINDIR='"$(PG_BINDIR)"'
 LDLIBS = -L$(PG_LIBDIR) -lpq -ljansson -lz -lssl -lcrypto -lm -pthread
 
-CORE_SRCS := $(wildcard src/core/*.c src/neo4j/*.c)
+SHARED_DIRS := core backup neo4j pg
+CORE_SRCS := $(wildcard $(SHARED_DIRS:%=src/%/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 UNIT_SRCS := $(wildcard test/unit/test_*.c)
 
@@ -44,13 +48,21 @@ neo2pg: $(BUILD)/neo2pg
 $(BUILD)/neo2pg: $(CLI_OBJS) $(BUILD)/libneo2pg.a
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
+# ar keeps one member per file name: two shared sources of one name would
+# silently lose one of them.
 $(BUILD)/libneo2pg.a: $(CORE_OBJS)
+	@dups=$$(printf '%s\n' $(notdir $^) | sort | uniq -d); \
+	if [ -n "$$dups" ]; then echo "libneo2pg.a: two sources named $$dups" >&2; exit 1; fi
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%.o: %.c
+$(BUILD)/src/cli/%.o: src/cli/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SHARED_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/test/unit/%: test/unit/%.c test/unit/test_support.h $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)
@@ -106,7 +118,7 @@ install: neo2pg
 	install -m 755 neo2pg $(DESTDIR)$(PREFIX)/bin/neo2pg
 
 format:
-	clang-format -i $(CORE_SRCS) $(CLI_SRCS) include/neo2pg/*.h src/cli/*.h
+	clang-format -i $(CORE_SRCS) $(CLI_SRCS) include/neo2pg/*.h $(wildcard src/*/*.h)
 
 clean:
 	rm -rf build build-asan build-tsan neo2pg test/regress/results test/regress/regression.*

@@ -7,7 +7,7 @@
  *   N2P_TEST_NEO4J_PORT=... N2P_TEST_NEO4J_DIR=... neo4j_cypher [-q] FILE
  */
 #include "neo2pg/bolt.h"
-#include "neo2pg/literal.h"
+#include "neo2pg/temporal.h"
 #include "neo4j_conn.h"
 
 #include <stdio.h>

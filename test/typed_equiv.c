@@ -19,7 +19,8 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "neo2pg/literal.h"
+#include "neo2pg/float_repr.h"
+#include "neo2pg/temporal.h"
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
 

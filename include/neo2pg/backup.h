@@ -13,6 +13,7 @@
 #ifndef NEO2PG_BACKUP_H
 #define NEO2PG_BACKUP_H
 
+#include "neo2pg/io.h"
 #include "neo2pg/stream.h"
 
 /*
@@ -24,6 +25,13 @@
  */
 N2pSource  *n2p_backup_open(const char *dir, const N2pAllocator *alloc,
 							N2pError *err);
+
+/*
+ * The same with the files read through io (the directory is still listed
+ * with opendir and stat).
+ */
+N2pSource  *n2p_backup_open_io(const char *dir, const N2pFileIO *io,
+							   const N2pAllocator *alloc, N2pError *err);
 
 /*
  * Is hex the lower-case hex SHA-256 of data?  This is how hash_props

@@ -40,7 +40,8 @@ typedef struct N2pBoltOptions
 {
 	const char *user;
 	const char *password;
-	/* routing context address "host:port" for neo4j://, NULL for bolt:// */
+	/* routing context address "host:port" for neo4j://, NULL for bolt://
+	 * (copied; user and password are used only while connecting) */
 	const char *routing_address;
 	/* the versions offered, inclusive; 0 means 4.4 and 5.8 */
 	int			min_version;
@@ -79,10 +80,25 @@ bool		n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params,
 						 int64_t fetch_size, N2pError *err);
 
 /*
+ * The same with the parameters already encoded: params[0..len) is one
+ * PackStream map (the import builds its batches row by row, in place).
+ */
+bool		n2p_bolt_run_packed(N2pBolt *b, const char *query, const void *params, size_t len,
+								int64_t fetch_size, N2pError *err);
+
+/*
  * The next record of the running query, as an N2P_LIST of its fields in
  * arena: 1 when one was read, 0 at the end of the result, -1 on error.
  */
 int			n2p_bolt_next(N2pBolt *b, N2pArena *arena, N2pValue *fields, N2pError *err);
+
+/*
+ * ROUTE (Bolt 4.4+): the routing table of a database (NULL: the home
+ * database), as the map {ttl, db, servers: [{addresses, role}]}, copied
+ * into arena.  A connection made for neo4j:// sends its routing context.
+ */
+bool		n2p_bolt_route(N2pBolt *b, const char *database, N2pArena *arena, N2pValue *rt,
+						   N2pError *err);
 
 bool		n2p_bolt_commit(N2pBolt *b, N2pError *err);
 bool		n2p_bolt_rollback(N2pBolt *b, N2pError *err);

@@ -39,6 +39,16 @@ n2p_put_be64(N2pBuf *b, uint64_t v)
 	return n2p_put_be32(b, (uint32_t) (v >> 32)) && n2p_put_be32(b, (uint32_t) v);
 }
 
+/* Fill in a length word reserved earlier, once what it counts is written. */
+static inline void
+n2p_patch_be32(N2pBuf *b, size_t pos, uint32_t v)
+{
+	b->data[pos] = (char) (v >> 24);
+	b->data[pos + 1] = (char) (v >> 16);
+	b->data[pos + 2] = (char) (v >> 8);
+	b->data[pos + 3] = (char) v;
+}
+
 static inline uint16_t
 n2p_get_be16(const uint8_t *p)
 {

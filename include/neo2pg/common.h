@@ -83,6 +83,13 @@ void		n2p_error_set_file(N2pError *err, const char *path);
 char	   *n2p_escape_text(const char *s, size_t len, char *out, size_t cap);
 
 /*
+ * At most max bytes of s into out (max + 4 bytes), cut on a character
+ * boundary, control characters as '?', and "..." when cut: a short
+ * printable quote of bad input, one line whatever it holds.  Returns out.
+ */
+char	   *n2p_text_prefix(const char *s, size_t len, char *out, size_t max);
+
+/*
  * Allocator hooks.  realloc may be NULL, in which case malloc+copy+free is
  * used.  A NULL return means out of memory; the core then fails with
  * N2P_ERR_NOMEM instead of aborting.
@@ -118,6 +125,8 @@ typedef struct N2pArena
 
 void		n2p_arena_init(N2pArena *arena, const N2pAllocator *alloc, size_t limit);
 void	   *n2p_arena_alloc(N2pArena *arena, size_t size);
+/* A NUL-terminated copy of s[0..len) in the arena; NULL when out of memory. */
+char	   *n2p_arena_strndup(N2pArena *arena, const char *s, size_t len);
 void		n2p_arena_reset(N2pArena *arena);
 void		n2p_arena_destroy(N2pArena *arena);
 
@@ -168,5 +177,24 @@ bool		n2p_buf_printf(N2pBuf *buf, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 void		n2p_buf_reset(N2pBuf *buf);
 void		n2p_buf_free(N2pBuf *buf);
+
+/*
+ * FNV-1a over len bytes, going on from h: N2P_FNV1A_BASIS, or a seed that
+ * folds in what else tells keys apart (a record kind, a time).  For hash
+ * tables in memory only: it is fast on short keys, not collision
+ * resistant.
+ */
+#define N2P_FNV1A_BASIS 1469598103934665603ull
+
+static inline uint64_t
+n2p_fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t		i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
 
 #endif							/* NEO2PG_COMMON_H */

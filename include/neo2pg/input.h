@@ -14,15 +14,19 @@
 #ifndef NEO2PG_INPUT_H
 #define NEO2PG_INPUT_H
 
-#include "neo2pg/common.h"
+#include "neo2pg/io.h"
 
 typedef struct N2pInput N2pInput;
 
 /*
- * Open path for reading.  With gzip, the file must be one or more complete
- * gzip members: a truncated member, a bad CRC or trailing garbage is an
- * N2P_ERR_IO error when reached.
+ * Open path for reading through io.  With gzip, the file must be one or
+ * more complete gzip members: a truncated member, a bad CRC or trailing
+ * garbage is an N2P_ERR_IO error when reached.
  */
+N2pInput   *n2p_input_open_io(const char *path, bool gzip, const N2pFileIO *io,
+							  const N2pAllocator *alloc, N2pError *err);
+
+/* The same through n2p_posix_io. */
 N2pInput   *n2p_input_open(const char *path, bool gzip,
 						   const N2pAllocator *alloc, N2pError *err);
 

@@ -51,6 +51,13 @@ typedef struct N2pColumnType
  */
 N2pColumnType n2p_column_type(const char *const *types, size_t n);
 
+/*
+ * The same for catalog entries e[0..n), which are one key of one scope
+ * (n2p_catalog_entries lists them together): every one of them counts,
+ * however many types the key has held.
+ */
+N2pColumnType n2p_key_column_type(const N2pCatalogEntry *e, size_t n);
+
 /* SQL name of a column kind's scalar type ("" for points). */
 const char *n2p_col_kind_sql(N2pColKind kind);
 

@@ -151,6 +151,9 @@ const char *n2p_type_name(N2pType type);
 int64_t		n2p_days_from_civil(int64_t y, int m, int d);
 void		n2p_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
+/* A deep copy of v into arena (out may not be v). */
+bool		n2p_value_copy(const N2pValue *v, N2pArena *arena, N2pValue *out, N2pError *err);
+
 /* Map lookup by key; NULL when absent. */
 const N2pValue *n2p_map_get(const N2pValue *map, const char *key, size_t key_len);
 

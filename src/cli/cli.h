@@ -102,6 +102,18 @@ char	   *local_pg_conninfo(void);
 struct Neo4jCliOptions;
 N2pSource  *cli_open_source(const char *spec, const struct Neo4jCliOptions *neo, N2pError *err);
 
+/* in backup_out.c: write SOURCE as a backup directory */
+typedef struct BackupCliOptions
+{
+	bool		compress;
+	int			gzip_level;
+	uint64_t	chunk_rows;
+	bool		replace;
+} BackupCliOptions;
+
+int			copy_to_backup(N2pSource *src, const char *source, const char *dir,
+						   const BackupCliOptions *opts);
+
 /* in cmd_*.c */
 int			cmd_copy(int argc, char **argv);
 int			cmd_inspect(int argc, char **argv);

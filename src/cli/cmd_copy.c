@@ -12,9 +12,11 @@
  */
 #include "cli.h"
 #include "neo2pg/backup.h"
+#include "neo2pg/backup_writer.h"
 #include "neo2pg/pgcopy.h"
 #include "neo4j_conn.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,18 +38,28 @@ copy_usage(FILE *out)
 			"TARGET:\n"
 			"  postgresql://...       a PostgreSQL URI, or a conninfo string (\"host=... dbname=...\");\n"
 			"                         PG* environment variables and ~/.pgpass apply\n"
+			"  bolt://HOST[:PORT]     a Neo4j database (also neo4j://, +s, +ssc): the graph is\n"
+			"                         imported into it; it must be empty unless --append\n"
 			"  (none)                 a local PostgreSQL that neo2pg initialises and starts\n"
-			"                         under $XDG_DATA_HOME/neo2pg (or ~/.local/share/neo2pg)\n\n"
+			"                         under $XDG_DATA_HOME/neo2pg (or ~/.local/share/neo2pg)\n"
+			"  DIR                    a backup directory in neo4j-backup's format, written\n"
+			"                         under a temporary name and renamed into place at the end\n\n"
 			"Options:\n"
 			"  -s, --schema=NAME      target schema (default \"neo4j\")\n"
-			"      --replace          replace a graph already loaded in the schema\n"
+			"      --replace          replace a graph already loaded in the schema,\n"
+			"                         or the backup in DIR\n"
 			"      --skip-dangling    load relationships whose end nodes exist, report the rest\n"
 			"      --replace-nul[=TEXT]  replace U+0000 in strings by TEXT (default U+FFFD)\n"
 			"                         instead of failing\n"
 			"      --typed=views|tables|none  create a typed view (or table) per label and\n"
 			"                         relationship type, and the catalog table (default views)\n"
+			"      --append           import into a Neo4j database that is not empty\n"
+			"      --batch-size=N     rows per transaction of a Neo4j import (default 10000)\n"
 			"      --user=NAME        Neo4j user (default NEO4J_USERNAME, else neo4j)\n"
 			"      --database=NAME    Neo4j database (default: the server's home database)\n"
+			"      --no-compress      DIR: plain JSON chunks (default gzip)\n"
+			"      --chunk-rows=N     DIR: rows per chunk file (default 8185, as neo4j-backup)\n"
+			"      --gzip-level=N     DIR: 1 (fastest) to 9 (as neo4j-backup); default 6\n"
 			"  -q, --quiet            print errors only\n"
 			"  -v, --verbose          print every SQL statement\n"
 			"  -h, --help             print this help and exit\n");
@@ -72,7 +84,7 @@ cli_open_source(const char *spec, const Neo4jCliOptions *neo, N2pError *err)
 		return src;
 	}
 	if (stat(spec, &st) == 0 && S_ISDIR(st.st_mode))
-		src = n2p_backup_open(spec, &n2p_libc_allocator, err);
+		src = n2p_backup_open_io(spec, &n2p_posix_io, &n2p_libc_allocator, err);
 	else
 		src = (n2p_error_set(err, N2P_ERR_USAGE, "source \"%s\" is neither a neo4j-backup directory "
 							 "nor a Neo4j URI (bolt://, neo4j://, with +s or +ssc)", spec), NULL);
@@ -86,6 +98,19 @@ is_pg_target(const char *spec)
 {
 	return strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0 ||
 		strchr(spec, '=') != NULL;
+}
+
+/*
+ * "scheme:..." is a mistyped URI, not a directory: taking it for a path
+ * would create files named after it and echo it, password and all.  A
+ * directory with such a name is written "./name".
+ */
+static bool
+looks_like_uri(const char *spec)
+{
+	size_t		n = strspn(spec, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+
+	return n > 0 && spec[n] == ':' && ((spec[0] | 0x20) >= 'a' && (spec[0] | 0x20) <= 'z');
 }
 
 /* The memory bound is a promise; -v shows it is kept. */
@@ -138,6 +163,41 @@ run_copy(const char *source, const Neo4jCliOptions *neo, PgSinkOptions *pgopts)
 	return ok ? 0 : EXIT_DATA;
 }
 
+/* A backup directory as the target (src/cli/backup_out.c). */
+static int
+run_copy_to_dir(const char *source, const Neo4jCliOptions *neo, const char *dir,
+				const BackupCliOptions *bo)
+{
+	N2pError	err;
+	N2pSource  *src;
+	int			rc;
+
+	n2p_error_init(&err);
+	if ((src = cli_open_source(source, neo, &err)) == NULL)
+		return err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
+	rc = copy_to_backup(src, source, dir, bo);
+	src->ops->close(src);
+	log_peak_memory();
+	return rc;
+}
+
+static bool
+parse_chunk_rows(const char *s, uint64_t *out)
+{
+	char	   *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v == 0 || v > (1ULL << 62) || s[0] == '-')
+	{
+		log_error("--chunk-rows takes a positive number of rows");
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
 /*
  * How to connect, as a line a shell takes as it is: in double quotes when
  * nothing in the string is special there, else in single quotes.
@@ -175,9 +235,18 @@ cmd_copy(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"user", required_argument, NULL, 'U'},
 		{"database", required_argument, NULL, 'd'},
+		{"append", no_argument, NULL, 'A'},
+		{"batch-size", required_argument, NULL, 'B'},
+		{"no-compress", no_argument, NULL, 'Z'},
+		{"chunk-rows", required_argument, NULL, 'C'},
+		{"gzip-level", required_argument, NULL, 'G'},
 		{NULL, 0, NULL, 0}};
 	PgSinkOptions pgopts = {.schema = "neo4j", .typed = TYPED_VIEWS};
+	BackupCliOptions bo = {.compress = true, .gzip_level = 6, .chunk_rows = N2P_BACKUP_CHUNK_ROWS};
+	bool		pg_only = false,
+				dir_only = false;
 	Neo4jCliOptions neo = {NULL, NULL, 0};
+	Neo4jSinkCliOptions sinkopts = {NULL, false, 0, NULL};
 	char	   *local = NULL;
 	int			c,
 				rc;
@@ -188,17 +257,39 @@ cmd_copy(int argc, char **argv)
 		{
 			case 's':
 				pgopts.schema = optarg;
+				pg_only = true;
 				break;
 			case 'R':
-				pgopts.replace = true;
+				pgopts.replace = bo.replace = true;
 				break;
 			case 'D':
 				pgopts.skip_dangling = true;
+				pg_only = true;
 				break;
 			case 'N':
 				pgopts.nul_replacement = optarg ? optarg : "\xEF\xBF\xBD";
+				pg_only = true;
+				break;
+			case 'Z':
+				bo.compress = false;
+				dir_only = true;
+				break;
+			case 'G':
+				if (strlen(optarg) != 1 || optarg[0] < '1' || optarg[0] > '9')
+				{
+					log_error("--gzip-level takes 1 (fastest) to 9 (smallest, as neo4j-backup)");
+					return EXIT_USAGE;
+				}
+				bo.gzip_level = optarg[0] - '0';
+				dir_only = true;
+				break;
+			case 'C':
+				if (!parse_chunk_rows(optarg, &bo.chunk_rows))
+					return EXIT_USAGE;
+				dir_only = true;
 				break;
 			case 'T':
+				pg_only = true;
 				if (strcmp(optarg, "views") == 0)
 					pgopts.typed = TYPED_VIEWS;
 				else if (strcmp(optarg, "tables") == 0)
@@ -216,6 +307,16 @@ cmd_copy(int argc, char **argv)
 				break;
 			case 'd':
 				neo.database = optarg;
+				break;
+			case 'A':
+				sinkopts.append = true;
+				break;
+			case 'B':
+				if ((sinkopts.batch_rows = strtoul(optarg, NULL, 10)) == 0 || sinkopts.batch_rows > 1000000)
+				{
+					log_error("--batch-size takes a number of rows from 1 to 1000000");
+					return EXIT_USAGE;
+				}
 				break;
 			case 'q':
 				cli_verbosity = -1;
@@ -250,16 +351,40 @@ cmd_copy(int argc, char **argv)
 		log_error("the schema name must have 1 to 63 bytes");
 		return EXIT_USAGE;
 	}
-	if (argc - optind == 2)
+	if (argc - optind == 2 && neo4j_is_uri(argv[optind + 1]))
 	{
-		if (!is_pg_target(argv[optind + 1]))
+		if (pg_only || dir_only)
 		{
-			/* not echoed: a mistyped URI may hold a password */
-			log_error("the target is not a PostgreSQL URI (postgresql://...) or conninfo string (key=value ...)");
+			log_error("-s, --typed, --skip-dangling, --replace-nul, --no-compress, --gzip-level and "
+					  "--chunk-rows do not apply to a Neo4j target");
 			return EXIT_USAGE;
 		}
-		pgopts.conninfo = argv[optind + 1];
+		return neo4j_cli_import(argv[optind], argv[optind + 1], &neo, &sinkopts);
 	}
+	if (argc - optind == 2 && !is_pg_target(argv[optind + 1]) && looks_like_uri(argv[optind + 1]))
+	{
+		/* not echoed: a mistyped URI may hold a password */
+		log_error("the target is not a PostgreSQL URI (postgresql://...), a conninfo string (key=value ...) "
+				  "or a directory (write a directory whose name has a ':' as ./NAME)");
+		return EXIT_USAGE;
+	}
+	if (argc - optind == 2 && !is_pg_target(argv[optind + 1]))
+	{
+		if (pg_only)
+		{
+			log_error("-s, --typed, --skip-dangling and --replace-nul apply to a PostgreSQL target, "
+					  "not to a backup directory");
+			return EXIT_USAGE;
+		}
+		return run_copy_to_dir(argv[optind], &neo, argv[optind + 1], &bo);
+	}
+	if (dir_only)
+	{
+		log_error("--no-compress, --gzip-level and --chunk-rows apply to a backup directory target");
+		return EXIT_USAGE;
+	}
+	if (argc - optind == 2)
+		pgopts.conninfo = argv[optind + 1];
 	else if ((pgopts.conninfo = local = local_pg_conninfo()) == NULL)
 		return EXIT_DATA;
 	rc = run_copy(argv[optind], &neo, &pgopts);

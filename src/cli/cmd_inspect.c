@@ -191,15 +191,12 @@ print_meta(const N2pGraphMeta *m, const Inspect *in)
 static void
 key_pg_type(const N2pCatalogEntry *e, size_t n, size_t at, char *buf, size_t len)
 {
-	const char *types[64];
-	size_t		k = 0,
-				i;
+	size_t		i = at;
 
-	for (i = at; i < n && e[i].key && n2p_catalog_same_key(&e[i], &e[at]) &&
-		 n2p_catalog_same_scope(&e[i], &e[at]); i++)
-		if (k < sizeof(types) / sizeof(types[0]))
-			types[k++] = e[i].type;
-	n2p_column_type_sql(n2p_column_type(types, k), true, "neo4j_point", buf, len);
+	while (i < n && e[i].key && n2p_catalog_same_key(&e[i], &e[at]) &&
+		   n2p_catalog_same_scope(&e[i], &e[at]))
+		i++;
+	n2p_column_type_sql(n2p_key_column_type(e + at, i - at), true, "neo4j_point", buf, len);
 }
 
 /*
@@ -228,18 +225,12 @@ scope_fit(const N2pCatalogEntry *e, size_t n, size_t at, bool **view, bool **tab
 		exit_out_of_memory();
 	for (i = at + 1; i < end; i++)
 	{
-		const char *types[64];
-		size_t		j,
-					nt = 0;
+		size_t		j;
 
 		keys[k] = (N2pKeyFit) {{e[i].key, e[i].key_len}, 0, {0}};
-		for (j = i; j < end && strcmp(e[j].key, e[i].key) == 0; j++)
-		{
+		for (j = i; j < end && n2p_catalog_same_key(&e[j], &e[i]); j++)
 			keys[k].values += e[j].count;
-			if (nt < sizeof(types) / sizeof(types[0]))
-				types[nt++] = e[j].type;
-		}
-		keys[k++].type = n2p_column_type(types, nt);
+		keys[k++].type = n2p_key_column_type(e + i, j - i);
 		i = j - 1;
 	}
 	*nview = n2p_typed_fit(keys, k, e[at].kind, false, order, *view);

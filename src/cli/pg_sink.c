@@ -36,13 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Send COPY data in pieces of 64 kB, less than a Unix socket's buffer
- * (about 208 kB): the server parses one piece while we encode the next.
- * With 256 kB pieces the server had to wait for each whole message and the
- * two sides took turns; the load took twice as long (bench/run.sh).
- */
-#define COPY_FLUSH_BYTES (64 * 1024)
 #define SAMPLE_IDS 10
 
 typedef struct PgSink
@@ -131,17 +124,6 @@ sqlstate(const PGresult *res)
 /* --------------------------------------------------------------- COPY */
 
 static bool
-flush_copy(PgSink *s, N2pError *err)
-{
-	if (s->buf.len == 0)
-		return true;
-	if (PQputCopyData(s->conn, s->buf.data, (int) s->buf.len) != 1)
-		return pg_fail(s, err, "COPY", NULL);
-	n2p_buf_reset(&s->buf);
-	return true;
-}
-
-static bool
 start_copy(PgSink *s, N2pRecKind kind, N2pError *err)
 {
 	static const char *const sql[2][2] = {
@@ -151,13 +133,12 @@ start_copy(PgSink *s, N2pRecKind kind, N2pError *err)
 		{"COPY %s.nodes (id, labels, props, prop_types, element_id) FROM STDIN (FORMAT binary, FREEZE)",
 			"COPY %s.relationships (id, type, start_id, end_id, props, prop_types, element_id) "
 		"FROM STDIN (FORMAT binary, FREEZE)"}};
-	PGresult   *res = run(s, sql[s->enc.element_ids][kind], 0, NULL);
-	bool		ok = res && PQresultStatus(res) == PGRES_COPY_IN;
+	char		copy[1024];
 
-	if (!ok)
-		pg_fail(s, err, "COPY", res);
-	PQclear(res);
-	if (!ok)
+	if (!build_sql(s, sql[s->enc.element_ids][kind], copy, sizeof(copy)))
+		return n2p_error_set(err, N2P_ERR_USAGE, "COPY: statement too long");
+	log_verbose("sql: %s", copy);
+	if (!pg_copy_begin(s->conn, copy, "COPY", err))
 		return false;
 	s->copying = (int) kind;
 	n2p_buf_reset(&s->buf);
@@ -172,7 +153,7 @@ end_copy(PgSink *s, const char *abort_reason, N2pError *err)
 	if (s->copying < 0)
 		return true;
 	s->copying = -1;
-	if (!abort_reason && (!n2p_copy_trailer(&s->buf) || !flush_copy(s, err)))
+	if (!abort_reason && (!n2p_copy_trailer(&s->buf) || !pg_copy_send(s->conn, &s->buf, "COPY", err)))
 		abort_reason = "client error";
 	return pg_copy_finish(s->conn, abort_reason, "COPY", err);
 }
@@ -459,7 +440,7 @@ pg_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 		return false;
 	if (s->spill && !typed_spills_write(s->spill, rec, err))
 		return false;
-	return s->buf.len < COPY_FLUSH_BYTES || flush_copy(s, err);
+	return pg_copy_piece(s->conn, &s->buf, "COPY", err);
 }
 
 /* ------------------------------------------------- keys and constraints */

@@ -125,9 +125,7 @@ unique_name(NameSet *set, const char *base, const char *suffix, char *out)
 static void
 plan_key(KeyPlan *kp, const N2pCatalogEntry *e, size_t n, const TypedTarget *t)
 {
-	const char *types[64];
-	size_t		i,
-				k = 0;
+	size_t		i;
 
 	kp->key = e[0].key;
 	kp->key_len = e[0].key_len;
@@ -135,12 +133,10 @@ plan_key(KeyPlan *kp, const N2pCatalogEntry *e, size_t n, const TypedTarget *t)
 	kp->values = 0;
 	for (i = 0; i < n; i++)
 	{
-		if (k < sizeof(types) / sizeof(types[0]))
-			types[k++] = e[i].type;
 		kp->not_castable += e[i].not_castable;
 		kp->values += e[i].count;
 	}
-	kp->type = n2p_column_type(types, k);
+	kp->type = n2p_key_column_type(e, n);
 	n2p_column_type_sql(kp->type, t->postgis_schema != NULL, t->point_type,
 						kp->pg_type, sizeof(kp->pg_type));
 	/* PostGIS may live outside the search_path: qualify its type in DDL */

@@ -32,8 +32,8 @@
  * TABLE_FLUSH_BYTES together.
  */
 #define TABLE_FLUSH_BYTES (8 * 1024 * 1024)
-#define STREAM_PIECE_BYTES (64 * 1024)
 #define MAX_DEDICATED_SPILLS 128
+#define COPY_WHAT "COPY into typed table"
 #define SPILL_SLOTS 256			/* a power of two; filled at most half */
 
 typedef struct SpillEntry
@@ -59,22 +59,11 @@ typed_spills_new(N2pError *err)
 	return xcalloc(1, sizeof(TypedSpills));
 }
 
-static uint64_t
-spill_hash(N2pRecKind kind, N2pStr name)
-{
-	uint64_t	h = 1469598103934665603ull ^ (uint64_t) kind;
-	size_t		i;
-
-	for (i = 0; i < name.len; i++)
-		h = (h ^ (unsigned char) name.ptr[i]) * 1099511628211ull;
-	return h;
-}
-
 /* The scope's slot; created on first sight, with a file while there is room. */
 static SpillEntry *
 spill_entry(TypedSpills *ts, N2pRecKind kind, N2pStr name, N2pError *err)
 {
-	uint64_t	h = spill_hash(kind, name);
+	uint64_t	h = n2p_fnv1a(N2P_FNV1A_BASIS ^ (uint64_t) kind, name.ptr, name.len);
 	SpillEntry *e;
 
 	for (;; h++)
@@ -240,12 +229,7 @@ find_scope(Plan *p, N2pRecKind kind, N2pStr name)
 static uint64_t
 key_hash(const char *p, size_t n)
 {
-	uint64_t	h = 1469598103934665603ull;
-	size_t		i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char) p[i]) * 1099511628211ull;
-	return h;
+	return n2p_fnv1a(N2P_FNV1A_BASIS, p, n);
 }
 
 static void
@@ -311,13 +295,13 @@ flush_tables(TableFill *f, N2pError *err)
 			continue;
 		if (!copy_begin(f, &f->plan->scopes[i], err))
 			return false;
-		sent = PQputCopyData(f->conn, f->header.data, (int) f->header.len) == 1 &&
-			PQputCopyData(f->conn, b->data, (int) b->len) == 1 &&
-			PQputCopyData(f->conn, f->trailer.data, (int) f->trailer.len) == 1;
-		if (!copy_end(f, sent ? NULL : "neo2pg: send failed", err) || !sent)
-			return err->code ? false : n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s",
-													  PQerrorMessage(f->conn));
-		n2p_buf_reset(b);
+		sent = pg_copy_put(f->conn, f->header.data, f->header.len, COPY_WHAT, err) &&
+			pg_copy_send(f->conn, b, COPY_WHAT, err) &&
+			pg_copy_put(f->conn, f->trailer.data, f->trailer.len, COPY_WHAT, err);
+		if (!sent)
+			return copy_end(f, "neo2pg: send failed", err);
+		if (!copy_end(f, NULL, err))
+			return false;
 	}
 	f->total = 0;
 	return true;
@@ -423,25 +407,18 @@ copy_begin(TableFill *f, const ScopePlan *sp, N2pError *err)
 {
 	char	   *qrel = PQescapeIdentifier(f->conn, sp->relation, strlen(sp->relation));
 	char		sql[400];
-	PGresult   *res;
-	bool		ok;
 
 	if (qrel == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	snprintf(sql, sizeof(sql), "COPY %s.%s FROM STDIN (FORMAT binary, FREEZE)", f->t->qschema, qrel);
 	PQfreemem(qrel);
-	res = PQexecParams(f->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
-	ok = PQresultStatus(res) == PGRES_COPY_IN;
-	if (!ok)
-		n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s", PQresultErrorMessage(res));
-	PQclear(res);
-	return ok;
+	return pg_copy_begin(f->conn, sql, COPY_WHAT, err);
 }
 
 static bool
 copy_end(TableFill *f, const char *abort_reason, N2pError *err)
 {
-	return pg_copy_finish(f->conn, abort_reason, "COPY into typed table", err);
+	return pg_copy_finish(f->conn, abort_reason, COPY_WHAT, err);
 }
 
 /* One table from its own spill file, encoding while the server parses. */
@@ -467,23 +444,19 @@ stream_table(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
 			err->row_kind = rec.kind == N2P_REC_NODE ? "node" : "relationship";
 			break;
 		}
-		if (b->len >= STREAM_PIECE_BYTES)
+		if (b->len >= PG_COPY_PIECE_BYTES && load_stopped(f->job))
 		{
-			if (load_stopped(f->job))
-			{
-				n2p_error_set(err, N2P_ERR_IO, "typed tables: the load was stopped");
-				break;
-			}
-			if (PQputCopyData(f->conn, b->data, (int) b->len) != 1)
-				break;
-			n2p_buf_reset(b);
+			n2p_error_set(err, N2P_ERR_IO, "typed tables: the load was stopped");
+			break;
 		}
+		if (!pg_copy_piece(f->conn, b, COPY_WHAT, err))
+			break;
 	}
-	ok = rc == 0 && n2p_buf_append(b, f->trailer.data, f->trailer.len) &&
-		PQputCopyData(f->conn, b->data, (int) b->len) == 1;
+	ok = rc == 0 && err->code == N2P_OK &&
+		(n2p_buf_append(b, f->trailer.data, f->trailer.len) ||
+		 n2p_error_set(err, N2P_ERR_NOMEM, "out of memory")) &&
+		pg_copy_send(f->conn, b, COPY_WHAT, err);
 	n2p_buf_reset(b);
-	if (!ok && err->code == N2P_OK)
-		n2p_error_set(err, N2P_ERR_IO, "COPY into typed table: %s", PQerrorMessage(f->conn));
 	return copy_end(f, ok ? NULL : "neo2pg: typed table aborted", err) && ok;
 }
 

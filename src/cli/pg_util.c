@@ -47,6 +47,27 @@ pg_exec_one(PGconn *conn, const char *sql, N2pError *err)
 }
 
 bool
+pg_copy_begin(PGconn *conn, const char *sql, const char *what, N2pError *err)
+{
+	PGresult   *res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	bool		ok = PQresultStatus(res) == PGRES_COPY_IN;
+
+	if (!ok)
+		pg_error(conn, err, what, res);
+	PQclear(res);
+	return ok;
+}
+
+bool
+pg_copy_put(PGconn *conn, const char *data, size_t len, const char *what, N2pError *err)
+{
+	if (len > INT_MAX)
+		return n2p_error_set(err, N2P_ERR_LIMIT, "%s: a piece of %zu bytes", what, len);
+	return len == 0 || PQputCopyData(conn, data, (int) len) == 1 ||
+		pg_error(conn, err, what, NULL);
+}
+
+bool
 pg_copy_finish(PGconn *conn, const char *abort_reason, const char *what, N2pError *err)
 {
 	PGresult   *res;

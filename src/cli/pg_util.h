@@ -28,6 +28,39 @@ bool		pg_error(PGconn *conn, N2pError *err, const char *what, const PGresult *re
 bool		pg_exec_one(PGconn *conn, const char *sql, N2pError *err);
 
 /*
+ * A COPY FROM STDIN is sent in pieces of 64 kB, less than a Unix socket's
+ * buffer (about 208 kB): the server parses one piece while the client
+ * encodes the next.  With 256 kB pieces the server had to wait for each
+ * whole message and the two sides took turns; the load took twice as
+ * long (bench/run.sh).
+ */
+#define PG_COPY_PIECE_BYTES (64 * 1024)
+
+/* Run a finished COPY ... FROM STDIN statement; true once the server waits for data. */
+bool		pg_copy_begin(PGconn *conn, const char *sql, const char *what, N2pError *err);
+
+/* Send len bytes of COPY data (none: nothing to do). */
+bool		pg_copy_put(PGconn *conn, const char *data, size_t len, const char *what,
+						N2pError *err);
+
+/* Send what b holds and empty it. */
+static inline bool
+pg_copy_send(PGconn *conn, N2pBuf *b, const char *what, N2pError *err)
+{
+	if (!pg_copy_put(conn, b->data, b->len, what, err))
+		return false;
+	n2p_buf_reset(b);
+	return true;
+}
+
+/* The same once b holds a whole piece; the caller appends rows until then. */
+static inline bool
+pg_copy_piece(PGconn *conn, N2pBuf *b, const char *what, N2pError *err)
+{
+	return b->len < PG_COPY_PIECE_BYTES || pg_copy_send(conn, b, what, err);
+}
+
+/*
  * End a COPY FROM STDIN (aborting it with abort_reason when not NULL) and
  * drain every result, as psql's handleCopyIn does.  True only for a COPY
  * that completed.

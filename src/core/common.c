@@ -11,6 +11,7 @@
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/common.h"
+#include "neo2pg/scan.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,6 +272,20 @@ n2p_arena_alloc(N2pArena *arena, size_t size)
  * Keep only the largest block: rows are similar in size, so after the
  * first few rows a reset leaves one block that fits a whole row.
  */
+char *
+n2p_arena_strndup(N2pArena *arena, const char *s, size_t len)
+{
+	char	   *p = n2p_arena_alloc(arena, len + 1);
+
+	if (p)
+	{
+		if (len)
+			memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
 void
 n2p_arena_reset(N2pArena *arena)
 {
@@ -408,4 +423,32 @@ n2p_buf_free(N2pBuf *buf)
 	n2p_free(buf->alloc, buf->data);
 	buf->data = NULL;
 	buf->len = buf->cap = 0;
+}
+
+/* How much of a bad input an error message quotes. */
+#define ERR_QUOTE_MAX	80
+
+char *
+n2p_text_prefix(const char *s, size_t len, char *out, size_t max)
+{
+	size_t		n = len > max ? max : len;
+	size_t		i;
+
+	while (n < len && n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+		n--;
+	for (i = 0; i < n; i++)
+		out[i] = ((unsigned char) s[i] < 0x20 || s[i] == 0x7F) ? '?' : s[i];
+	strcpy(out + n, n < len ? "..." : "");
+	return out;
+}
+
+bool
+n2p_syntax_error(N2pError *err, const char *what, const char *how,
+				 const char *s, size_t len)
+{
+	char		quoted[ERR_QUOTE_MAX + 4];
+
+	n2p_text_prefix(s, len, quoted, ERR_QUOTE_MAX);
+	return n2p_error_set(err, N2P_ERR_SYNTAX, "invalid %s %s \"%s\"",
+						 what, how, quoted);
 }

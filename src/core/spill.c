@@ -167,12 +167,7 @@ n2p_spill_new(const N2pAllocator *alloc, N2pError *err)
 static uint32_t
 hash_str(N2pStr s)
 {
-	uint32_t	h = 2166136261u;
-	size_t		i;
-
-	for (i = 0; i < s.len; i++)
-		h = (h ^ (unsigned char) s.ptr[i]) * 16777619u;
-	return h;
+	return (uint32_t) n2p_fnv1a(N2P_FNV1A_BASIS, s.ptr, s.len);
 }
 
 /* The same rule on both sides, so that the reader can refuse what no writer wrote. */

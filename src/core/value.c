@@ -254,3 +254,72 @@ n2p_keys_find_duplicate(N2pKeySet *set, const N2pStr *keys, size_t n,
 	}
 	return 0;
 }
+
+/* ---------------------------------------------------------------- copy */
+
+static bool
+copy_bytes(const char *src, size_t len, const char **dst, N2pArena *arena, N2pError *err)
+{
+	char	   *p;
+
+	if (src == NULL)
+	{
+		*dst = NULL;
+		return true;
+	}
+	if ((p = n2p_arena_alloc(arena, len + 1)) == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory copying a value");
+	memcpy(p, src, len);
+	p[len] = '\0';
+	*dst = p;
+	return true;
+}
+
+static bool
+copy_array(const N2pValue *src, size_t n, N2pValue **dst, N2pArena *arena, N2pError *err)
+{
+	size_t		i;
+
+	if ((*dst = n2p_arena_alloc(arena, (n ? n : 1) * sizeof(N2pValue))) == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory copying a value");
+	for (i = 0; i < n; i++)
+		if (!n2p_value_copy(&src[i], arena, &(*dst)[i], err))
+			return false;
+	return true;
+}
+
+bool
+n2p_value_copy(const N2pValue *v, N2pArena *arena, N2pValue *out, N2pError *err)
+{
+	size_t		i;
+
+	*out = *v;
+	switch (v->type)
+	{
+		case N2P_STRING:
+		case N2P_BYTES:
+			return copy_bytes(v->u.str.ptr, v->u.str.len, &out->u.str.ptr, arena, err);
+		case N2P_FLOAT:
+			return copy_bytes(v->u.fnum.text, v->u.fnum.len, &out->u.fnum.text, arena, err);
+		case N2P_DATETIME:
+			return copy_bytes(v->u.dt.zone.ptr, v->u.dt.zone.len, &out->u.dt.zone.ptr, arena, err);
+		case N2P_LIST:
+			return copy_array(v->u.list.items, v->u.list.n, &out->u.list.items, arena, err);
+		case N2P_STRUCT:
+			return copy_array(v->u.st.fields, v->u.st.n, &out->u.st.fields, arena, err);
+		case N2P_MAP:
+			if (!copy_array(v->u.map.vals, v->u.map.n, &out->u.map.vals, arena, err))
+				return false;
+			if ((out->u.map.keys = n2p_arena_alloc(arena, (v->u.map.n ? v->u.map.n : 1) * sizeof(N2pStr))) == NULL)
+				return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory copying a value");
+			for (i = 0; i < v->u.map.n; i++)
+			{
+				out->u.map.keys[i].len = v->u.map.keys[i].len;
+				if (!copy_bytes(v->u.map.keys[i].ptr, v->u.map.keys[i].len, &out->u.map.keys[i].ptr, arena, err))
+					return false;
+			}
+			return true;
+		default:
+			return true;
+	}
+}

@@ -33,6 +33,7 @@
 #define MSG_ROLLBACK 0x13
 #define MSG_PULL 0x3F
 #define MSG_LOGON 0x6A
+#define MSG_ROUTE 0x66
 #define MSG_SUCCESS 0x70
 #define MSG_RECORD 0x71
 #define MSG_IGNORED 0x7E
@@ -53,6 +54,8 @@ struct N2pBolt
 	N2pError	dead_err;		/* and why: every later call fails with it */
 	char		server[128];
 	char		failure_code[128];
+	/* ROUTE sends it after connect: the caller's string need not outlive it */
+	char		routing[300];
 	/* the running query */
 	bool		streaming;
 	bool		has_more;
@@ -613,6 +616,11 @@ n2p_bolt_connect(const N2pAllocator *alloc, const N2pBoltIo *io, const N2pBoltOp
 	b->alloc = alloc;
 	b->io = *io;
 	b->opts = *opts;
+	if (opts->routing_address)
+	{
+		snprintf(b->routing, sizeof(b->routing), "%s", opts->routing_address);
+		b->opts.routing_address = b->routing;
+	}
 	if (b->opts.min_version == 0)
 		b->opts.min_version = N2P_BOLT_VERSION(4, 4);
 	if (b->opts.max_version == 0)
@@ -654,6 +662,8 @@ n2p_bolt_failure_code(const N2pBolt *b)
 
 /* -------------------------------------------------------- transactions */
 
+static bool run_tail(N2pBolt *b, int64_t fetch_size, N2pError *err);
+
 bool
 n2p_bolt_begin(N2pBolt *b, const char *mode, const char *database, N2pError *err)
 {
@@ -685,6 +695,27 @@ n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params, int64_t fetc
 	}
 	else
 		n2p_ps_put_map_header(&b->body, 0);
+	return run_tail(b, fetch_size, err);
+}
+
+bool
+n2p_bolt_run_packed(N2pBolt *b, const char *query, const void *params, size_t len,
+					int64_t fetch_size, N2pError *err)
+{
+	if (!check_alive(b, err))
+		return false;
+	if (b->streaming)
+		return n2p_error_set(err, N2P_ERR_USAGE, "Bolt: a query is still streaming");
+	n2p_ps_put_struct_header(&b->body, MSG_RUN, 3);
+	put_str(&b->body, query);
+	n2p_buf_append(&b->body, params, len);
+	return run_tail(b, fetch_size, err);
+}
+
+/* The RUN's empty metadata, then send it and the first PULL. */
+static bool
+run_tail(N2pBolt *b, int64_t fetch_size, N2pError *err)
+{
 	n2p_ps_put_map_header(&b->body, 0);
 	if (!send_body(b, err))
 		return false;
@@ -739,6 +770,32 @@ n2p_bolt_next(N2pBolt *b, N2pArena *arena, N2pValue *fields, N2pError *err)
 		if ((s = summary(b, &r.field, err)) != 2)
 			return s;
 	}
+}
+
+bool
+n2p_bolt_route(N2pBolt *b, const char *database, N2pArena *arena, N2pValue *rt, N2pError *err)
+{
+	N2pValue	meta;
+	const N2pValue *v;
+
+	if (!check_alive(b, err))
+		return false;
+	if (b->version < N2P_BOLT_VERSION(4, 4))
+		return n2p_error_set(err, N2P_ERR_USAGE, "Bolt: ROUTE needs Bolt 4.4 or later");
+	n2p_ps_put_struct_header(&b->body, MSG_ROUTE, 3);
+	n2p_ps_put_map_header(&b->body, b->opts.routing_address ? 1 : 0);
+	if (b->opts.routing_address)
+		put_entry(&b->body, "address", b->opts.routing_address);
+	n2p_ps_put_list_header(&b->body, 0);
+	n2p_ps_put_map_header(&b->body, database ? 1 : 0);
+	if (database)
+		put_entry(&b->body, "db", database);
+	if (!send_body(b, err) || !expect_success(b, 0, false, &meta, err))
+		return false;
+	if ((v = n2p_map_get(&meta, "rt", 2)) == NULL || v->type != N2P_MAP)
+		return bad_reply(b, err, "ROUTE: no routing table in the reply");
+	/* the reply lives in the connection's arena until the next request: copy out */
+	return n2p_value_copy(v, arena, rt, err);
 }
 
 static bool

@@ -29,6 +29,7 @@ static const char RELS_QUERY[] =
 	"elementId(r)";
 static const char CONSTRAINTS_QUERY[] =
 	"SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties, createStatement";
+static const char DB_ID_QUERY[] = "CALL db.info() YIELD id RETURN id";
 static const char INDEXES_QUERY[] =
 	"SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, createStatement, owningConstraint "
 	"WHERE owningConstraint IS NULL";
@@ -98,6 +99,7 @@ typedef struct Neo4jSource
 	bool		done;
 	bool		in_tx;
 	bool		side_tx;
+	int64_t		last_id;		/* the last record read's id, -1 before the first */
 	N2pArena	arena;			/* one batch of records */
 	N2pArena	meta_arena;		/* the schema, for the source's life */
 	OffsetEntry *offsets;
@@ -114,14 +116,25 @@ typedef struct Neo4jSource
 static char *
 meta_strdup(Neo4jSource *s, N2pStr v)
 {
-	char	   *p = n2p_arena_alloc(&s->meta_arena, v.len + 1);
+	return n2p_arena_strndup(&s->meta_arena, v.ptr, v.len);
+}
 
-	if (p)
-	{
-		memcpy(p, v.ptr, v.len);
-		p[v.len] = '\0';
-	}
-	return p;
+/*
+ * The array with room for one more item: arrays in the meta arena grow 16
+ * at a time, and the old copy stays in the arena until close.
+ */
+static void *
+meta_grow(Neo4jSource *s, void *array, size_t n, size_t size, N2pError *err)
+{
+	char	   *grown;
+
+	if (n % 16 != 0)
+		return array;
+	if ((grown = n2p_arena_alloc(&s->meta_arena, (n + 16) * size)) == NULL)
+		return (n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"), NULL);
+	if (n)
+		memcpy(grown, array, n * size);
+	return grown;
 }
 
 static bool
@@ -151,16 +164,9 @@ add_schema_item(Neo4jSource *s, const char *kind, const N2pValue *f, N2pError *e
 
 	if (!str_field(&f[0], &name) || !str_field(&f[1], &type) || !str_field(&f[5], &create))
 		return n2p_error_set(err, N2P_ERR_DATA, "Neo4j: unexpected reply listing its %ss", kind);
-	if (m->nschema % 16 == 0)
-	{
-		N2pSchemaItem *grown = n2p_arena_alloc(&s->meta_arena, (m->nschema + 16) * sizeof(*grown));
-
-		if (grown == NULL)
-			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-		if (m->nschema)
-			memcpy(grown, m->schema, m->nschema * sizeof(*grown));
-		m->schema = grown;
-	}
+	if ((it = meta_grow(s, m->schema, m->nschema, sizeof(*it), err)) == NULL)
+		return false;
+	m->schema = it;
 	it = &m->schema[m->nschema++];
 	it->kind = kind;
 	if ((it->name = meta_strdup(s, name)) == NULL || (it->type = meta_strdup(s, type)) == NULL ||
@@ -186,16 +192,9 @@ add_uniqueness(Neo4jSource *s, const N2pValue *f, N2pError *err)
 		!(n2p_str_eq(type, "UNIQUENESS") || n2p_str_eq(type, "NODE_PROPERTY_UNIQUENESS")) ||
 		!single(&f[3], &label) || !single(&f[4], &prop))
 		return true;
-	if (m->nconstraints % 16 == 0)
-	{
-		N2pConstraint *grown = n2p_arena_alloc(&s->meta_arena, (m->nconstraints + 16) * sizeof(*grown));
-
-		if (grown == NULL)
-			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-		if (m->nconstraints)
-			memcpy(grown, m->constraints, m->nconstraints * sizeof(*grown));
-		m->constraints = grown;
-	}
+	if ((c = meta_grow(s, m->constraints, m->nconstraints, sizeof(*c), err)) == NULL)
+		return false;
+	m->constraints = c;
 	c = &m->constraints[m->nconstraints++];
 	if ((c->label = meta_strdup(s, label)) == NULL || (c->prop = meta_strdup(s, prop)) == NULL ||
 		(c->name = meta_strdup(s, name)) == NULL)
@@ -223,17 +222,29 @@ read_schema(Neo4jSource *s, const char *query, const char *kind, N2pError *err)
 	return r == 0;
 }
 
+/* The database's id, as the Python tool records it in db_id.json. */
+static bool
+read_db_id(Neo4jSource *s, N2pError *err)
+{
+	N2pValue	row;
+	int			r;
+
+	if (!n2p_bolt_run(s->opts.bolt, DB_ID_QUERY, NULL, 1, err))
+		return false;
+	while ((r = n2p_bolt_next(s->opts.bolt, &s->arena, &row, err)) > 0)
+		if (row.u.list.n == 1 && row.u.list.items[0].type == N2P_STRING &&
+			(s->base.meta.db_id = n2p_arena_strndup(&s->meta_arena, row.u.list.items[0].u.str.ptr,
+													 row.u.list.items[0].u.str.len)) == NULL)
+			return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	return r == 0;
+}
+
 /* ------------------------------------------------------- zone offsets */
 
 static uint64_t
 offset_hash(N2pStr zone, int64_t secs)
 {
-	uint64_t	h = 1469598103934665603ULL ^ (uint64_t) secs;
-	size_t		i;
-
-	for (i = 0; i < zone.len; i++)
-		h = (h ^ (unsigned char) zone.ptr[i]) * 1099511628211ULL;
-	return h;
+	return n2p_fnv1a(N2P_FNV1A_BASIS ^ (uint64_t) secs, zone.ptr, zone.len);
 }
 
 static bool
@@ -588,10 +599,23 @@ convert_rel(Neo4jSource *s, const N2pValue *row, N2pRecord *rec, N2pError *err)
 static void
 locate(Neo4jSource *s, N2pError *err)
 {
+	const char *kind = s->phase == N2P_REC_NODE ? "node" : "relationship";
+
 	if (err->file[0] == '\0' && s->opts.display)
 		snprintf(err->file, sizeof(err->file), "%s", s->opts.display);
 	if (err->row_kind == NULL && err->row_id >= 0)
-		err->row_kind = s->phase == N2P_REC_NODE ? "node" : "relationship";
+		err->row_kind = kind;
+}
+
+/* A record that did not arrive or decode has no id: name its predecessor. */
+static void
+name_predecessor(Neo4jSource *s, N2pError *err)
+{
+	size_t		len = strlen(err->msg);
+
+	if (s->last_id >= 0)
+		snprintf(err->msg + len, sizeof(err->msg) - len, " (in the record after %s %lld)",
+				 s->phase == N2P_REC_NODE ? "node" : "relationship", (long long) s->last_id);
 }
 
 /* Start the next phase's query, or end the stream. */
@@ -606,6 +630,7 @@ next_phase(Neo4jSource *s, N2pError *err)
 	if (s->phase == N2P_REC_NODE)
 	{
 		s->phase = N2P_REC_REL;
+		s->last_id = -1;
 		return n2p_bolt_run(s->opts.bolt, RELS_QUERY, NULL, s->opts.fetch_size, err) ? 1 : -1;
 	}
 	s->done = true;
@@ -631,12 +656,17 @@ fill_batch(Neo4jSource *s, N2pError *err)
 	n2p_arena_reset(&s->arena);
 	while (!s->done && s->nrows < BATCH_ROWS && s->arena.total < BATCH_BYTES && s->npending < PENDING_MAX)
 	{
-		int			r = s->running ? n2p_bolt_next(s->opts.bolt, &s->arena, &s->rows[s->nrows], err) : 0;
+		N2pValue   *row = &s->rows[s->nrows];
+		int			r = s->running ? n2p_bolt_next(s->opts.bolt, &s->arena, row, err) : 0;
 
 		if (r < 0)
-			return -1;
+			return (name_predecessor(s, err), -1);
 		if (r > 0)
+		{
+			if (row->u.list.n > 0 && row->u.list.items[0].type == N2P_INT)
+				s->last_id = row->u.list.items[0].u.i;
 			note_row(s, &s->rows[s->nrows++]);
+		}
 		else if (s->nrows > 0)
 			break;				/* a batch holds one phase's records */
 		else if (next_phase(s, err) < 0)
@@ -714,6 +744,7 @@ n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *op
 		s->opts.fetch_size = 1000;
 	s->base.meta.source = opts->display;
 	s->base.meta.element_ids = true;
+	s->last_id = -1;
 	s->base.meta.zone_ids = true;
 	n2p_arena_init(&s->arena, alloc, 0);
 	n2p_arena_init(&s->meta_arena, alloc, 0);
@@ -730,7 +761,7 @@ n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *op
 	memset(s->pending, 0, PENDING_SLOTS * sizeof(Pending));
 	if (!n2p_bolt_begin(opts->bolt, "r", opts->database, err) ||
 		(s->in_tx = true, !read_schema(s, CONSTRAINTS_QUERY, "constraint", err)) ||
-		!read_schema(s, INDEXES_QUERY, "index", err) ||
+		!read_schema(s, INDEXES_QUERY, "index", err) || !read_db_id(s, err) ||
 		(opts->side && !(s->side_tx = n2p_bolt_begin(opts->side, "r", opts->database, err))))
 	{
 		locate(s, err);

@@ -1486,6 +1486,136 @@ t_gzip_long_path() {
 	ok "a corrupt gzip chunk under a 300-byte path: named once, not cut"
 }
 
+
+# ------------------------------------------------------ writing backups
+
+# same_dir A B: two backups hold the same files, chunks compared inflated
+same_dir() {
+	local f b
+	[ "$(cd "$1" && find . -name neo2pg -prune -o -type f -print | sort)" = \
+		"$(cd "$2" && find . -name neo2pg -prune -o -type f -print | sort)" ] ||
+		{ echo "file lists differ"; diff <(cd "$1" && find . | sort) <(cd "$2" && find . | sort); return 1; }
+	for f in "$1"/*.json "$1"/data/*; do
+		b=${f#"$1"/}
+		case $f in
+		*.gz) cmp <(zcat "$f") <(zcat "$2/$b") || return 1 ;;
+		*) cmp "$f" "$2/$b" || return 1 ;;
+		esac
+	done
+}
+
+# tables_same DB A B: schemas A and B hold the same rows, every column,
+# and the same catalog (but for the schema in the point type's name)
+tables_same() {
+	local got cols='kind, scope, key, neo4j_type, "values", not_castable, relation, "column", note'
+
+	got=$(sql "$1" "SELECT (SELECT count(*) FROM (SELECT * FROM $2.nodes EXCEPT ALL SELECT * FROM $3.nodes) a)
+		+ (SELECT count(*) FROM (SELECT * FROM $3.nodes EXCEPT ALL SELECT * FROM $2.nodes) b)
+		+ (SELECT count(*) FROM (SELECT * FROM $2.relationships EXCEPT ALL SELECT * FROM $3.relationships) c)
+		+ (SELECT count(*) FROM (SELECT * FROM $3.relationships EXCEPT ALL SELECT * FROM $2.relationships) d)
+		+ (SELECT count(*) FROM (SELECT $cols FROM $2.catalog EXCEPT ALL SELECT $cols FROM $3.catalog) e)
+		+ (SELECT count(*) FROM (SELECT $cols FROM $3.catalog EXCEPT ALL SELECT $cols FROM $2.catalog) f)
+		|| ' ' || (SELECT count(*) FROM $2.nodes) || ' ' || (SELECT count(*) FROM $2.relationships)")
+	[ "$got" = "0 $4" ] || { echo "differences, nodes, relationships: $got"; return 1; }
+}
+
+t_write_backup() {
+	local w="$WORK/written"
+	rm -rf "$w"
+	run copy examples/backup "$w" --chunk-rows 25 --gzip-level 9
+	[ "$rc" -eq 0 ] || { not_ok "copy DIR DIR" "$(cat "$WORK/out")"; return; }
+	same_dir examples/backup "$w" >"$WORK/check" 2>&1 ||
+		{ not_ok "copy DIR DIR: the bytes of the Python tool (tools/gen_backup.py)" "$(cat "$WORK/check")"; return; }
+	# the gzip members differ from Python's only by the file name in the header
+	python3 - "$w" >"$WORK/check" 2>&1 <<'PY' || { not_ok "copy DIR DIR: gzip as Python's gzip" "$(cat "$WORK/check")"; return; }
+import os, sys
+def member(path):
+    d = open(path, "rb").read()
+    i = d.index(b"\0", 10) + 1 if d[3] & 8 else 10
+    return d[:3], d[4:10], d[i:]
+for name in os.listdir("examples/backup/data"):
+    a = member("examples/backup/data/" + name)
+    b = member(os.path.join(sys.argv[1], "data", name))
+    if a != b:
+        sys.exit("differs: " + name)
+PY
+	python3 tools/read_backup.py examples/backup --expected "$WORK/read-a.jsonl" --catalog "$WORK/cat-a.jsonl" >/dev/null &&
+		python3 tools/read_backup.py "$w" --expected "$WORK/read-b.jsonl" --catalog "$WORK/cat-b.jsonl" >/dev/null &&
+		cmp "$WORK/read-a.jsonl" "$WORK/read-b.jsonl" && cmp "$WORK/cat-a.jsonl" "$WORK/cat-b.jsonl" ||
+		{ not_ok "copy DIR DIR: tools/read_backup.py reads the same graph"; return; }
+	fresh_db it_write
+	run copy -s direct examples/backup "$(conninfo it_write)"
+	[ "$rc" -eq 0 ] || { not_ok "copy DIR DIR: load the example" "$(cat "$WORK/out")"; return; }
+	run copy -s rewritten "$w" "$(conninfo it_write)"
+	[ "$rc" -eq 0 ] || { not_ok "copy DIR DIR: load the copy" "$(cat "$WORK/out")"; return; }
+	check_values it_write examples/expected.jsonl rewritten ||
+		{ not_ok "copy DIR DIR: values" "$(cat "$WORK/check")"; return; }
+	tables_same it_write direct rewritten "60 120" >"$WORK/check" 2>&1 ||
+		{ not_ok "copy DIR DIR: the rows of the original" "$(cat "$WORK/check")"; return; }
+	ok "copy DIR DIR: chunks and metadata byte for byte as tools/gen_backup.py, gzip as Python's, same rows in PostgreSQL"
+}
+
+t_write_plain() {
+	# the Python tool's --no-compress form, compared with the bytes gen_backup.py writes
+	$GEN "$WORK/gen-plain" --nodes 200 --rels 300 --chunk-rows 7 --seed 5 --edge-cases --no-compress >/dev/null
+	rm -rf "$WORK/plain-out"
+	run copy "$WORK/gen-plain" "$WORK/plain-out" --no-compress --chunk-rows 7
+	[ "$rc" -eq 0 ] || { not_ok "--no-compress" "$(cat "$WORK/out")"; return; }
+	diff -r -x neo2pg "$WORK/gen-plain" "$WORK/plain-out" >"$WORK/check" 2>&1 ||
+		{ not_ok "--no-compress --chunk-rows 7: the bytes of gen_backup.py" "$(head -c 2000 "$WORK/check")"; return; }
+	[ "$(cat "$WORK/plain-out/compressed.json")" = false ] || { not_ok "--no-compress: compressed.json"; return; }
+	# and back from plain to gzip'd chunks of another size
+	rm -rf "$WORK/regz"
+	run copy "$WORK/plain-out" "$WORK/regz" --chunk-rows 1000
+	[ "$rc" -eq 0 ] && [ "$(ls "$WORK/regz/data")" = "$(printf 'nodes_200.json.gz\nrelationships_300.json.gz')" ] ||
+		{ not_ok "--chunk-rows 1000: one chunk each" "$(cat "$WORK/out")" "$(ls "$WORK/regz/data")"; return; }
+	ok "--no-compress and --chunk-rows: byte for byte as gen_backup.py, counters in the chunk names"
+}
+
+# no_target_left DIR: neither DIR nor a temporary or old sibling of it
+no_target_left() {
+	[ ! -e "$1" ] && [ -z "$(ls -d "$1".neo2pg-* 2>/dev/null)" ]
+}
+
+t_write_failures() {
+	local t="$WORK/failed"
+	# a source error in the last chunk: everything before it was written
+	$GEN "$WORK/corrupt" --nodes 40 --rels 60 --chunk-rows 15 --bad corrupt-gzip >/dev/null
+	run copy "$WORK/corrupt" "$t"
+	expect_fail "a corrupt source chunk" "data/relationships_60.json.gz" "nothing was written" || return
+	no_target_left "$t" || { not_ok "a corrupt source chunk leaves no directory" "$(ls -d "$t"*)"; return; }
+	# a write that fails midway: files may not grow past 8 kB
+	(
+		trap '' XFSZ
+		ulimit -f 8
+		"$NEO2PG" copy examples/backup "$t" --no-compress --chunk-rows 1000 >"$WORK/out" 2>&1
+	)
+	rc=$?
+	expect_fail "a write that fails midway" "cannot write" "part-nodes" || return
+	no_target_left "$t" || { not_ok "a failed write leaves no directory" "$(ls -d "$t"*)"; return; }
+	# an existing target: refused unless --replace, and --replace only for a backup
+	mkdir -p "$t" && echo mine >"$t/notes.txt"
+	run copy examples/backup "$t"
+	expect_fail "a non-empty target" "exists and is not empty" "--replace" || return
+	run copy --replace examples/backup "$t"
+	expect_fail "--replace of a directory that is not a backup" "not a neo4j-backup directory" || return
+	[ "$(cat "$t/notes.txt")" = mine ] || { not_ok "a refused target is left alone"; return; }
+	rm -rf "$t"
+	run copy examples/backup "$t" && run copy --replace --no-compress --chunk-rows 7 examples/backup "$t"
+	[ "$rc" -eq 0 ] && [ -f "$t/data/nodes_7.json" ] && [ ! -e "$t/data/nodes_60.json.gz" ] &&
+		[ -z "$(ls -d "$t".neo2pg-* 2>/dev/null)" ] ||
+		{ not_ok "--replace replaces a backup" "$(cat "$WORK/out")" "$(ls "$t/data")"; return; }
+	mkdir "$WORK/empty-target"
+	run copy examples/backup "$WORK/empty-target"
+	[ "$rc" -eq 0 ] && [ -f "$WORK/empty-target/data/nodes_60.json.gz" ] ||
+		{ not_ok "an empty target directory is filled" "$(cat "$WORK/out")"; return; }
+	run copy -s x examples/backup "$WORK/other"
+	[ "$rc" -eq 2 ] && [ ! -e "$WORK/other" ] || { not_ok "-s with a directory target: usage error"; return; }
+	run copy --chunk-rows 0 examples/backup "$WORK/other"
+	[ "$rc" -eq 2 ] || { not_ok "--chunk-rows 0: usage error"; return; }
+	ok "a failed source or write leaves nothing under the target name; non-empty targets need --replace, which replaces only a backup"
+}
+
 # ------------------------------------------------------------------ main
 
 tests=("$@")
@@ -1498,7 +1628,8 @@ tests=("$@")
 	typed_tables_no_staging secret_target inspect_goes_on dangling_ends
 	long_names replace_nul_text unique_long wide_labels secret_options
 	owner_user_nodes owner_catalog_attack owner_beside owner_dependents owner_replace_clean
-	owner_unmarked mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path)
+	owner_unmarked mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path
+	write_backup write_plain write_failures)
 for t in "${tests[@]}"; do
 	"t_$t"
 done

@@ -223,6 +223,54 @@ one_node(const TestDir *td, const char *props, const char *hash)
 	write_file(td, "data/nodes_1.json", doc);
 }
 
+/* ------------------------------------------------------------ I/O table */
+
+static int	io_opens,
+			io_closes;
+
+static void *
+counting_open(const char *path, void *ctx, int *errnum)
+{
+	void	   *f = n2p_posix_io.open(path, ctx, errnum);
+
+	io_opens += f != NULL;
+	return f;
+}
+
+static void
+counting_close(void *file)
+{
+	io_closes++;
+	n2p_posix_io.close(file);
+}
+
+/* Chunks and metadata files open through the caller's table, and all close. */
+static void
+test_io_table(void **state)
+{
+	TestDir    *td = *state;
+	N2pFileIO	io = n2p_posix_io;
+	N2pSource  *src;
+	N2pRecord	rec;
+	N2pError	err;
+	int			rc;
+
+	io.open = counting_open;
+	io.close = counting_close;
+	io_opens = io_closes = 0;
+	write_gz(td, "data/nodes_1.json.gz",
+			 "[{\"node_id\": 7, \"node_labels\": \"A\", \"node_props\": {}}]");
+	n2p_error_init(&err);
+	src = n2p_backup_open_io(td->path, &io, &n2p_libc_allocator, &err);
+	assert_non_null(src);
+	while ((rc = src->ops->next(src, &rec, &err)) == 1)
+		assert_int_equal(rec.id, 7);
+	assert_int_equal(rc, 0);
+	src->ops->close(src);
+	assert_true(io_opens >= 1);
+	assert_int_equal(io_opens, io_closes);
+}
+
 /* ------------------------------------------------------------ chunk order */
 
 static void
@@ -1270,6 +1318,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_chunk_order),
+		T(test_io_table),
 		T(test_compressed_flag_ignored),
 		T(test_empty_data),
 		T(test_no_data_dir),

@@ -19,6 +19,7 @@
 
 #include "test_support.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,6 +455,91 @@ test_file_open_error(void **state)
 	assert_string_equal(err.msg, "could not open file: No such file or directory");
 }
 
+/* A scripted file: its bytes one at a time, then a failure if asked. */
+typedef struct FakeFile
+{
+	const char *data;
+	size_t		pos;
+	int			fail_at_end;	/* errno after the data, 0 for a clean end */
+	int			opens;
+	int			closes;
+} FakeFile;
+
+static void *
+fake_open(const char *path, void *ctx, int *errnum)
+{
+	FakeFile   *f = ctx;
+
+	if (strcmp(path, "missing") == 0)
+	{
+		*errnum = EACCES;
+		return NULL;
+	}
+	f->opens++;
+	return f;
+}
+
+static ssize_t
+fake_read(void *file, void *buf, size_t len, int *errnum)
+{
+	FakeFile   *f = file;
+
+	if (f->data[f->pos] == '\0')
+	{
+		*errnum = f->fail_at_end;
+		return f->fail_at_end ? -1 : 0;
+	}
+	(void) len;
+	memcpy(buf, f->data + f->pos++, 1);
+	return 1;
+}
+
+static void
+fake_close(void *file)
+{
+	((FakeFile *) file)->closes++;
+}
+
+/* Every byte and every failure comes through the caller's I/O table. */
+static void
+test_file_io_table(void **state)
+{
+	FakeFile	f = {"[1, 2]", 0, 0, 0, 0};
+	N2pFileIO	io = {fake_open, fake_read, fake_close, &f};
+	N2pError	err;
+	N2pInput   *in;
+	N2pBuf		out;
+
+	(void) state;
+	n2p_error_init(&err);
+	n2p_buf_init(&out, &n2p_libc_allocator);
+	in = n2p_input_open_io("chunk", false, &io, &n2p_libc_allocator, &err);
+	assert_non_null(in);
+	assert_true(drain(in, &out, 1, &err));
+	assert_int_equal(out.len, 6);
+	assert_memory_equal(out.data, "[1, 2]", 6);
+	n2p_input_close(in);
+	assert_int_equal(f.opens, 1);
+	assert_int_equal(f.closes, 1);
+
+	f = (FakeFile) {"ab", 0, EIO, 0, 0};
+	in = n2p_input_open_io("chunk", false, &io, &n2p_libc_allocator, &err);
+	assert_non_null(in);
+	n2p_buf_reset(&out);
+	assert_false(drain(in, &out, 1, &err));
+	assert_int_equal(err.code, N2P_ERR_IO);
+	assert_string_equal(err.file, "chunk");
+	assert_string_equal(err.msg, "could not read file: Input/output error");
+	n2p_input_close(in);
+	assert_int_equal(f.closes, 1);
+
+	n2p_error_init(&err);
+	assert_null(n2p_input_open_io("missing", true, &io, &n2p_libc_allocator, &err));
+	assert_string_equal(err.msg, "could not open file: Permission denied");
+	assert_string_equal(err.file, "missing");
+	n2p_buf_free(&out);
+}
+
 /* A directory opens but cannot be read; the message names it. */
 static void
 test_file_read_error(void **state)
@@ -611,6 +697,7 @@ main(void)
 		cmocka_unit_test(test_error_sticky),
 		cmocka_unit_test(test_file_plain_and_gzip),
 		cmocka_unit_test(test_file_open_error),
+		cmocka_unit_test(test_file_io_table),
 		cmocka_unit_test(test_file_read_error),
 		cmocka_unit_test(test_file_truncated_gzip),
 		cmocka_unit_test(test_file_long_path_gzip_error),

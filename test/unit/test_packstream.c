@@ -424,6 +424,33 @@ test_out_of_memory(void **state)
 	}
 }
 
+/* A deep copy outlives the arena it was decoded into. */
+static void
+test_value_copy(void **state)
+{
+	static const char hex[] = "93 A2 81 61 81 62 81 63 92 01 C1 3F F1 99 99 99 99 99 9A B3 69 00 00 83 55 54 43 CC 02 00 01";
+	N2pArena	a1,
+				a2;
+	N2pError	err;
+	N2pValue	v,
+				c;
+
+	(void) state;
+	n2p_arena_init(&a1, &n2p_libc_allocator, 0);
+	n2p_arena_init(&a2, &n2p_libc_allocator, 0);
+	assert_true(decode_hex(hex, true, &v, &err, &a1));
+	assert_true(n2p_value_copy(&v, &a2, &c, &err));
+	n2p_arena_destroy(&a1);
+	assert_int_equal(c.u.list.n, 3);
+	assert_true(n2p_str_eq(c.u.list.items[0].u.map.keys[0], "a"));
+	assert_true(n2p_str_eq(c.u.list.items[0].u.map.vals[0].u.str, "b"));
+	assert_true(n2p_str_eq(c.u.list.items[0].u.map.keys[1], "c"));
+	assert_true(c.u.list.items[0].u.map.vals[1].u.list.items[1].u.f == 1.1);
+	assert_true(n2p_str_eq(c.u.list.items[1].u.st.fields[2].u.str, "UTC"));
+	assert_int_equal(c.u.list.items[2].u.str.len, 2);
+	n2p_arena_destroy(&a2);
+}
+
 int
 main(void)
 {
@@ -437,6 +464,7 @@ main(void)
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_value_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

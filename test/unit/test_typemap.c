@@ -63,6 +63,31 @@ test_column_types(void **state)
 	assert_column(mixed_list, 1, false, "jsonb");
 }
 
+/* Every type a key held counts, however many: a 100th conflicting one still makes it jsonb. */
+static void
+test_key_column_type_uncapped(void **state)
+{
+	N2pCatalogEntry e[100];
+	char		names[100][24];
+	size_t		i;
+	N2pColumnType t;
+
+	(void) state;
+	memset(e, 0, sizeof(e));
+	for (i = 0; i < 100; i++)
+	{
+		snprintf(names[i], sizeof(names[i]), "point(%zu)", 1000 + i);
+		e[i] = (N2pCatalogEntry) {N2P_REC_NODE, "L", 1, "k", 1, names[i], 1, 0};
+	}
+	t = n2p_key_column_type(e, 100);
+	assert_int_equal(t.kind, N2P_COL_POINT);
+	assert_int_equal(t.srid, 0);
+	e[99].type = "string";
+	assert_int_equal(n2p_key_column_type(e, 100).kind, N2P_COL_JSONB);
+	e[99].type = "list";
+	assert_int_equal(n2p_key_column_type(e, 100).kind, N2P_COL_JSONB);
+}
+
 static void
 test_castable(void **state)
 {
@@ -334,6 +359,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_column_types),
+		cmocka_unit_test(test_key_column_type_uncapped),
 		cmocka_unit_test(test_castable),
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_catalog_counts),

@@ -9,7 +9,7 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/catalog.c
+ *	  src/pg/catalog.c
  *
  *-------------------------------------------------------------------------
  */
@@ -111,14 +111,11 @@ n2p_catalog_new(const N2pAllocator *alloc)
 	return cat;
 }
 
+/* 0xff ends the string: no UTF-8 text holds it, so scope and key cannot run together */
 static uint64_t
 hash_bytes(uint64_t h, const char *s, size_t len)
 {
-	size_t		i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char) s[i]) * 1099511628211ull;	/* FNV-1a */
-	return (h ^ 0xff) * 1099511628211ull;
+	return n2p_fnv1a(n2p_fnv1a(h, s, len), "\xff", 1);
 }
 
 static uint64_t

@@ -13,17 +13,14 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/input.c
+ *	  src/backup/input.c
  *
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/input.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #define INPUT_BUF_SIZE (256 * 1024)
@@ -32,7 +29,8 @@ struct N2pInput
 {
 	const N2pAllocator *alloc;
 	char	   *path;			/* for err->file; "<memory>" for regions */
-	int			fd;				/* -1 for a memory region */
+	const N2pFileIO *io;		/* NULL for a memory region */
+	void	   *file;			/* io's handle, NULL for a memory region */
 	const unsigned char *mem;	/* the region, or NULL for a file */
 	size_t		mem_len;
 	size_t		mem_pos;
@@ -111,7 +109,6 @@ input_new(const char *path, bool gzip, size_t piece,
 	memcpy(copy, path, len + 1);
 	in->path = copy;
 	in->alloc = alloc;
-	in->fd = -1;
 	in->gzip = gzip;
 	in->piece = (piece == 0 || piece > INPUT_BUF_SIZE) ? INPUT_BUF_SIZE : piece;
 	return in;
@@ -145,17 +142,26 @@ N2pInput *
 n2p_input_open(const char *path, bool gzip,
 			   const N2pAllocator *alloc, N2pError *err)
 {
+	return n2p_input_open_io(path, gzip, &n2p_posix_io, alloc, err);
+}
+
+N2pInput *
+n2p_input_open_io(const char *path, bool gzip, const N2pFileIO *io,
+				  const N2pAllocator *alloc, N2pError *err)
+{
 	N2pInput   *in = input_new(path, gzip, 0, alloc, err);
+	int			errnum = 0;
 
 	if (in == NULL)
 		return NULL;
-	in->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (in->fd < 0)
+	in->file = io->open(path, io->ctx, &errnum);
+	if (in->file == NULL)
 	{
-		input_error(in, err, N2P_ERR_IO, "could not open file", strerror(errno));
+		input_error(in, err, N2P_ERR_IO, "could not open file", strerror(errnum));
 		n2p_input_close(in);
 		return NULL;
 	}
+	in->io = io;
 	in->rawbuf = n2p_alloc(alloc, INPUT_BUF_SIZE);
 	if (in->rawbuf == NULL)
 	{
@@ -221,8 +227,9 @@ static bool
 raw_next(N2pInput *in, const unsigned char **data, size_t *len, N2pError *err)
 {
 	ssize_t		n;
+	int			errnum = 0;
 
-	if (in->mem != NULL || in->fd < 0)
+	if (in->file == NULL)
 	{
 		size_t		left = in->mem_len - in->mem_pos;
 
@@ -232,11 +239,9 @@ raw_next(N2pInput *in, const unsigned char **data, size_t *len, N2pError *err)
 	}
 	else
 	{
-		do
-			n = read(in->fd, in->rawbuf, in->piece);
-		while (n < 0 && errno == EINTR);
+		n = in->io->read(in->file, in->rawbuf, in->piece, &errnum);
 		if (n < 0)
-			return input_fail(in, err, N2P_ERR_IO, "could not read file", strerror(errno));
+			return input_fail(in, err, N2P_ERR_IO, "could not read file", strerror(errnum));
 		*data = in->rawbuf;
 		*len = (size_t) n;
 	}
@@ -352,8 +357,8 @@ n2p_input_close(N2pInput *in)
 		return;
 	if (in->zs_ready)
 		inflateEnd(&in->zs);
-	if (in->fd >= 0)
-		close(in->fd);
+	if (in->file != NULL)
+		in->io->close(in->file);
 	n2p_free(in->alloc, in->outbuf);
 	n2p_free(in->alloc, in->rawbuf);
 	n2p_free(in->alloc, in->path);

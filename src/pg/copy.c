@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * pgcopy.c
+ * copy.c
  *	  JSON text for the props/prop_types columns and binary COPY rows.
  *
  * The value rules (docs/design.md has the full table):
@@ -19,12 +19,14 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/pgcopy.c
+ *	  src/pg/copy.c
  *
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/pgcopy.h"
-#include "neo2pg/literal.h"
+#include "neo2pg/bytes.h"
+#include "neo2pg/float_repr.h"
+#include "neo2pg/temporal.h"
 
 #include <math.h>
 #include <string.h>
@@ -515,55 +517,30 @@ n2p_pg_storable_keys(N2pPgKeyFix *kf, const N2pRecord *rec, N2pPgEncodeOpts *opt
 
 /* ---------------------------------------------------------- binary COPY */
 
-static bool
-put_be16(N2pBuf *out, uint16_t v)
-{
-	char		b[2] = {(char) (v >> 8), (char) v};
-
-	return n2p_buf_append(out, b, 2);
-}
-
-static bool
-put_be32(N2pBuf *out, uint32_t v)
-{
-	char		b[4] = {(char) (v >> 24), (char) (v >> 16), (char) (v >> 8), (char) v};
-
-	return n2p_buf_append(out, b, 4);
-}
-
-static void
-patch_be32(N2pBuf *out, size_t pos, uint32_t v)
-{
-	out->data[pos] = (char) (v >> 24);
-	out->data[pos + 1] = (char) (v >> 16);
-	out->data[pos + 2] = (char) (v >> 8);
-	out->data[pos + 3] = (char) v;
-}
-
 bool
 n2p_copy_header(N2pBuf *out)
 {
 	static const char sig[11] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0'};
 
-	return n2p_buf_append(out, sig, 11) && put_be32(out, 0) && put_be32(out, 0);
+	return n2p_buf_append(out, sig, 11) && n2p_put_be32(out, 0) && n2p_put_be32(out, 0);
 }
 
 bool
 n2p_copy_trailer(N2pBuf *out)
 {
-	return put_be16(out, 0xFFFF);
+	return n2p_put_be16(out, 0xFFFF);
 }
 
 bool
 n2p_copy_tuple(N2pBuf *out, int16_t nfields)
 {
-	return put_be16(out, (uint16_t) nfields);
+	return n2p_put_be16(out, (uint16_t) nfields);
 }
 
 bool
 n2p_copy_null(N2pBuf *out)
 {
-	return put_be32(out, 0xFFFFFFFFu);
+	return n2p_put_be32(out, 0xFFFFFFFFu);
 }
 
 /* Typed rows are mostly NULLs: a run of them is one reservation. */
@@ -581,24 +558,7 @@ n2p_copy_nulls(N2pBuf *out, size_t n)
 bool
 n2p_copy_int8(N2pBuf *out, int64_t v)
 {
-	uint64_t	u = (uint64_t) v;
-
-	return put_be32(out, 8) && put_be32(out, (uint32_t) (u >> 32)) &&
-		put_be32(out, (uint32_t) u);
-}
-
-/* The start of a long name, printable and cut on a character boundary. */
-static void
-name_prefix(const char *s, size_t len, char *out, size_t max)
-{
-	size_t		n = len > max ? max : len,
-				i;
-
-	while (n < len && n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
-		n--;
-	for (i = 0; i < n; i++)
-		out[i] = ((unsigned char) s[i] < 0x20 || s[i] == 0x7F) ? '?' : s[i];
-	strcpy(out + n, n < len ? "..." : "");
+	return n2p_put_be32(out, 8) && n2p_put_be64(out, (uint64_t) v);
 }
 
 bool
@@ -609,7 +569,7 @@ n2p_pg_check_name(bool label, const char *s, size_t len, N2pError *err)
 
 	if (len <= max)
 		return true;
-	name_prefix(s, len, shown, 40);
+	n2p_text_prefix(s, len, shown, 40);
 	return n2p_error_set(err, N2P_ERR_DATA,
 						 "%s \"%s\" has %zu bytes: PostgreSQL's index on %s holds at most %zu",
 						 label ? "label" : "relationship type", shown, len,
@@ -630,7 +590,7 @@ n2p_copy_text(N2pBuf *out, const char *s, size_t len, N2pError *err)
 {
 	if (!check_text(false, s, len, err))
 		return false;
-	return (put_be32(out, (uint32_t) len) && n2p_buf_append(out, s, len)) ||
+	return (n2p_put_be32(out, (uint32_t) len) && n2p_buf_append(out, s, len)) ||
 		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 }
 
@@ -642,20 +602,20 @@ n2p_copy_text_array(N2pBuf *out, const N2pStr *items, size_t n, N2pError *err)
 				i;
 	bool		ok;
 
-	ok = put_be32(out, 0) && put_be32(out, n ? 1 : 0) && put_be32(out, 0) &&
-		put_be32(out, TEXTOID);
+	ok = n2p_put_be32(out, 0) && n2p_put_be32(out, n ? 1 : 0) && n2p_put_be32(out, 0) &&
+		n2p_put_be32(out, TEXTOID);
 	if (n)
-		ok = ok && put_be32(out, (uint32_t) n) && put_be32(out, 1);
+		ok = ok && n2p_put_be32(out, (uint32_t) n) && n2p_put_be32(out, 1);
 	for (i = 0; ok && i < n; i++)
 	{
 		if (!check_text(true, items[i].ptr, items[i].len, err))
 			return false;
-		ok = put_be32(out, (uint32_t) items[i].len) &&
+		ok = n2p_put_be32(out, (uint32_t) items[i].len) &&
 			n2p_buf_append(out, items[i].ptr, items[i].len);
 	}
 	if (!ok)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
+	n2p_patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
 	return true;
 }
 
@@ -664,7 +624,7 @@ n2p_copy_jsonb(N2pBuf *out, const char *json, size_t len)
 {
 	if (len >= INT32_MAX)
 		return false;
-	return put_be32(out, (uint32_t) len + 1) && n2p_buf_putc(out, 1) &&
+	return n2p_put_be32(out, (uint32_t) len + 1) && n2p_buf_putc(out, 1) &&
 		n2p_buf_append(out, json, len);
 }
 
@@ -675,11 +635,11 @@ copy_props(N2pBuf *out, const N2pValue *props, N2pBuf *types,
 {
 	size_t		pos = out->len;
 
-	if (!put_be32(out, 0) || !n2p_buf_putc(out, 1))
+	if (!n2p_put_be32(out, 0) || !n2p_buf_putc(out, 1))
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	if (!n2p_pg_props_json(props, out, types, opts, err))
 		return false;
-	patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
+	n2p_patch_be32(out, pos, (uint32_t) (out->len - pos - 4));
 	if (types->len == 0)
 		return n2p_copy_null(out) || n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	return n2p_copy_jsonb(out, types->data, types->len) ||

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * pgtyped.c
+ * typed.c
  *	  Text-format COPY fields for typed columns (--typed=tables), and what
  *	  the binary encoder (pgtyped_binary.c) shares with them.
  *
@@ -12,14 +12,15 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/pgtyped.c
+ *	  src/pg/typed.c
  *
  *-------------------------------------------------------------------------
  */
-#include "neo2pg/literal.h"
+#include "neo2pg/float_repr.h"
+#include "neo2pg/temporal.h"
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
-#include "pgtyped_int.h"
+#include "typed_int.h"
 
 #include <math.h>
 #include <string.h>

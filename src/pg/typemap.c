@@ -6,7 +6,7 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/typemap.c
+ *	  src/pg/typemap.c
  *
  *-------------------------------------------------------------------------
  */
@@ -79,45 +79,72 @@ merge(N2pColumnType *acc, bool *have, N2pColumnType t)
 	return true;
 }
 
+/* The types of one key seen so far; once two conflict it is jsonb for good. */
+typedef struct TypeFold
+{
+	N2pColumnType acc;
+	bool		have;
+	bool		empty_list;
+	bool		mixed;
+} TypeFold;
+
+static void
+fold_add(TypeFold *f, const char *name)
+{
+	size_t		len = strlen(name);
+	N2pColumnType t;
+
+	if (f->mixed)
+		return;
+	if (strcmp(name, "list") == 0)
+	{
+		f->empty_list = true;
+		return;
+	}
+	if (len > 6 && strncmp(name, "list<", 5) == 0 && name[len - 1] == '>')
+	{
+		f->mixed = !scalar_type(name + 5, len - 6, &t);
+		t.is_array = true;
+	}
+	else
+		f->mixed = !scalar_type(name, len, &t);
+	if (!f->mixed)
+		f->mixed = !merge(&f->acc, &f->have, t);
+}
+
+static N2pColumnType
+fold_end(const TypeFold *f)
+{
+	N2pColumnType jsonb;
+
+	/* empty lists fit any array; alone their element type is unknown */
+	if (!f->mixed && f->have && (!f->empty_list || f->acc.is_array))
+		return f->acc;
+	memset(&jsonb, 0, sizeof(jsonb));
+	jsonb.kind = N2P_COL_JSONB;
+	return jsonb;
+}
+
 N2pColumnType
 n2p_column_type(const char *const *types, size_t n)
 {
-	N2pColumnType acc = {N2P_COL_JSONB, false, 0, false},
-				t;
-	bool		have = false,
-				empty_list = false;
+	TypeFold	f = {0};
 	size_t		i;
 
 	for (i = 0; i < n; i++)
-	{
-		const char *name = types[i];
-		size_t		len = strlen(name);
+		fold_add(&f, types[i]);
+	return fold_end(&f);
+}
 
-		if (strcmp(name, "list") == 0)
-		{
-			empty_list = true;
-			continue;
-		}
-		if (len > 6 && strncmp(name, "list<", 5) == 0 && name[len - 1] == '>')
-		{
-			if (!scalar_type(name + 5, len - 6, &t))
-				goto mixed;
-			t.is_array = true;
-		}
-		else if (!scalar_type(name, len, &t))
-			goto mixed;
-		if (!merge(&acc, &have, t))
-			goto mixed;
-	}
-	/* empty lists fit any array; alone their element type is unknown */
-	if (!have || (empty_list && !acc.is_array))
-		goto mixed;
-	return acc;
+N2pColumnType
+n2p_key_column_type(const N2pCatalogEntry *e, size_t n)
+{
+	TypeFold	f = {0};
+	size_t		i;
 
-mixed:
-	memset(&acc, 0, sizeof(acc));
-	acc.kind = N2P_COL_JSONB;
-	return acc;
+	for (i = 0; i < n; i++)
+		fold_add(&f, e[i].type);
+	return fold_end(&f);
 }
 
 const char *

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * pgtyped_binary.c
+ * typed_binary.c
  *	  Binary-format COPY fields for typed columns (--typed=tables).
  *
  * The typed tables must hold what the typed views show, and the views cast
@@ -25,14 +25,15 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/pgtyped_binary.c
+ *	  src/pg/typed_binary.c
  *
  *-------------------------------------------------------------------------
  */
-#include "neo2pg/literal.h"
+#include "neo2pg/bytes.h"
+#include "neo2pg/temporal.h"
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
-#include "pgtyped_int.h"
+#include "typed_int.h"
 
 #include <math.h>
 #include <string.h>
@@ -96,29 +97,6 @@ nomem(N2pError *err)
 	return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 }
 
-static inline bool
-put_be32(N2pBuf *b, uint32_t v)
-{
-	char		s[4] = {(char) (v >> 24), (char) (v >> 16), (char) (v >> 8), (char) v};
-
-	return n2p_buf_append(b, s, 4);
-}
-
-static inline bool
-put_be64(N2pBuf *b, uint64_t v)
-{
-	return put_be32(b, (uint32_t) (v >> 32)) && put_be32(b, (uint32_t) v);
-}
-
-static void
-patch_be32(N2pBuf *b, size_t pos, uint32_t v)
-{
-	b->data[pos] = (char) (v >> 24);
-	b->data[pos + 1] = (char) (v >> 16);
-	b->data[pos + 2] = (char) (v >> 8);
-	b->data[pos + 3] = (char) v;
-}
-
 /* Fill in the length word at pos for the field that ends here. */
 static bool
 end_field(N2pBuf *b, size_t pos, N2pError *err)
@@ -129,7 +107,7 @@ end_field(N2pBuf *b, size_t pos, N2pError *err)
 	if (len > INT32_MAX)
 		return n2p_error_set(err, N2P_ERR_LIMIT, "a value of %zu bytes is too long for COPY",
 							 len);
-	patch_be32(b, pos, (uint32_t) len);
+	n2p_patch_be32(b, pos, (uint32_t) len);
 	return true;
 }
 
@@ -160,7 +138,7 @@ double_bits(double d)
 static bool
 put_be64_field(N2pBuf *b, uint64_t v)
 {
-	return put_be32(b, 8) && put_be64(b, v);
+	return n2p_put_be32(b, 8) && n2p_put_be64(b, v);
 }
 
 /* ------------------------------------------------------------ time */
@@ -245,12 +223,14 @@ put_temporal(N2pBuf *b, const N2pValue *v)
 	switch (v->type)
 	{
 		case N2P_DATE:
-			return put_be32(b, 4) && put_be32(b, (uint32_t) (v->u.date - PG_EPOCH_DAYS));
+			return n2p_put_be32(b, 4) &&
+				n2p_put_be32(b, (uint32_t) (v->u.date - PG_EPOCH_DAYS));
 		case N2P_LOCALTIME:
 			return put_be64_field(b, (uint64_t) time_usecs(v->u.time.nanos));
 		case N2P_TIME:
-			return put_be32(b, 12) && put_be64(b, (uint64_t) time_usecs(v->u.time.nanos)) &&
-				put_be32(b, (uint32_t) -v->u.time.offset);
+			return n2p_put_be32(b, 12) &&
+				n2p_put_be64(b, (uint64_t) time_usecs(v->u.time.nanos)) &&
+				n2p_put_be32(b, (uint32_t) -v->u.time.offset);
 		case N2P_LOCALDATETIME:
 			return put_be64_field(b, (uint64_t) timestamp_usecs(v->u.dt.secs, v->u.dt.nanos));
 		case N2P_DATETIME:
@@ -258,9 +238,10 @@ put_temporal(N2pBuf *b, const N2pValue *v)
 												 v->u.dt.offset * USECS_PER_SEC));
 		case N2P_DURATION:
 			/* castable: months and days fit int32 */
-			return put_be32(b, 16) &&
-				put_be64(b, (uint64_t) interval_usecs(v->u.dur.secs, v->u.dur.nanos)) &&
-				put_be32(b, (uint32_t) v->u.dur.days) && put_be32(b, (uint32_t) v->u.dur.months);
+			return n2p_put_be32(b, 16) &&
+				n2p_put_be64(b, (uint64_t) interval_usecs(v->u.dur.secs, v->u.dur.nanos)) &&
+				n2p_put_be32(b, (uint32_t) v->u.dur.days) &&
+				n2p_put_be32(b, (uint32_t) v->u.dur.months);
 		default:
 			return false;
 	}
@@ -300,7 +281,7 @@ put_point_ewkb(N2pBuf *b, const N2pValue *v)
 	le64(w + 17, double_bits(v->u.point.y));
 	if (z)
 		le64(w + 25, double_bits(v->u.point.z));
-	return put_be32(b, (uint32_t) len) && n2p_buf_append(b, w, len);
+	return n2p_put_be32(b, (uint32_t) len) && n2p_buf_append(b, w, len);
 }
 
 /*
@@ -313,12 +294,13 @@ put_point_record(N2pBuf *b, const N2pValue *v)
 {
 	bool		z = n2p_srid_is_3d(v->u.point.srid);
 
-	return put_be32(b, z ? 64 : 56) && put_be32(b, 4) &&
-		put_be32(b, INT4OID) && put_be32(b, 4) && put_be32(b, (uint32_t) v->u.point.srid) &&
-		put_be32(b, FLOAT8OID) && put_be64_field(b, double_bits(v->u.point.x)) &&
-		put_be32(b, FLOAT8OID) && put_be64_field(b, double_bits(v->u.point.y)) &&
-		put_be32(b, FLOAT8OID) &&
-		(z ? put_be64_field(b, double_bits(v->u.point.z)) : put_be32(b, NULL_LENGTH));
+	return n2p_put_be32(b, z ? 64 : 56) && n2p_put_be32(b, 4) &&
+		n2p_put_be32(b, INT4OID) && n2p_put_be32(b, 4) &&
+		n2p_put_be32(b, (uint32_t) v->u.point.srid) &&
+		n2p_put_be32(b, FLOAT8OID) && put_be64_field(b, double_bits(v->u.point.x)) &&
+		n2p_put_be32(b, FLOAT8OID) && put_be64_field(b, double_bits(v->u.point.y)) &&
+		n2p_put_be32(b, FLOAT8OID) &&
+		(z ? put_be64_field(b, double_bits(v->u.point.z)) : n2p_put_be32(b, NULL_LENGTH));
 }
 
 /* ------------------------------------------------------------ fields */
@@ -328,7 +310,7 @@ put_string_field(N2pBuf *b, N2pStr s, const N2pPgEncodeOpts *opts, N2pError *err
 {
 	size_t		pos = b->len;
 
-	if (!put_be32(b, 0))
+	if (!n2p_put_be32(b, 0))
 		return nomem(err);
 	return n2p_typed_append_string(b, s, opts, err) && end_field(b, pos, err);
 }
@@ -338,7 +320,7 @@ put_bytes_field(N2pBuf *b, N2pStr s, N2pError *err)
 {
 	size_t		pos = b->len;
 
-	if (!put_be32(b, 0) || !n2p_buf_append(b, s.ptr, s.len))
+	if (!n2p_put_be32(b, 0) || !n2p_buf_append(b, s.ptr, s.len))
 		return nomem(err);
 	return end_field(b, pos, err);
 }
@@ -374,7 +356,7 @@ put_scalar(N2pTypedEncoder *enc, N2pBuf *b, const N2pValue *v, N2pColKind kind, 
 		case N2P_COL_TEXT:
 			return put_string_field(b, v->u.str, enc->opts, err);
 		case N2P_COL_BOOL:
-			ok = put_be32(b, 1) && n2p_buf_putc(b, v->u.b ? 1 : 0);
+			ok = n2p_put_be32(b, 1) && n2p_buf_putc(b, v->u.b ? 1 : 0);
 			break;
 		case N2P_COL_BYTEA:
 			return put_bytes_field(b, v->u.str, err);
@@ -396,7 +378,7 @@ put_scalar_or_null(N2pTypedEncoder *enc, N2pBuf *b, const N2pValue *v, N2pColKin
 	if (v->type == kinds[kind].type && !n2p_typed_holds(v))
 	{
 		*lost = true;
-		return put_be32(b, NULL_LENGTH) || nomem(err);
+		return n2p_put_be32(b, NULL_LENGTH) || nomem(err);
 	}
 	return put_scalar(enc, b, v, kind, err);
 }
@@ -426,8 +408,8 @@ put_array(N2pTypedEncoder *enc, N2pBuf *b, const N2pValue *v, N2pColKind kind, b
 	if (oid == 0)
 		return n2p_error_set(err, N2P_ERR_USAGE, "the OID of the %s type is not set",
 							 enc->postgis ? "geometry" : "point");
-	if (!put_be32(b, 0) || !put_be32(b, n ? 1 : 0) || !put_be32(b, 0) || !put_be32(b, oid) ||
-		(n && (!put_be32(b, (uint32_t) n) || !put_be32(b, 1))))
+	if (!n2p_put_be32(b, 0) || !n2p_put_be32(b, n ? 1 : 0) || !n2p_put_be32(b, 0) || !n2p_put_be32(b, oid) ||
+		(n && (!n2p_put_be32(b, (uint32_t) n) || !n2p_put_be32(b, 1))))
 		return nomem(err);
 	for (i = 0; i < n; i++)
 	{
@@ -438,7 +420,7 @@ put_array(N2pTypedEncoder *enc, N2pBuf *b, const N2pValue *v, N2pColKind kind, b
 		has_null |= elem_lost;
 	}
 	*lost = has_null;
-	patch_be32(b, pos + 8, has_null ? 1 : 0);
+	n2p_patch_be32(b, pos + 8, has_null ? 1 : 0);
 	return end_field(b, pos, err);
 }
 
@@ -449,7 +431,7 @@ put_jsonb(N2pTypedEncoder *enc, N2pBuf *b, const N2pValue *v, N2pError *err)
 	size_t		pos = b->len;
 	const char *mark;
 
-	if (!put_be32(b, 0) || !n2p_buf_putc(b, 1))
+	if (!n2p_put_be32(b, 0) || !n2p_buf_putc(b, 1))
 		return nomem(err);
 	return n2p_pg_value_json(b, v, &mark, enc->opts, err) && end_field(b, pos, err);
 }
@@ -470,7 +452,7 @@ n2p_copy_binary_typed(N2pTypedEncoder *enc, N2pBuf *out, const N2pValue *v, N2pC
 	{
 		/* as in the text path: a list column that got something else */
 		*lost = true;
-		ok = put_be32(out, NULL_LENGTH) || nomem(err);
+		ok = n2p_put_be32(out, NULL_LENGTH) || nomem(err);
 	}
 	else
 		ok = put_array(enc, out, v, t.kind, lost, err);

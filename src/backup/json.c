@@ -26,7 +26,7 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/json.c
+ *	  src/backup/json.c
  *
  *-------------------------------------------------------------------------
  */

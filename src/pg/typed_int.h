@@ -1,13 +1,13 @@
 /*-------------------------------------------------------------------------
  *
- * pgtyped_int.h
+ * typed_int.h
  *	  What the text and binary encoders of typed columns share, so that
  *	  both refuse the same values and write the same strings.
  *
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/pgtyped_int.h
+ *	  src/pg/typed_int.h
  *
  *-------------------------------------------------------------------------
  */

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * backup_reader.c
+ * reader.c
  *	  Stream a neo4j-backup directory: metadata, then node chunks, then
  *	  relationship chunks, one row at a time.
  *
@@ -12,11 +12,13 @@
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
- *	  src/core/backup_reader.c
+ *	  src/backup/reader.c
  *
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/backup.h"
+#include "neo2pg/pyjson.h"
+#include "neo2pg/backup_exact.h"
 #include "neo2pg/json.h"
 #include "neo2pg/literal.h"
 
@@ -28,7 +30,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
 
 typedef struct ChunkFile
 {
@@ -49,6 +50,7 @@ typedef struct BackupSource
 {
 	N2pSource	base;
 	const N2pAllocator *alloc;
+	const N2pFileIO *io;
 	char	   *dir;
 	ChunkList	chunks[2];		/* indexed by N2pRecKind */
 	N2pRecKind	phase;
@@ -56,6 +58,7 @@ typedef struct BackupSource
 	const ChunkFile *cur;		/* open file, or NULL */
 	N2pInput   *in;
 	N2pJsonReader *reader;
+	N2pExactReader *exact;		/* neo2pg's exact values of the open file */
 	uint64_t	done_bytes;		/* on-disk bytes of finished files */
 	int64_t		last_id;		/* id of the last good row in this file, or -1 */
 	N2pArena	row_arena;
@@ -235,7 +238,7 @@ read_meta_file(BackupSource *bs, const char *name, N2pValue *out, N2pError *err)
 		n2p_free(bs->alloc, path);
 		return true;
 	}
-	in = n2p_input_open(path, false, bs->alloc, err);
+	in = n2p_input_open_io(path, false, bs->io, bs->alloc, err);
 	if (in)
 		r = n2p_json_reader_new(in, bs->alloc, err);
 	if (r)
@@ -254,14 +257,7 @@ read_meta_file(BackupSource *bs, const char *name, N2pValue *out, N2pError *err)
 static char *
 meta_strdup(BackupSource *bs, N2pStr s)
 {
-	char	   *p = n2p_arena_alloc(&bs->meta_arena, s.len + 1);
-
-	if (p)
-	{
-		memcpy(p, s.ptr, s.len);
-		p[s.len] = '\0';
-	}
-	return p;
+	return n2p_arena_strndup(&bs->meta_arena, s.ptr, s.len);
 }
 
 /*
@@ -410,7 +406,8 @@ read_metadata(BackupSource *bs, N2pError *err)
 						 &m->nproperty_keys, err) &&
 		meta_string_list(bs, "node_labels.json", &m->label_sets,
 						 &m->nlabel_sets, err) &&
-		meta_string_list(bs, "rel_types.json", &m->rel_types, &m->nrel_types, err);
+		meta_string_list(bs, "rel_types.json", &m->rel_types, &m->nrel_types, err) &&
+		n2p_exact_read_graph(bs->dir, m, &bs->meta_arena, bs->alloc, err);
 }
 
 /* ------------------------------------------------------- row conversion */
@@ -418,18 +415,12 @@ read_metadata(BackupSource *bs, N2pError *err)
 bool
 n2p_sha256_hex_matches(const char *data, size_t len, N2pStr hex)
 {
-	static const char digits[] = "0123456789abcdef";
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	int			i;
+	char		digest[65];
 
-	if (hex.len != 2 * SHA256_DIGEST_LENGTH)
+	if (hex.len != 64)
 		return false;
-	SHA256((const unsigned char *) data, len, md);
-	for (i = 0; i < SHA256_DIGEST_LENGTH; i++)
-		if (hex.ptr[2 * i] != digits[md[i] >> 4] ||
-			hex.ptr[2 * i + 1] != digits[md[i] & 15])
-			return false;
-	return true;
+	n2p_sha256_hex(data, len, digest);
+	return memcmp(digest, hex.ptr, 64) == 0;
 }
 
 /*
@@ -691,6 +682,8 @@ close_current(BackupSource *bs)
 		n2p_json_reader_free(bs->reader);
 	if (bs->in)
 		n2p_input_close(bs->in);
+	n2p_exact_close(bs->exact);
+	bs->exact = NULL;
 	if (bs->cur)
 		bs->done_bytes += bs->cur->size;
 	bs->reader = NULL;
@@ -708,11 +701,14 @@ open_next_file(BackupSource *bs, N2pError *err)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	bs->cur = f;
 	bs->last_id = -1;
-	bs->in = n2p_input_open(path, f->gzip, bs->alloc, err);
+	bs->in = n2p_input_open_io(path, f->gzip, bs->io, bs->alloc, err);
 	n2p_free(bs->alloc, path);
 	if (bs->in)
 		bs->reader = n2p_json_reader_new(bs->in, bs->alloc, err);
-	return bs->reader != NULL;
+	if (bs->reader)
+		bs->exact = n2p_exact_open(bs->dir, f->name, f->gzip, bs->base.meta.element_ids,
+								   bs->alloc, err);
+	return bs->reader != NULL && err->code == N2P_OK;
 }
 
 /*
@@ -786,6 +782,8 @@ backup_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 				name_row(bs, &row, err);
 			goto fail;
 		}
+		if (bs->exact && !n2p_exact_end(bs->exact, err))
+			return -1;
 		close_current(bs);
 	}
 	memset(rec, 0, sizeof(*rec));
@@ -798,6 +796,9 @@ backup_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 	else if (bs->phase == N2P_REC_NODE ? convert_node(bs, &row, rec, err)
 			 : convert_rel(bs, &row, rec, err))
 	{
+		/* what the format cannot say, from neo2pg's own files */
+		if (bs->exact && !n2p_exact_apply(bs->exact, rec, err))
+			return -1;
 		err->row_kind = NULL;
 		err->row_id = -1;
 		bs->last_id = rec->id;
@@ -851,6 +852,13 @@ static const N2pSourceOps backup_ops = {backup_next, backup_bytes_done, backup_c
 N2pSource *
 n2p_backup_open(const char *dir, const N2pAllocator *alloc, N2pError *err)
 {
+	return n2p_backup_open_io(dir, &n2p_posix_io, alloc, err);
+}
+
+N2pSource *
+n2p_backup_open_io(const char *dir, const N2pFileIO *io, const N2pAllocator *alloc,
+				   N2pError *err)
+{
 	BackupSource *bs = n2p_alloc(alloc, sizeof(BackupSource));
 	size_t		len = strlen(dir);
 
@@ -862,6 +870,7 @@ n2p_backup_open(const char *dir, const N2pAllocator *alloc, N2pError *err)
 	memset(bs, 0, sizeof(*bs));
 	bs->base.ops = &backup_ops;
 	bs->alloc = alloc;
+	bs->io = io;
 	n2p_arena_init(&bs->row_arena, alloc, 0);
 	n2p_arena_init(&bs->meta_arena, alloc, 0);
 	while (len > 1 && dir[len - 1] == '/')

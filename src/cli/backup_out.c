@@ -1,0 +1,316 @@
+/*-------------------------------------------------------------------------
+ *
+ * backup_out.c
+ *	  The backup writer's file I/O on POSIX, and `neo2pg copy SOURCE DIR`.
+ *
+ * Files are synced before they are closed and directories after a rename,
+ * so that once the target directory appears under its name, a crash
+ * cannot leave it with files cut short.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/cli/backup_out.c
+ *
+ *-------------------------------------------------------------------------
+ */
+/* nftw */
+#define _XOPEN_SOURCE 700
+
+#include "cli.h"
+#include "neo2pg/backup_writer.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct OutFh
+{
+	int			fd;
+	char	   *path;
+} OutFh;
+
+static bool
+io_fail(N2pError *err, const char *what, const char *path)
+{
+	n2p_error_set(err, N2P_ERR_IO, "cannot %s \"%s\": %s", what, path, strerror(errno));
+	return false;
+}
+
+static void *
+posix_open(void *ctx, const char *path, N2pError *err)
+{
+	OutFh	   *f;
+	int			fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+	(void) ctx;
+	if (fd < 0)
+		return io_fail(err, "create", path), NULL;
+	f = xcalloc(1, sizeof(OutFh));
+	f->fd = fd;
+	f->path = xstrdup(path);
+	return f;
+}
+
+static bool
+posix_write(void *ctx, void *file, const void *data, size_t len, N2pError *err)
+{
+	OutFh	   *f = file;
+	const char *p = data;
+
+	(void) ctx;
+	while (len > 0)
+	{
+		ssize_t		n = write(f->fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return io_fail(err, "write", f->path);
+		p += n;
+		len -= (size_t) n;
+	}
+	return true;
+}
+
+static bool
+posix_close(void *ctx, void *file, N2pError *err)
+{
+	OutFh	   *f = file;
+	bool		ok = true;
+
+	(void) ctx;
+	if (fsync(f->fd) != 0)
+		ok = io_fail(err, "sync", f->path);
+	if (close(f->fd) != 0 && ok)
+		ok = io_fail(err, "close", f->path);
+	free(f->path);
+	free(f);
+	return ok;
+}
+
+static bool
+posix_mkdir(void *ctx, const char *path, N2pError *err)
+{
+	(void) ctx;
+	return mkdir(path, 0777) == 0 || io_fail(err, "create directory", path);
+}
+
+static void
+sync_dir(const char *path)
+{
+	int			fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0)
+	{
+		(void) fsync(fd);
+		close(fd);
+	}
+}
+
+/* The entries of a renamed directory, then the new name, reach the disk. */
+static bool
+posix_rename(void *ctx, const char *from, const char *to, N2pError *err)
+{
+	char	   *parent = xstrdup(to);
+	struct stat st;
+
+	(void) ctx;
+	if (stat(from, &st) == 0 && S_ISDIR(st.st_mode))
+		sync_dir(from);
+	if (rename(from, to) != 0)
+	{
+		n2p_error_set(err, N2P_ERR_IO, "cannot rename \"%s\" to \"%s\": %s", from, to,
+					  errno == ENOTEMPTY || errno == EEXIST ?
+					  "the target exists and is not empty" : strerror(errno));
+		free(parent);
+		return false;
+	}
+	sync_dir(dirname(parent));
+	free(parent);
+	return true;
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void) st;
+	(void) ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static void
+posix_remove_tree(void *ctx, const char *path)
+{
+	(void) ctx;
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const N2pOutputIo posix_io = {posix_open, posix_write, posix_close, posix_mkdir,
+posix_rename, posix_remove_tree, NULL};
+
+/* ------------------------------------------------------------ the target */
+
+static bool
+dir_is_empty(const char *path)
+{
+	DIR		   *d = opendir(path);
+	struct dirent *de;
+	bool		empty = true;
+
+	if (d == NULL)
+		return false;
+	while (empty && (de = readdir(d)) != NULL)
+		empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
+static bool
+is_dir(const char *dir, const char *name)
+{
+	char	   *p = xcalloc(1, strlen(dir) + strlen(name) + 2);
+	struct stat st;
+	bool		yes;
+
+	sprintf(p, "%s/%s", dir, name);
+	yes = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	free(p);
+	return yes;
+}
+
+static bool
+has_file(const char *dir, const char *name)
+{
+	char	   *p = xcalloc(1, strlen(dir) + strlen(name) + 2);
+	struct stat st;
+	bool		yes;
+
+	sprintf(p, "%s/%s", dir, name);
+	yes = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+	free(p);
+	return yes;
+}
+
+/*
+ * A non-empty directory is replaced only when asked, and only when it is
+ * a backup (data/ and db_id.json): --replace must never empty a home
+ * directory given by mistake.  Sets *replace when it is to be replaced.
+ */
+static bool
+check_target(const char *dir, bool allow_replace, bool *replace)
+{
+	struct stat st;
+
+	*replace = false;
+	if (lstat(dir, &st) != 0)
+	{
+		if (errno == ENOENT)
+			return true;
+		log_error("cannot use \"%s\": %s", dir, strerror(errno));
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode))
+	{
+		log_error("\"%s\" exists and is not a directory", dir);
+		return false;
+	}
+	if (dir_is_empty(dir))
+		return true;
+	if (!allow_replace)
+	{
+		log_error("\"%s\" exists and is not empty; use --replace to replace the backup in it", dir);
+		return false;
+	}
+	if (!is_dir(dir, "data") || !has_file(dir, "db_id.json"))
+	{
+		log_error("\"%s\" is not a neo4j-backup directory (no data/ and db_id.json): --replace "
+				  "replaces only a backup", dir);
+		return false;
+	}
+	*replace = true;
+	return true;
+}
+
+static char *
+sibling(const char *dir, const char *what)
+{
+	size_t		len = strlen(dir);
+	char	   *p;
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	p = xcalloc(1, len + 64);
+	snprintf(p, len + 64, "%.*s.neo2pg-%s-%ld", (int) len, dir, what, (long) getpid());
+	return p;
+}
+
+int
+copy_to_backup(N2pSource *src, const char *source, const char *dir, const BackupCliOptions *bo)
+{
+	N2pBackupWriterOptions opts = {0};
+	N2pError	err;
+	N2pSink    *sink;
+	Progress	progress;
+	bool		replace,
+				ok;
+	char	   *tmp,
+			   *old = NULL;
+	uint64_t	files,
+				bytes,
+				exact;
+
+	(void) source;
+	if (!check_target(dir, bo->replace, &replace))
+		return EXIT_DATA;
+	tmp = sibling(dir, "tmp");
+	if (replace)
+		old = sibling(dir, "old");
+	opts.dir = dir;
+	opts.tmp_dir = tmp;
+	opts.old_dir = old;
+	opts.io = &posix_io;
+	opts.compress = bo->compress;
+	opts.gzip_level = bo->gzip_level;
+	opts.chunk_rows = bo->chunk_rows;
+	opts.indent = 0;
+	n2p_error_init(&err);
+	progress_init(&progress, &src->meta);
+	sink = n2p_backup_writer_open(&opts, &n2p_libc_allocator, &err);
+	ok = sink && n2p_stream_copy(src, sink, progress_update, &progress, &err);
+	if (!ok)
+	{
+		if (progress.tty)
+			fputc('\n', stderr);
+		log_n2p_error(&err);
+		log_error("nothing was written under \"%s\"", dir);
+	}
+	else
+	{
+		progress_phase_done(&progress, (int) progress.phase);
+		if (progress.phase == N2P_REC_NODE)
+			progress_phase_done(&progress, N2P_REC_REL);
+		progress_summary(&progress);
+		n2p_backup_writer_stats(sink, &files, &bytes, &exact);
+		log_info("wrote %llu nodes and %llu relationships to \"%s\": %llu files, %llu bytes%s",
+				 (unsigned long long) progress.stats[N2P_REC_NODE].rows,
+				 (unsigned long long) progress.stats[N2P_REC_REL].rows, dir,
+				 (unsigned long long) files, (unsigned long long) bytes,
+				 exact ? "; zone ids, byte arrays, label order and element ids in neo2pg/" : "");
+	}
+	if (sink)
+		sink->ops->close(sink);
+	free(tmp);
+	free(old);
+	return ok ? 0 : EXIT_DATA;
+}
