@@ -28,6 +28,9 @@ CREATE TEMP VIEW diff AS
       'neo4j_schema', 'property_keys', 'node_labels', 'rel_types', 'node_count', 'relationship_count']) k
     WHERE NOT :only_rows AND (SELECT value FROM :"a".load_info WHERE key = k) IS DISTINCT FROM
           (SELECT value FROM :"b".load_info WHERE key = k)
+      -- a live source knows no lists up front; a backup written from it has them
+      AND NOT (k IN ('property_keys', 'node_labels', 'rel_types') AND
+               (SELECT value FROM :"a".load_info WHERE key = k) = '[]')
     GROUP BY k;
 SELECT (SELECT count(*) FROM :"a".nodes) AS nodes, (SELECT count(*) FROM :"a".relationships) AS rels,
        (SELECT coalesce(sum(n), 0) FROM diff) AS diffs \gset
