@@ -83,7 +83,7 @@ spill_entry(TypedSpills *ts, N2pRecKind kind, N2pStr name, N2pError *err)
 	ts->nscopes++;
 	if (ts->ndedicated < MAX_DEDICATED_SPILLS)
 	{
-		if ((e->spill = n2p_spill_new(&n2p_libc_allocator, err)) == NULL)
+		if ((e->spill = n2p_spill_new(&n2p_libc_allocator, &n2p_posix_io, err)) == NULL)
 			return NULL;
 		ts->ndedicated++;
 	}
@@ -111,7 +111,7 @@ typed_spills_write(TypedSpills *ts, const N2pRecord *rec, N2pError *err)
 	}
 	if (!to_shared)
 		return true;
-	if (ts->shared == NULL && (ts->shared = n2p_spill_new(&n2p_libc_allocator, err)) == NULL)
+	if (ts->shared == NULL && (ts->shared = n2p_spill_new(&n2p_libc_allocator, &n2p_posix_io, err)) == NULL)
 		return false;
 	return n2p_spill_write(ts->shared, rec, err);
 }
