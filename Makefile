@@ -91,7 +91,11 @@ $(EQUIV_BIN): test/typed_equiv.c $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libneo2pg.a $(LDLIBS)
 
-bench-tools: $(BUILD)/bench/json_speed
+bench-tools: $(BUILD)/bench/json_speed $(BUILD)/bench/bolt_drain
+
+$(BUILD)/bench/bolt_drain: bench/bolt_drain.c $(BUILD)/src/cli/neo4j_conn.o $(BUILD)/src/cli/log.o $(BUILD)/libneo2pg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bench/json_speed: bench/json_speed.c $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)

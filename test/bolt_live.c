@@ -2,7 +2,9 @@
  * The Bolt client against the real test Neo4j (test/neo4j_server.sh):
  * every protocol version the server offers, one at a time; TLS with a
  * trusted test CA, refused without it, and +ssc; a wrong password; a
- * missing database; a failing query followed by RESET.
+ * missing database; a failing query followed by RESET.  And what Neo4j
+ * refuses or changes among the values of the model, sent raw, against
+ * the import's own verdict (n2p_neo4j_check_value).
  *
  *   N2P_TEST_NEO4J_PORT=... N2P_TEST_NEO4J_DIR=... bolt_live
  *
@@ -10,6 +12,8 @@
  * "bolt: N passed, M failed".
  */
 #include "neo2pg/bolt.h"
+#include "neo2pg/neo4j_sink.h"
+#include "neo2pg/packstream.h"
 #include "neo4j_conn.h"
 
 #include <stdio.h>
@@ -277,6 +281,174 @@ tls(int port, const char *dir)
 		check(false, "bolt+ssc accepts the self-signed chain", &err);
 }
 
+
+/* ------------------------------------------------ what Neo4j refuses */
+
+typedef struct Probe
+{
+	const char *what;
+	N2pValue	v;
+	int			want;			/* the verdict: 0 kept, 1 changed, -1 refused */
+} Probe;
+
+static N2pValue
+pt(int32_t srid, double x, double y)
+{
+	N2pValue	v;
+
+	memset(&v, 0, sizeof(v));
+	v.type = N2P_POINT;
+	v.u.point.srid = srid;
+	v.u.point.x = x;
+	v.u.point.y = y;
+	return v;
+}
+
+static N2pValue
+scalar(N2pType t, int64_t i)
+{
+	N2pValue	v;
+
+	memset(&v, 0, sizeof(v));
+	v.type = t;
+	v.u.i = i;
+	return v;
+}
+
+static N2pValue
+list2(N2pValue *items, N2pValue a, N2pValue b)
+{
+	N2pValue	v;
+
+	items[0] = a;
+	items[1] = b;
+	memset(&v, 0, sizeof(v));
+	v.type = N2P_LIST;
+	v.u.list.items = items;
+	v.u.list.n = 2;
+	return v;
+}
+
+static bool
+same_bytes(const N2pValue *a, const N2pValue *b)
+{
+	N2pBuf		x,
+				y;
+	N2pError	err;
+	bool		same;
+
+	n2p_error_init(&err);
+	n2p_buf_init(&x, &n2p_libc_allocator);
+	n2p_buf_init(&y, &n2p_libc_allocator);
+	same = n2p_ps_put_value(&x, a, true, &err) && n2p_ps_put_value(&y, b, true, &err) &&
+		x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+	n2p_buf_free(&x);
+	n2p_buf_free(&y);
+	return same;
+}
+
+/* Store v as a property in a transaction rolled back; 0, 1 or -1 as Probe.want. */
+static int
+server_verdict(const char *uri, const N2pValue *v)
+{
+	Session		s;
+	N2pError	err;
+	N2pArena	arena;
+	N2pValue	row,
+				params;
+	N2pStr		key = {"v", 1};
+	int			r,
+				verdict = -1;
+
+	n2p_error_init(&err);
+	if (!open_session(&s, uri, 0, 0, password, &err))
+		return -2;
+	params.type = N2P_MAP;
+	params.u.map.keys = &key;
+	params.u.map.vals = (N2pValue *) v;
+	params.u.map.n = 1;
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	if (n2p_bolt_begin(s.bolt, "w", NULL, &err) &&
+		n2p_bolt_run(s.bolt, "CREATE (n:Neo2pgProbe) SET n.v = $v RETURN n.v", &params, -1, &err) &&
+		(r = n2p_bolt_next(s.bolt, &arena, &row, &err)) == 1)
+	{
+		verdict = same_bytes(&row.u.list.items[0], v) ? 0 : 1;
+		if (n2p_bolt_next(s.bolt, &arena, &row, &err) != 0 || !n2p_bolt_rollback(s.bolt, &err))
+			verdict = -2;
+	}
+	n2p_arena_destroy(&arena);
+	close_session(&s);
+	return verdict;
+}
+
+static void
+refusals(const char *uri)
+{
+	N2pValue	l1[2],
+				l2[2],
+				l3[2],
+				l4[2];
+	Probe		p[] = {
+		{"a point with a NaN coordinate", pt(7203, 0.0 / 0.0, 1), -1},
+		{"a point with an infinite coordinate", pt(4979, 1.0 / 0.0, 1), -1},
+		{"a WGS-84 latitude of 91", pt(4326, 10, 91), -1},
+		{"a WGS-84 latitude of -90.5", pt(4326, 10, -90.5), -1},
+		{"a WGS-84 longitude of 181 (stored as -179)", pt(4326, 181, 0), 1},
+		{"a WGS-84 point at 180, 90", pt(4326, 180, 90), 0},
+		{"[1, 2.5] (turned into floats)", list2(l1, scalar(N2P_INT, 1), pt(0, 0, 0)), 1},
+		{"a list of an integer and a string", list2(l2, scalar(N2P_INT, 1), scalar(N2P_BOOL, 1)), -1},
+		{"a list of points in two coordinate systems", list2(l3, pt(7203, 1, 2), pt(4326, 1, 2)), -1},
+		{"a list of two cartesian points", list2(l4, pt(7203, 1, 2), pt(7203, 3, 4)), 0},
+		{"a duration of 2^63-1 months", scalar(N2P_DURATION, 0), -1},
+		{"a duration of 10^12 months", scalar(N2P_DURATION, 0), 0},
+		{"a duration of 2^63-1 / 2629746 months (a month's average seconds)", scalar(N2P_DURATION, 0), 0},
+		{"a duration of one month more", scalar(N2P_DURATION, 0), -1},
+		{"a duration of 2^63-1 / 86400 days", scalar(N2P_DURATION, 0), 0},
+		{"a duration of one day more", scalar(N2P_DURATION, 0), -1},
+		{"a duration of both most months and most days (their sum overflows)", scalar(N2P_DURATION, 0), -1},
+		{"a duration of 2^63-1 seconds", scalar(N2P_DURATION, 0), 0},
+		{"a Time at +18:00", scalar(N2P_TIME, 0), 0},
+		{"a Time at +18:01 (the server closes the connection)", scalar(N2P_TIME, 0), -1},
+		{"a DateTime at -18:01", scalar(N2P_DATETIME, 0), -1},
+		{"a Date in year 1,000,000,000", scalar(N2P_DATE, 0), -1},
+		{"a Date in year -999,999,999", scalar(N2P_DATE, 0), 0},
+	};
+	size_t		i;
+
+	l1[1].type = N2P_FLOAT;
+	l1[1].u.f = 2.5;
+	l2[1].type = N2P_STRING;
+	l2[1].u.str.ptr = "a";
+	l2[1].u.str.len = 1;
+	p[10].v.u.dur.months = INT64_MAX;
+	p[11].v.u.dur.months = 1000000000000LL;
+	p[12].v.u.dur.months = INT64_MAX / 2629746;
+	p[13].v.u.dur.months = INT64_MAX / 2629746 + 1;
+	p[14].v.u.dur.days = INT64_MAX / 86400;
+	p[15].v.u.dur.days = INT64_MAX / 86400 + 1;
+	p[16].v.u.dur.months = INT64_MAX / 2629746;
+	p[16].v.u.dur.days = INT64_MAX / 86400;
+	p[17].v.u.dur.secs = INT64_MAX;
+	p[18].v.u.time.offset = 18 * 3600;
+	p[19].v.u.time.offset = 18 * 3600 + 60;
+	p[20].v.u.dt.offset = -(18 * 3600 + 60);
+	p[21].v.u.date = n2p_days_from_civil(1000000000, 1, 1);
+	p[22].v.u.date = n2p_days_from_civil(-999999999, 1, 1);
+	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+	{
+		N2pError	err;
+		int			server = server_verdict(uri, &p[i].v),
+					ours;
+		char		what[200];
+
+		n2p_error_init(&err);
+		ours = n2p_neo4j_check_value(&p[i].v, &err);
+		snprintf(what, sizeof(what), "Neo4j %s %s, as the import's check says (server %d, check %d)",
+				 p[i].want < 0 ? "refuses" : p[i].want ? "changes" : "keeps", p[i].what, server, ours);
+		check(server == p[i].want && ours == p[i].want, what, NULL);
+	}
+}
+
 int
 main(void)
 {
@@ -296,6 +468,7 @@ main(void)
 	failures(uri);
 	route(atoi(port));
 	tls(atoi(port), dir);
+	refusals(uri);
 	printf("bolt: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -80,6 +80,13 @@ bool		n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params,
 						 int64_t fetch_size, N2pError *err);
 
 /*
+ * The same with the parameters already encoded: params[0..len) is one
+ * PackStream map (the import builds its batches row by row, in place).
+ */
+bool		n2p_bolt_run_packed(N2pBolt *b, const char *query, const void *params, size_t len,
+								int64_t fetch_size, N2pError *err);
+
+/*
  * The next record of the running query, as an N2P_LIST of its fields in
  * arena: 1 when one was read, 0 at the end of the result, -1 on error.
  */

@@ -38,6 +38,8 @@ copy_usage(FILE *out)
 			"TARGET:\n"
 			"  postgresql://...       a PostgreSQL URI, or a conninfo string (\"host=... dbname=...\");\n"
 			"                         PG* environment variables and ~/.pgpass apply\n"
+			"  bolt://HOST[:PORT]     a Neo4j database (also neo4j://, +s, +ssc): the graph is\n"
+			"                         imported into it; it must be empty unless --append\n"
 			"  (none)                 a local PostgreSQL that neo2pg initialises and starts\n"
 			"                         under $XDG_DATA_HOME/neo2pg (or ~/.local/share/neo2pg)\n"
 			"  DIR                    a backup directory in neo4j-backup's format, written\n"
@@ -51,6 +53,8 @@ copy_usage(FILE *out)
 			"                         instead of failing\n"
 			"      --typed=views|tables|none  create a typed view (or table) per label and\n"
 			"                         relationship type, and the catalog table (default views)\n"
+			"      --append           import into a Neo4j database that is not empty\n"
+			"      --batch-size=N     rows per transaction of a Neo4j import (default 10000)\n"
 			"      --user=NAME        Neo4j user (default NEO4J_USERNAME, else neo4j)\n"
 			"      --database=NAME    Neo4j database (default: the server's home database)\n"
 			"      --no-compress      DIR: plain JSON chunks (default gzip)\n"
@@ -231,6 +235,8 @@ cmd_copy(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"user", required_argument, NULL, 'U'},
 		{"database", required_argument, NULL, 'd'},
+		{"append", no_argument, NULL, 'A'},
+		{"batch-size", required_argument, NULL, 'B'},
 		{"no-compress", no_argument, NULL, 'Z'},
 		{"chunk-rows", required_argument, NULL, 'C'},
 		{"gzip-level", required_argument, NULL, 'G'},
@@ -240,6 +246,7 @@ cmd_copy(int argc, char **argv)
 	bool		pg_only = false,
 				dir_only = false;
 	Neo4jCliOptions neo = {NULL, NULL, 0};
+	Neo4jSinkCliOptions sinkopts = {NULL, false, 0, NULL};
 	char	   *local = NULL;
 	int			c,
 				rc;
@@ -301,6 +308,16 @@ cmd_copy(int argc, char **argv)
 			case 'd':
 				neo.database = optarg;
 				break;
+			case 'A':
+				sinkopts.append = true;
+				break;
+			case 'B':
+				if ((sinkopts.batch_rows = strtoul(optarg, NULL, 10)) == 0 || sinkopts.batch_rows > 1000000)
+				{
+					log_error("--batch-size takes a number of rows from 1 to 1000000");
+					return EXIT_USAGE;
+				}
+				break;
 			case 'q':
 				cli_verbosity = -1;
 				break;
@@ -333,6 +350,16 @@ cmd_copy(int argc, char **argv)
 	{
 		log_error("the schema name must have 1 to 63 bytes");
 		return EXIT_USAGE;
+	}
+	if (argc - optind == 2 && neo4j_is_uri(argv[optind + 1]))
+	{
+		if (pg_only || dir_only)
+		{
+			log_error("-s, --typed, --skip-dangling, --replace-nul, --no-compress, --gzip-level and "
+					  "--chunk-rows do not apply to a Neo4j target");
+			return EXIT_USAGE;
+		}
+		return neo4j_cli_import(argv[optind], argv[optind + 1], &neo, &sinkopts);
 	}
 	if (argc - optind == 2 && !is_pg_target(argv[optind + 1]) && looks_like_uri(argv[optind + 1]))
 	{

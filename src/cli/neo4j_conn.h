@@ -63,6 +63,50 @@ typedef struct Neo4jCliOptions
  */
 N2pSource  *neo4j_cli_source_open(const char *uri_text, const Neo4jCliOptions *opts, N2pError *err);
 
+/* The CLI's connections, shared by the source and the sink. */
+typedef struct Neo4jLink
+{
+	Neo4jConn  *conn;
+	N2pBolt    *bolt;
+} Neo4jLink;
+
+/* The password from NEO4J_PASSWORD, else asked on the terminal; malloc'd. */
+char	   *neo4j_cli_password(N2pError *err);
+bool		neo4j_cli_link_open(Neo4jLink *l, const Neo4jUri *uri, const Neo4jCliOptions *o,
+								const char *password, N2pError *err);
+void		neo4j_cli_link_close(Neo4jLink *l);
+
+/* neo4j://: move the link to the router's first server of role ("READ", "WRITE") */
+bool		neo4j_cli_route(Neo4jLink *l, Neo4jUri *uri, const Neo4jCliOptions *opts,
+							const char *password, const char *role, N2pError *err);
+
+/* A Neo4j URI as the target of copy. */
+struct Progress;
+typedef struct Neo4jSinkCliOptions
+{
+	const char *source;			/* as shown, recorded in the import's marker */
+	bool		append;			/* the target need not be empty */
+	size_t		batch_rows;		/* 0: the default */
+	struct Progress *progress;	/* NULL: none */
+} Neo4jSinkCliOptions;
+
+/*
+ * Connect (to the writer, for neo4j://) and open the sink, which first
+ * cleans up what an interrupted import left.  Closing the sink closes the
+ * connection.
+ */
+N2pSink    *neo4j_cli_sink_open(const char *uri_text, const Neo4jCliOptions *opts,
+								const Neo4jSinkCliOptions *so, N2pError *err);
+/* open() finished an interrupted import of the same source: nothing to do */
+bool		neo4j_cli_sink_previous_done(N2pSink *sink);
+/* after an abort: was everything the import wrote removed? */
+bool		neo4j_cli_sink_rolled_back(N2pSink *sink);
+void		neo4j_cli_sink_counts(N2pSink *sink, uint64_t *nodes, uint64_t *rels);
+
+/* copy SOURCE into a Neo4j URI: the exit status; errors are logged */
+int			neo4j_cli_import(const char *source, const char *target, const Neo4jCliOptions *neo,
+							 Neo4jSinkCliOptions *so);
+
 /* After a failed Neo4j operation: a hint for the usual causes, or nothing. */
 void		neo4j_explain(const N2pError *err);
 

@@ -21,24 +21,18 @@
 #include <termios.h>
 #include <unistd.h>
 
-typedef struct Link
-{
-	Neo4jConn  *conn;
-	N2pBolt    *bolt;
-} Link;
-
 typedef struct CliSource
 {
 	N2pSource	base;
 	N2pSource  *inner;
-	Link		main;
-	Link		side;
+	Neo4jLink		main;
+	Neo4jLink		side;
 	char	   *password;
 } CliSource;
 
 /* The password from NEO4J_PASSWORD, or asked on the terminal without echo. */
-static char *
-get_password(N2pError *err)
+char *
+neo4j_cli_password(N2pError *err)
 {
 	const char *env = getenv("NEO4J_PASSWORD");
 	struct termios old,
@@ -73,8 +67,8 @@ get_password(N2pError *err)
 	return xstrdup(buf);
 }
 
-static bool
-link_open(Link *l, const Neo4jUri *uri, const Neo4jCliOptions *o, const char *password,
+bool
+neo4j_cli_link_open(Neo4jLink *l, const Neo4jUri *uri, const Neo4jCliOptions *o, const char *password,
 		  N2pError *err)
 {
 	const char *user = o->user ? o->user : getenv("NEO4J_USERNAME");
@@ -94,13 +88,14 @@ link_open(Link *l, const Neo4jUri *uri, const Neo4jCliOptions *o, const char *pa
 }
 
 /*
- * neo4j://: ask the router for the database's readers and pick the first.
- * Returns false on error; *reader stays "" when the router is a reader
- * itself or names none (a single server then acts as bolt://).
+ * neo4j://: ask the router for the database's servers of a role ("READ",
+ * "WRITE") and pick the first.  Returns false on error; *found stays ""
+ * when the router is one itself or names none (a single server then acts
+ * as bolt://).
  */
 static bool
-find_reader(Link *l, const Neo4jUri *uri, const char *database, char *reader, size_t len,
-			N2pError *err)
+find_server(Neo4jLink *l, const Neo4jUri *uri, const char *database, const char *want, char *found,
+			size_t len, N2pError *err)
 {
 	N2pArena	arena;
 	N2pValue	rt;
@@ -110,36 +105,36 @@ find_reader(Link *l, const Neo4jUri *uri, const char *database, char *reader, si
 				k;
 	bool		ok;
 
-	reader[0] = '\0';
+	found[0] = '\0';
 	snprintf(self, sizeof(self), "%s:%s", uri->host, uri->port);
 	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
 	ok = n2p_bolt_route(l->bolt, database, &arena, &rt, err);
 	servers = ok ? n2p_map_get(&rt, "servers", 7) : NULL;
-	for (i = 0; servers && servers->type == N2P_LIST && i < servers->u.list.n && !reader[0]; i++)
+	for (i = 0; servers && servers->type == N2P_LIST && i < servers->u.list.n && !found[0]; i++)
 	{
 		const N2pValue *sv = &servers->u.list.items[i],
 				   *role = sv->type == N2P_MAP ? n2p_map_get(sv, "role", 4) : NULL,
 				   *addrs = sv->type == N2P_MAP ? n2p_map_get(sv, "addresses", 9) : NULL;
 
-		if (!role || role->type != N2P_STRING || !n2p_str_eq(role->u.str, "READ") || !addrs ||
+		if (!role || role->type != N2P_STRING || !n2p_str_eq(role->u.str, want) || !addrs ||
 			addrs->type != N2P_LIST)
 			continue;
-		for (k = 0; k < addrs->u.list.n && !reader[0]; k++)
+		for (k = 0; k < addrs->u.list.n && !found[0]; k++)
 		{
 			const N2pValue *a = &addrs->u.list.items[k];
 
 			if (a->type == N2P_STRING && a->u.str.len < len)
-				snprintf(reader, len, "%.*s", (int) a->u.str.len, a->u.str.ptr);
+				snprintf(found, len, "%.*s", (int) a->u.str.len, a->u.str.ptr);
 		}
 	}
 	n2p_arena_destroy(&arena);
-	if (ok && strcmp(reader, self) == 0)
-		reader[0] = '\0';
+	if (ok && strcmp(found, self) == 0)
+		found[0] = '\0';
 	return ok;
 }
 
-static void
-link_close(Link *l)
+void
+neo4j_cli_link_close(Neo4jLink *l)
 {
 	n2p_bolt_close(l->bolt);
 	neo4j_conn_close(l->conn);
@@ -147,27 +142,28 @@ link_close(Link *l)
 	l->conn = NULL;
 }
 
-/* Reads go to a reader: reconnect there when the router is not one. */
-static bool
-route_to_reader(CliSource *s, Neo4jUri *uri, const Neo4jCliOptions *opts, N2pError *err)
+/* Reconnect to the first server of a role when the router is not one. */
+bool
+neo4j_cli_route(Neo4jLink *l, Neo4jUri *uri, const Neo4jCliOptions *opts, const char *password,
+				const char *role, N2pError *err)
 {
-	char		reader[300],
+	char		server[300],
 				text[320];
 
-	if (!find_reader(&s->main, uri, opts->database, reader, sizeof(reader), err))
+	if (!find_server(l, uri, opts->database, role, server, sizeof(server), err))
 		return false;
-	if (reader[0] == '\0')
+	if (server[0] == '\0')
 		return true;
-	log_verbose("routing: reading from %s", reader);
-	snprintf(text, sizeof(text), "bolt://%s", reader);
+	log_verbose("routing: %s goes to %s", role, server);
+	snprintf(text, sizeof(text), "bolt://%s", server);
 	{
 		Neo4jTls	tls = uri->tls;
 		bool		ok = neo4j_uri_parse(text, uri, err);
 
 		uri->tls = tls;
 		uri->routing = true;
-		link_close(&s->main);
-		return ok && link_open(&s->main, uri, opts, s->password, err);
+		neo4j_cli_link_close(l);
+		return ok && neo4j_cli_link_open(l, uri, opts, password, err);
 	}
 }
 
@@ -194,8 +190,8 @@ cli_close(N2pSource *src)
 
 	if (s->inner)
 		s->inner->ops->close(s->inner);
-	link_close(&s->side);
-	link_close(&s->main);
+	neo4j_cli_link_close(&s->side);
+	neo4j_cli_link_close(&s->main);
 	if (s->password)
 	{
 		memset(s->password, 0, strlen(s->password));
@@ -214,10 +210,10 @@ neo4j_cli_source_open(const char *uri_text, const Neo4jCliOptions *opts, N2pErro
 	N2pNeo4jSourceOptions so;
 
 	s->base.ops = &cli_ops;
-	if (!neo4j_uri_parse(uri_text, &uri, err) || (s->password = get_password(err)) == NULL ||
-		!link_open(&s->main, &uri, opts, s->password, err) ||
-		(uri.routing && !route_to_reader(s, &uri, opts, err)) ||
-		!link_open(&s->side, &uri, opts, s->password, err))
+	if (!neo4j_uri_parse(uri_text, &uri, err) || (s->password = neo4j_cli_password(err)) == NULL ||
+		!neo4j_cli_link_open(&s->main, &uri, opts, s->password, err) ||
+		(uri.routing && !neo4j_cli_route(&s->main, &uri, opts, s->password, "READ", err)) ||
+		!neo4j_cli_link_open(&s->side, &uri, opts, s->password, err))
 	{
 		cli_close(&s->base);
 		return NULL;

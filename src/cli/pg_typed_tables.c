@@ -1172,6 +1172,31 @@ pg_typed_tables_finish(TypedTablesJob *job, PGconn *conn, bool pruned_rels, N2pE
 	return ok;
 }
 
+/*
+ * After a failed load.  The cancel sent to stop the thread may reach the
+ * server late, when the thread's statement is done, and cancel this DROP
+ * instead (seen under load): so a cancelled DROP is tried again.
+ */
+static void
+drop_staging_schema(TypedTablesJob *job)
+{
+	char		sql[200];
+	int			tries;
+
+	snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", job->qstaging.data);
+	for (tries = 0; tries < 5; tries++)
+	{
+		PGresult   *res = PQexec(job->conn2, sql);
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		bool		cancelled = PQresultStatus(res) == PGRES_FATAL_ERROR && state &&
+			strcmp(state, "57014") == 0;
+
+		PQclear(res);
+		if (!cancelled)
+			return;
+	}
+}
+
 void
 pg_typed_tables_end(TypedTablesJob *job, bool committed)
 {
@@ -1187,12 +1212,7 @@ pg_typed_tables_end(TypedTablesJob *job, bool committed)
 		join_staging(job);
 	}
 	if (job->schema_made && !committed && PQstatus(job->conn2) == CONNECTION_OK)
-	{
-		char		sql[200];
-
-		snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", job->qstaging.data);
-		PQclear(PQexec(job->conn2, sql));
-	}
+		drop_staging_schema(job);
 	if (job->cancel)
 		PQfreeCancel(job->cancel);
 	if (job->conn2)

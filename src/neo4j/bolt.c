@@ -662,6 +662,8 @@ n2p_bolt_failure_code(const N2pBolt *b)
 
 /* -------------------------------------------------------- transactions */
 
+static bool run_tail(N2pBolt *b, int64_t fetch_size, N2pError *err);
+
 bool
 n2p_bolt_begin(N2pBolt *b, const char *mode, const char *database, N2pError *err)
 {
@@ -693,6 +695,27 @@ n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params, int64_t fetc
 	}
 	else
 		n2p_ps_put_map_header(&b->body, 0);
+	return run_tail(b, fetch_size, err);
+}
+
+bool
+n2p_bolt_run_packed(N2pBolt *b, const char *query, const void *params, size_t len,
+					int64_t fetch_size, N2pError *err)
+{
+	if (!check_alive(b, err))
+		return false;
+	if (b->streaming)
+		return n2p_error_set(err, N2P_ERR_USAGE, "Bolt: a query is still streaming");
+	n2p_ps_put_struct_header(&b->body, MSG_RUN, 3);
+	put_str(&b->body, query);
+	n2p_buf_append(&b->body, params, len);
+	return run_tail(b, fetch_size, err);
+}
+
+/* The RUN's empty metadata, then send it and the first PULL. */
+static bool
+run_tail(N2pBolt *b, int64_t fetch_size, N2pError *err)
+{
 	n2p_ps_put_map_header(&b->body, 0);
 	if (!send_body(b, err))
 		return false;

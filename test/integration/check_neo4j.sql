@@ -89,10 +89,12 @@ SELECT string_agg(format('%s %s>%s %s %s', r.type, s.who, e.who, r.props,
 \endif
 
 -- the schema: the uniqueness constraint as a unique index, the rest recorded
+-- (a graph that went through neo2pg's import has no other index: -v imported=1)
+SELECT :{?imported} AS imported \gset
 SELECT (SELECT value FROM load_info WHERE key = 'uniqueness_constraints') =
        '[{"node_prop": "uid", "node_label": "Person", "constraint_name": "person_uid"}]'
-   AND (SELECT value FROM load_info WHERE key = 'neo4j_schema') @>
-       '[{"kind": "index", "name": "person_name", "type": "RANGE"}]'
+   AND ((SELECT value FROM load_info WHERE key = 'neo4j_schema') @>
+       '[{"kind": "index", "name": "person_name", "type": "RANGE"}]' OR :'imported'::boolean)
    AND EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = :'schema' AND indexname = 'person_uid')
    -- the database's id, as the Python tool records it
    AND (SELECT value->>0 FROM load_info WHERE key = 'db_id') ~ '^[0-9A-F]{64}$' AS ok \gset

@@ -1,0 +1,841 @@
+/*-------------------------------------------------------------------------
+ *
+ * sink.c
+ *	  A live Neo4j database as a target: nodes, then relationships, as
+ *	  native PackStream values in batched, parameterised UNWIND queries,
+ *	  each batch a write transaction of its own.
+ *
+ * Nothing from the data is pasted into Cypher: labels and types travel as
+ * parameters (Neo4j 5.26's dynamic labels and types, $(row.l) and
+ * $(row.t)), keys as the keys of a parameter map, values as values.  The
+ * names neo2pg makes up itself are back-quoted.
+ *
+ * The import's own nodes carry a temporary label (neo2pg_import_<tag>)
+ * and a temporary id property under a uniqueness constraint of the same
+ * name, so that relationships find their ends through that index.  A
+ * marker node with the same label records the import's state: "loading"
+ * until every record is written and the source's constraints exist, then
+ * "finishing" while the temporary label and ids are removed in batches.
+ * An import that finds another's label (it was killed, or lost its
+ * connection) deletes that import's nodes when it was loading, or
+ * finishes its cleanup when it was finishing: either way the database
+ * ends up as if that import had never run, or had run to the end.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  src/neo4j/sink.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "neo2pg/neo4j_sink.h"
+#include "neo2pg/packstream.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DEFAULT_BATCH 10000
+/* a batch also ends at this many bytes, so that wide rows keep memory bounded */
+#define BATCH_BYTES (16 * 1024 * 1024)
+/* rows per transaction when deleting or relabelling */
+#define CLEANUP_BATCH 10000
+#define LABEL_MAX 128
+
+#define STATE_KEY "neo2pg_import_state"
+#define SOURCE_KEY "neo2pg_import_source"
+
+/*
+ * Templates: @ stands for the back-quoted temporary label (which is also
+ * the constraint's name), # for the back-quoted id key.
+ */
+static const char NODES_Q[] =
+	"UNWIND $rows AS row CREATE (n:$(row.l):@) SET n = row.p RETURN count(n)";
+static const char RELS_Q[] =
+	"UNWIND $rows AS row MATCH (a:@ {#: row.s}) MATCH (b:@ {#: row.e}) "
+	"CREATE (a)-[r:$(row.t)]->(b) SET r = row.p RETURN count(r)";
+static const char MISSING_Q[] =
+	"UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row "
+	"OPTIONAL MATCH (a:@ {#: row.s}) OPTIONAL MATCH (b:@ {#: row.e}) "
+	"WITH i, a, b WHERE a IS NULL OR b IS NULL RETURN i, a IS NOT NULL, b IS NOT NULL LIMIT 1";
+static const char CONSTRAINT_Q[] = "CREATE CONSTRAINT @ FOR (n:@) REQUIRE n.# IS UNIQUE";
+static const char MARKER_Q[] =
+	"CREATE (:@ {`" STATE_KEY "`: 'loading', `" SOURCE_KEY "`: $source})";
+static const char READ_STATE_Q[] =
+	"MATCH (m:@) WHERE m.`" STATE_KEY "` IS NOT NULL RETURN m.`" STATE_KEY "`, m.`" SOURCE_KEY "` LIMIT 1";
+static const char FINISHING_Q[] =
+	"MATCH (m:@) WHERE m.`" STATE_KEY "` IS NOT NULL SET m.`" STATE_KEY "` = 'finishing'";
+static const char UNLABEL_Q[] =
+	"MATCH (n:@) WHERE n.# IS NOT NULL WITH n LIMIT $k REMOVE n:@, n.# RETURN count(*)";
+static const char DELETE_Q[] = "MATCH (n:@) WITH n LIMIT $k DETACH DELETE n RETURN count(*)";
+static const char DROP_Q[] = "DROP CONSTRAINT @ IF EXISTS";
+static const char DROP_MARKER_Q[] = "MATCH (m:@) DELETE m";
+static const char LEFTOVER_LABELS_Q[] =
+	"CALL db.labels() YIELD label WHERE label STARTS WITH '" N2P_NEO4J_TMP_PREFIX "' RETURN label";
+static const char LEFTOVER_CONSTRAINTS_Q[] =
+	"SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH '" N2P_NEO4J_TMP_PREFIX "' RETURN name";
+static const char COUNT_Q[] = "MATCH (n) RETURN count(n)";
+static const char CONSTRAINT_NAMES_Q[] = "SHOW CONSTRAINTS YIELD name RETURN name";
+
+typedef struct Neo4jSink
+{
+	N2pSink		base;
+	const N2pAllocator *alloc;
+	N2pNeo4jSinkOptions o;
+	const N2pGraphMeta *meta;
+	char		label[LABEL_MAX];
+	char	   *nodes_q;
+	char	   *rels_q;
+	N2pBuf		rows;			/* the batch's rows, encoded */
+	N2pBuf		params;			/* {rows: [...]} */
+	size_t		nrows;
+	N2pRecKind	kind;
+	int64_t    *ids;			/* per row of the batch: id, start, end */
+	int64_t    *starts;
+	int64_t    *ends;
+	uint64_t	nodes;
+	uint64_t	rels;
+	bool		started;		/* the constraint and marker exist */
+	bool		finishing;		/* every record is written */
+	bool		rolled_back;
+	bool		previous_done;	/* recover() finished this same source's import */
+	char	  **created;		/* the source's constraints this import made */
+	size_t		ncreated;
+	N2pArena	arena;
+} Neo4jSink;
+
+/* ------------------------------------------------------------- helpers */
+
+static void
+put_quoted(N2pBuf *b, const char *name)
+{
+	n2p_buf_putc(b, '`');
+	for (; *name; name++)
+	{
+		if (*name == '`')
+			n2p_buf_putc(b, '`');
+		n2p_buf_putc(b, *name);
+	}
+	n2p_buf_putc(b, '`');
+}
+
+/* A template with the label and the id key filled in; NULL on no memory. */
+static char *
+build(Neo4jSink *s, const char *tmpl, const char *label)
+{
+	N2pBuf		b;
+	char	   *q;
+
+	n2p_buf_init(&b, s->alloc);
+	for (; *tmpl; tmpl++)
+	{
+		if (*tmpl == '@')
+			put_quoted(&b, label);
+		else if (*tmpl == '#')
+			put_quoted(&b, N2P_NEO4J_TMP_ID);
+		else
+			n2p_buf_putc(&b, *tmpl);
+	}
+	q = b.oom ? NULL : n2p_arena_alloc(&s->arena, b.len + 1);
+	if (q)
+		memcpy(q, b.data, b.len + 1);
+	n2p_buf_free(&b);
+	return q;
+}
+
+static bool
+nomem(N2pError *err)
+{
+	return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+}
+
+static void
+notice(Neo4jSink *s, const N2pError *n)
+{
+	if (s->o.notice)
+		s->o.notice(s->o.notice_ctx, n);
+}
+
+/*
+ * One query in a transaction of its own (mode "w" or "r"), with its
+ * parameters packed or as a value (or none).  *last gets the first field
+ * of the last row when it is an integer.
+ */
+static bool
+tx_run(Neo4jSink *s, const char *mode, const char *q, const N2pBuf *packed, const N2pValue *params,
+	   int64_t *last, N2pError *err)
+{
+	N2pArena	a;
+	N2pValue	row;
+	bool		ran;
+	int			r = -1;
+
+	if (!n2p_bolt_begin(s->o.bolt, mode, s->o.database, err))
+		return false;
+	ran = packed ? n2p_bolt_run_packed(s->o.bolt, q, packed->data, packed->len, -1, err) :
+		n2p_bolt_run(s->o.bolt, q, params, -1, err);
+	n2p_arena_init(&a, s->alloc, 0);
+	if (ran)
+		while ((r = n2p_bolt_next(s->o.bolt, &a, &row, err)) > 0)
+		{
+			if (last && row.u.list.n > 0 && row.u.list.items[0].type == N2P_INT)
+				*last = row.u.list.items[0].u.i;
+			n2p_arena_reset(&a);
+		}
+	n2p_arena_destroy(&a);
+	/* a FAILURE has ended the transaction already (RESET) */
+	return r == 0 && n2p_bolt_commit(s->o.bolt, err);
+}
+
+static bool
+tx_simple(Neo4jSink *s, const char *q, int64_t *last, N2pError *err)
+{
+	return tx_run(s, "w", q, NULL, NULL, last, err);
+}
+
+/* {name: value} as a model map. */
+static void
+one_param(N2pValue *map, N2pStr *key, N2pValue *val, const char *name)
+{
+	key->ptr = name;
+	key->len = strlen(name);
+	map->type = N2P_MAP;
+	map->u.map.keys = key;
+	map->u.map.vals = val;
+	map->u.map.n = 1;
+}
+
+/* Run a label's batched query until it touches no more rows. */
+static bool
+drain(Neo4jSink *s, const char *tmpl, const char *label, uint64_t *total, N2pError *err)
+{
+	char	   *q = build(s, tmpl, label);
+	N2pValue	params,
+				k;
+	N2pStr		key;
+	int64_t		n;
+
+	if (q == NULL)
+		return nomem(err);
+	memset(&k, 0, sizeof(k));
+	k.type = N2P_INT;
+	k.u.i = CLEANUP_BATCH;
+	one_param(&params, &key, &k, "k");
+	do
+	{
+		n = 0;
+		if (!tx_run(s, "w", q, NULL, &params, &n, err))
+			return false;
+		if (total)
+			*total += (uint64_t) n;
+	} while (n > 0);
+	return true;
+}
+
+/* The names a query returns (first field), into the arena. */
+static bool
+names(Neo4jSink *s, const char *q, char ***out, size_t *n, N2pError *err)
+{
+	N2pArena	a;
+	N2pValue	row;
+	int			r;
+
+	*out = NULL;
+	*n = 0;
+	if (!n2p_bolt_begin(s->o.bolt, "r", s->o.database, err) ||
+		!n2p_bolt_run(s->o.bolt, q, NULL, -1, err))
+		return false;
+	n2p_arena_init(&a, s->alloc, 0);
+	while ((r = n2p_bolt_next(s->o.bolt, &a, &row, err)) > 0)
+	{
+		const N2pValue *f = row.u.list.items;
+		char	  **grown;
+
+		if (row.u.list.n < 1 || f[0].type != N2P_STRING)
+			continue;
+		grown = n2p_arena_alloc(&s->arena, (*n + 1) * sizeof(char *));
+		if (grown == NULL || (grown[*n] = n2p_arena_alloc(&s->arena, f[0].u.str.len + 1)) == NULL)
+		{
+			r = -1;
+			nomem(err);
+			break;
+		}
+		if (*n)
+			memcpy(grown, *out, *n * sizeof(char *));
+		memcpy(grown[*n], f[0].u.str.ptr, f[0].u.str.len);
+		grown[*n][f[0].u.str.len] = '\0';
+		*out = grown;
+		(*n)++;
+		n2p_arena_reset(&a);
+	}
+	n2p_arena_destroy(&a);
+	if (r != 0)
+	{
+		N2pError	ignore;
+
+		n2p_error_init(&ignore);
+		n2p_bolt_rollback(s->o.bolt, &ignore);
+		return false;
+	}
+	return n2p_bolt_commit(s->o.bolt, err);
+}
+
+static bool
+has_name(char **list, size_t n, const char *name)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------- cleanup */
+
+/* Remove the temporary label and ids, the constraint, then the marker. */
+static bool
+finish_cleanup(Neo4jSink *s, const char *label, N2pError *err)
+{
+	char	   *drop = build(s, DROP_Q, label),
+			   *marker = build(s, DROP_MARKER_Q, label);
+
+	if (drop == NULL || marker == NULL)
+		return nomem(err);
+	return drain(s, UNLABEL_Q, label, NULL, err) && tx_simple(s, drop, NULL, err) &&
+		tx_simple(s, marker, NULL, err);
+}
+
+/* Delete every node of an unfinished import, then its constraint. */
+static bool
+delete_import(Neo4jSink *s, const char *label, uint64_t *deleted, N2pError *err)
+{
+	char	   *drop = build(s, DROP_Q, label);
+
+	if (drop == NULL)
+		return nomem(err);
+	return drain(s, DELETE_Q, label, deleted, err) && tx_simple(s, drop, NULL, err);
+}
+
+/* The state and source an import's marker records ("" when none). */
+static bool
+read_state(Neo4jSink *s, const char *label, char *state, size_t slen, char *source, size_t srclen,
+		   N2pError *err)
+{
+	char	   *q = build(s, READ_STATE_Q, label);
+	N2pArena	a;
+	N2pValue	row;
+	int			r;
+
+	state[0] = source[0] = '\0';
+	if (q == NULL)
+		return nomem(err);
+	if (!n2p_bolt_begin(s->o.bolt, "r", s->o.database, err) || !n2p_bolt_run(s->o.bolt, q, NULL, -1, err))
+		return false;
+	n2p_arena_init(&a, s->alloc, 0);
+	while ((r = n2p_bolt_next(s->o.bolt, &a, &row, err)) > 0)
+	{
+		const N2pValue *f = row.u.list.items;
+
+		if (row.u.list.n == 2 && f[0].type == N2P_STRING)
+			snprintf(state, slen, "%.*s", (int) f[0].u.str.len, f[0].u.str.ptr);
+		if (row.u.list.n == 2 && f[1].type == N2P_STRING)
+			snprintf(source, srclen, "%.*s", (int) f[1].u.str.len, f[1].u.str.ptr);
+	}
+	n2p_arena_destroy(&a);
+	return r == 0 && n2p_bolt_commit(s->o.bolt, err);
+}
+
+/*
+ * What an earlier import left: its label (on nodes) or its constraint.
+ * One that was finishing is finished; any other is deleted.
+ */
+static bool
+recover(Neo4jSink *s, N2pError *err)
+{
+	char	  **labels,
+			  **cons;
+	size_t		nlabels,
+				ncons,
+				i;
+
+	if (!names(s, LEFTOVER_LABELS_Q, &labels, &nlabels, err) ||
+		!names(s, LEFTOVER_CONSTRAINTS_Q, &cons, &ncons, err))
+		return false;
+	for (i = 0; i < nlabels + ncons; i++)
+	{
+		const char *label = i < nlabels ? labels[i] : cons[i - nlabels];
+		char		state[32],
+					source[512];
+		uint64_t	deleted = 0;
+		N2pError	n;
+
+		if (i >= nlabels && has_name(labels, nlabels, label))
+			continue;
+		if (!read_state(s, label, state, sizeof(state), source, sizeof(source), err))
+			return false;
+		n2p_error_init(&n);
+		if (strcmp(state, "finishing") == 0)
+		{
+			if (!finish_cleanup(s, label, err))
+				return false;
+			n2p_error_set(&n, N2P_ERR_DATA, "an interrupted import (%s) of %s had written everything: "
+						  "its cleanup is now finished", label, source[0] ? source : "an unknown source");
+			if (s->o.source && strcmp(source, s->o.source) == 0)
+				s->previous_done = true;
+		}
+		else
+		{
+			if (!delete_import(s, label, &deleted, err))
+				return false;
+			n2p_error_set(&n, N2P_ERR_DATA, "an interrupted import (%s)%s%s was rolled back: %llu nodes "
+						  "deleted", label, source[0] ? " of " : "", source,
+						  (unsigned long long) (deleted > 0 && state[0] ? deleted - 1 : deleted));
+		}
+		notice(s, &n);
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------- batches */
+
+/* Where a failed batch was: the row ids it held. */
+static void
+locate_batch(Neo4jSink *s, N2pError *err)
+{
+	size_t		len = strlen(err->msg);
+
+	if (s->nrows == 0 || err->row_kind)
+		return;
+	snprintf(err->msg + len, sizeof(err->msg) - len, " (in the batch of %s %lld to %lld)",
+			 s->kind == N2P_REC_NODE ? "nodes" : "relationships", (long long) s->ids[0],
+			 (long long) s->ids[s->nrows - 1]);
+}
+
+/* A batch created fewer relationships than it held: name the first lost. */
+static bool
+name_missing(Neo4jSink *s, N2pError *err)
+{
+	char	   *q = build(s, MISSING_Q, s->label);
+	N2pArena	a;
+	N2pValue	row;
+	int			r;
+	int64_t		i = -1;
+	bool		has_start = true,
+				has_end = true;
+
+	if (q == NULL)
+		return nomem(err);
+	if (!n2p_bolt_begin(s->o.bolt, "r", s->o.database, err) ||
+		!n2p_bolt_run_packed(s->o.bolt, q, s->params.data, s->params.len, -1, err))
+		return false;
+	n2p_arena_init(&a, s->alloc, 0);
+	while ((r = n2p_bolt_next(s->o.bolt, &a, &row, err)) > 0)
+	{
+		const N2pValue *f = row.u.list.items;
+
+		if (row.u.list.n == 3 && f[0].type == N2P_INT && f[0].u.i >= 0 &&
+			(size_t) f[0].u.i < s->nrows)
+		{
+			i = f[0].u.i;
+			has_start = f[1].type == N2P_BOOL && f[1].u.b;
+			has_end = f[2].type == N2P_BOOL && f[2].u.b;
+		}
+	}
+	n2p_arena_destroy(&a);
+	if (r != 0 || !n2p_bolt_commit(s->o.bolt, err))
+		return false;
+	if (i < 0)
+		return n2p_error_set(err, N2P_ERR_DATA, "Neo4j created fewer relationships than it was sent");
+	err->row_kind = "relationship";
+	err->row_id = s->ids[i];
+	if (!has_start && !has_end)
+		return n2p_error_set(err, N2P_ERR_DATA, "start node %lld and end node %lld are not in the source",
+							 (long long) s->starts[i], (long long) s->ends[i]);
+	return n2p_error_set(err, N2P_ERR_DATA, "%s node %lld is not in the source",
+						 has_start ? "end" : "start", (long long) (has_start ? s->ends[i] : s->starts[i]));
+}
+
+static bool
+flush(Neo4jSink *s, N2pError *err)
+{
+	int64_t		made = -1;
+
+	if (s->nrows == 0)
+		return true;
+	n2p_buf_reset(&s->params);
+	n2p_ps_put_map_header(&s->params, 1);
+	n2p_ps_put_string(&s->params, "rows", 4);
+	n2p_ps_put_list_header(&s->params, s->nrows);
+	n2p_buf_append(&s->params, s->rows.data, s->rows.len);
+	if (s->params.oom || s->rows.oom)
+		return nomem(err);
+	if (!n2p_bolt_begin(s->o.bolt, "w", s->o.database, err) ||
+		!n2p_bolt_run_packed(s->o.bolt, s->kind == N2P_REC_NODE ? s->nodes_q : s->rels_q,
+							 s->params.data, s->params.len, -1, err))
+		return (locate_batch(s, err), false);
+	{
+		N2pArena	a;
+		N2pValue	row;
+		int			r;
+
+		n2p_arena_init(&a, s->alloc, 0);
+		while ((r = n2p_bolt_next(s->o.bolt, &a, &row, err)) > 0)
+			if (row.u.list.n == 1 && row.u.list.items[0].type == N2P_INT)
+				made = row.u.list.items[0].u.i;
+		n2p_arena_destroy(&a);
+		if (r != 0)
+			return (locate_batch(s, err), false);
+	}
+	if (made != (int64_t) s->nrows)
+	{
+		/* an UNWIND MATCH skips a row whose end is missing: nothing of it is kept */
+		if (n2p_bolt_rollback(s->o.bolt, err))
+			name_missing(s, err);
+		return (locate_batch(s, err), false);
+	}
+	if (!n2p_bolt_commit(s->o.bolt, err))
+		return (locate_batch(s, err), false);
+	if (s->kind == N2P_REC_NODE)
+		s->nodes += s->nrows;
+	else
+		s->rels += s->nrows;
+	s->nrows = 0;
+	n2p_buf_reset(&s->rows);
+	return true;
+}
+
+static void
+put_props(N2pBuf *b, const N2pValue *props, bool with_id, int64_t id, bool utc, N2pError *err,
+		  bool *ok)
+{
+	size_t		i;
+
+	n2p_ps_put_map_header(b, props->u.map.n + (with_id ? 1 : 0));
+	if (with_id)
+	{
+		n2p_ps_put_string(b, N2P_NEO4J_TMP_ID, strlen(N2P_NEO4J_TMP_ID));
+		n2p_ps_put_int(b, id);
+	}
+	for (i = 0; i < props->u.map.n && *ok; i++)
+	{
+		n2p_ps_put_string(b, props->u.map.keys[i].ptr, props->u.map.keys[i].len);
+		if (!n2p_ps_put_value(b, &props->u.map.vals[i], utc, err))
+		{
+			n2p_error_set_key(err, props->u.map.keys[i].ptr, props->u.map.keys[i].len);
+			*ok = false;
+		}
+	}
+}
+
+static bool
+encode(Neo4jSink *s, const N2pRecord *rec, N2pError *err)
+{
+	N2pBuf	   *b = &s->rows;
+	bool		utc = n2p_bolt_utc(s->o.bolt),
+				ok = true;
+	size_t		i;
+
+	if (rec->kind == N2P_REC_NODE)
+	{
+		n2p_ps_put_map_header(b, 2);
+		n2p_ps_put_string(b, "l", 1);
+		n2p_ps_put_list_header(b, rec->nlabels);
+		for (i = 0; i < rec->nlabels; i++)
+			n2p_ps_put_string(b, rec->labels[i].ptr, rec->labels[i].len);
+		n2p_ps_put_string(b, "p", 1);
+		put_props(b, &rec->props, true, rec->id, utc, err, &ok);
+	}
+	else
+	{
+		n2p_ps_put_map_header(b, 4);
+		n2p_ps_put_string(b, "s", 1);
+		n2p_ps_put_int(b, rec->start_id);
+		n2p_ps_put_string(b, "e", 1);
+		n2p_ps_put_int(b, rec->end_id);
+		n2p_ps_put_string(b, "t", 1);
+		n2p_ps_put_string(b, rec->type.ptr, rec->type.len);
+		n2p_ps_put_string(b, "p", 1);
+		put_props(b, &rec->props, false, 0, utc, err, &ok);
+	}
+	if (b->oom)
+		return nomem(err);
+	return ok;
+}
+
+/* ---------------------------------------------------------- sink calls */
+
+static bool
+neo4j_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
+{
+	Neo4jSink  *s = (Neo4jSink *) sink;
+	char	   *constraint = build(s, CONSTRAINT_Q, s->label),
+			   *marker = build(s, MARKER_Q, s->label);
+	N2pValue	params,
+				src;
+	N2pStr		key;
+
+	s->meta = meta;
+	if (constraint == NULL || marker == NULL)
+		return nomem(err);
+	memset(&src, 0, sizeof(src));
+	src.type = N2P_STRING;
+	src.u.str.ptr = s->o.source ? s->o.source : "";
+	src.u.str.len = strlen(src.u.str.ptr);
+	one_param(&params, &key, &src, "source");
+	/* from here on, an abort has something to undo */
+	s->started = true;
+	return tx_simple(s, constraint, NULL, err) &&
+		tx_run(s, "w", marker, NULL, &params, NULL, err);
+}
+
+static bool
+neo4j_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
+{
+	Neo4jSink  *s = (Neo4jSink *) sink;
+	N2pError	check;
+	size_t		i;
+	int			verdict;
+
+	n2p_error_init(&check);
+	if ((verdict = n2p_neo4j_check_record(rec, &check)) != 0)
+	{
+		check.row_kind = rec->kind == N2P_REC_NODE ? "node" : "relationship";
+		check.row_id = rec->id;
+		if (rec->origin)
+			n2p_error_set_file(&check, rec->origin);
+		/* refused: before this row's batch is sent */
+		if (verdict < 0)
+			return (*err = check, false);
+		notice(s, &check);
+	}
+	if (rec->kind == N2P_REC_NODE)
+		for (i = 0; i < rec->props.u.map.n; i++)
+			if (n2p_str_eq(rec->props.u.map.keys[i], N2P_NEO4J_TMP_ID))
+			{
+				err->row_kind = "node";
+				err->row_id = rec->id;
+				n2p_error_set_key(err, N2P_NEO4J_TMP_ID, strlen(N2P_NEO4J_TMP_ID));
+				return n2p_error_set(err, N2P_ERR_DATA, "this key is neo2pg's own, for the import");
+			}
+	if (rec->kind != s->kind && !flush(s, err))
+		return false;
+	s->kind = rec->kind;
+	s->ids[s->nrows] = rec->id;
+	s->starts[s->nrows] = rec->start_id;
+	s->ends[s->nrows] = rec->end_id;
+	if (!encode(s, rec, err))
+	{
+		err->row_kind = rec->kind == N2P_REC_NODE ? "node" : "relationship";
+		err->row_id = rec->id;
+		return false;
+	}
+	if (++s->nrows == s->o.batch_rows || s->rows.len >= BATCH_BYTES)
+		return flush(s, err);
+	return true;
+}
+
+/* The source's uniqueness constraints, those the target lacks. */
+static bool
+recreate_constraints(Neo4jSink *s, N2pError *err)
+{
+	char	  **have;
+	size_t		nhave,
+				i;
+
+	if (s->meta->nconstraints == 0)
+		return true;
+	if (!names(s, CONSTRAINT_NAMES_Q, &have, &nhave, err) ||
+		(s->created = n2p_arena_alloc(&s->arena, s->meta->nconstraints * sizeof(char *))) == NULL)
+		return err->code != N2P_OK ? false : nomem(err);
+	for (i = 0; i < s->meta->nconstraints; i++)
+	{
+		const N2pConstraint *c = &s->meta->constraints[i];
+		N2pBuf		q;
+		bool		ok;
+
+		if (c->name && c->name[0] && has_name(have, nhave, c->name))
+			continue;
+		if (s->o.step)
+			s->o.step(s->o.step_ctx, c->name && c->name[0] ? c->name : "constraint");
+		n2p_buf_init(&q, s->alloc);
+		n2p_buf_append(&q, "CREATE CONSTRAINT ", 18);
+		if (c->name && c->name[0])
+			put_quoted(&q, c->name);
+		n2p_buf_append(&q, " FOR (n:", 8);
+		put_quoted(&q, c->label);
+		n2p_buf_append(&q, ") REQUIRE n.", 12);
+		put_quoted(&q, c->prop);
+		n2p_buf_append(&q, " IS UNIQUE", 10);
+		ok = !q.oom && tx_simple(s, q.data, NULL, err);
+		n2p_buf_free(&q);
+		if (!ok)
+		{
+			size_t		len = strlen(err->msg);
+
+			snprintf(err->msg + len, sizeof(err->msg) - len, " (creating the source's constraint %s)",
+					 c->name ? c->name : "");
+			return err->code != N2P_OK ? false : nomem(err);
+		}
+		if (c->name && c->name[0])
+			s->created[s->ncreated++] = c->name;
+	}
+	return true;
+}
+
+static bool
+neo4j_finish(N2pSink *sink, N2pError *err)
+{
+	Neo4jSink  *s = (Neo4jSink *) sink;
+	char	   *finishing = build(s, FINISHING_Q, s->label);
+
+	if (finishing == NULL)
+		return nomem(err);
+	if (!flush(s, err) || !recreate_constraints(s, err))
+		return false;
+	if (s->o.step)
+		s->o.step(s->o.step_ctx, "removing the temporary label, ids and constraint");
+	/* from here a rerun finishes this import instead of deleting it */
+	if (!tx_simple(s, finishing, NULL, err))
+		return false;
+	s->finishing = true;
+	return finish_cleanup(s, s->label, err);
+}
+
+static void
+neo4j_abort(N2pSink *sink)
+{
+	Neo4jSink  *s = (Neo4jSink *) sink;
+	N2pError	err;
+	size_t		i;
+	bool		ok = true;
+
+	/* with everything written, a rerun finishes the cleanup */
+	if (!s->started || s->finishing)
+	{
+		s->rolled_back = !s->started;
+		return;
+	}
+	/*
+	 * No transaction is open: a FAILURE has ended it (RESET), and a lost
+	 * connection ends everything (a ROLLBACK outside one would close it).
+	 */
+	n2p_error_init(&err);
+	ok = delete_import(s, s->label, NULL, &err);
+	for (i = 0; ok && i < s->ncreated; i++)
+	{
+		N2pBuf		q;
+
+		n2p_buf_init(&q, s->alloc);
+		n2p_buf_append(&q, "DROP CONSTRAINT ", 16);
+		put_quoted(&q, s->created[i]);
+		ok = !q.oom && tx_simple(s, q.data, NULL, &err);
+		n2p_buf_free(&q);
+	}
+	s->rolled_back = ok;
+}
+
+static void
+neo4j_close(N2pSink *sink)
+{
+	Neo4jSink  *s = (Neo4jSink *) sink;
+
+	if (s == NULL)
+		return;
+	n2p_buf_free(&s->rows);
+	n2p_buf_free(&s->params);
+	n2p_free(s->alloc, s->ids);
+	n2p_free(s->alloc, s->starts);
+	n2p_free(s->alloc, s->ends);
+	n2p_arena_destroy(&s->arena);
+	n2p_free(s->alloc, s);
+}
+
+static const N2pSinkOps neo4j_ops = {neo4j_begin, neo4j_write, neo4j_finish, neo4j_abort, neo4j_close};
+
+/* Only the names the tag makes are ever pasted: keep them plain. */
+static bool
+tag_ok(const char *tag)
+{
+	size_t		n = strlen(tag);
+
+	if (n == 0 || n + strlen(N2P_NEO4J_TMP_PREFIX) >= LABEL_MAX)
+		return false;
+	for (; *tag; tag++)
+		if (!((*tag >= 'a' && *tag <= 'z') || (*tag >= 'A' && *tag <= 'Z') ||
+			  (*tag >= '0' && *tag <= '9') || *tag == '_'))
+			return false;
+	return true;
+}
+
+static bool
+check_empty(Neo4jSink *s, N2pError *err)
+{
+	int64_t		n = 0;
+
+	if (!tx_run(s, "r", COUNT_Q, NULL, NULL, &n, err))
+		return false;
+	if (n > 0)
+		return n2p_error_set(err, N2P_ERR_DATA, "the target database is not empty (%lld nodes): "
+							 "use --append to add to it", (long long) n);
+	return true;
+}
+
+N2pSink *
+n2p_neo4j_sink_open(const N2pAllocator *alloc, const N2pNeo4jSinkOptions *opts, N2pError *err)
+{
+	Neo4jSink  *s;
+	size_t		batch = opts->batch_rows ? opts->batch_rows : DEFAULT_BATCH;
+
+	if (!tag_ok(opts->tag))
+		return (n2p_error_set(err, N2P_ERR_USAGE, "the import's tag must be short, of letters, "
+							  "digits and _"), NULL);
+	if ((s = n2p_alloc(alloc, sizeof(Neo4jSink))) == NULL)
+		return (nomem(err), NULL);
+	memset(s, 0, sizeof(*s));
+	s->base.ops = &neo4j_ops;
+	s->alloc = alloc;
+	s->o = *opts;
+	s->o.batch_rows = batch;
+	snprintf(s->label, sizeof(s->label), "%s%s", N2P_NEO4J_TMP_PREFIX, opts->tag);
+	n2p_arena_init(&s->arena, alloc, 0);
+	n2p_buf_init(&s->rows, alloc);
+	n2p_buf_init(&s->params, alloc);
+	s->ids = n2p_alloc(alloc, batch * sizeof(int64_t));
+	s->starts = n2p_alloc(alloc, batch * sizeof(int64_t));
+	s->ends = n2p_alloc(alloc, batch * sizeof(int64_t));
+	s->nodes_q = build(s, NODES_Q, s->label);
+	s->rels_q = build(s, RELS_Q, s->label);
+	if (s->ids == NULL || s->starts == NULL || s->ends == NULL || s->nodes_q == NULL ||
+		s->rels_q == NULL)
+	{
+		neo4j_close(&s->base);
+		return (nomem(err), NULL);
+	}
+	if (!recover(s, err) || (!s->previous_done && !opts->append && !check_empty(s, err)))
+	{
+		if (err->file[0] == '\0' && opts->display)
+			n2p_error_set_file(err, opts->display);
+		neo4j_close(&s->base);
+		return NULL;
+	}
+	return &s->base;
+}
+
+bool
+n2p_neo4j_sink_rolled_back(N2pSink *sink)
+{
+	return ((Neo4jSink *) sink)->rolled_back;
+}
+
+bool
+n2p_neo4j_sink_previous_done(N2pSink *sink)
+{
+	return ((Neo4jSink *) sink)->previous_done;
+}
+
+void
+n2p_neo4j_sink_counts(N2pSink *sink, uint64_t *nodes, uint64_t *rels)
+{
+	*nodes = ((Neo4jSink *) sink)->nodes;
+	*rels = ((Neo4jSink *) sink)->rels;
+}
