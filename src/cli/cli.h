@@ -128,6 +128,7 @@ typedef struct BackupCliOptions
 
 int			copy_to_backup(N2pSource *src, const char *source, const char *dir,
 						   const BackupCliOptions *opts);
+int			copy_to_admin_csv(N2pSource *src, const char *dir);
 
 /* in cmd_*.c */
 int			cmd_copy(int argc, char **argv);

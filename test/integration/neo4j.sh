@@ -436,10 +436,73 @@ t_pg_source_seed() {
 	ok "the seed graph from PostgreSQL: into a backup and back and into another schema (every column, element ids, load_info), into Neo4j and back (every value)"
 }
 
+# neo4j-admin from the Maven artifacts the test server already runs on
+neo4j_admin() {
+	local cp=test/neo4j/target
+	mkdir -p "$WORK/bin"
+	printf '#!/bin/sh\nexec java -cp "%s" org.neo4j.cli.AdminTool "$@"\n' \
+		"$cp/classes:$(cat "$cp/classpath.txt")" >"$WORK/bin/neo4j-admin"
+	chmod +x "$WORK/bin/neo4j-admin"
+}
+
+t_admin_csv() {
+	local d=$WORK/admin a=$WORK/admin-db port
+	rm -rf "$d" "$a"
+	run copy --format=neo4j-admin "$URI" "$d"
+	[ "$rc" -eq 0 ] && [ -f "$d/import.sh" ] ||
+		{ not_ok "copy --format=neo4j-admin bolt://" "$(cat "$WORK/out")"; return; }
+	# the real import tool, into a fresh home, then a server on that home
+	neo4j_admin
+	mkdir -p "$a/home/conf"
+	NEO4J_HOME=$a/home NEO4J_CONF=$a/home/conf PATH=$WORK/bin:$PATH sh "$d/import.sh" >"$WORK/import" 2>&1 &&
+		grep -q '^  3 nodes' "$WORK/import" && grep -q '^  4 relationships' "$WORK/import" ||
+		{ not_ok "neo4j-admin database import full reads the files" "$(tail -30 "$WORK/import")"; return; }
+	test/neo4j_server.sh start "$a" $$ >"$WORK/admin.env" 2>"$WORK/admin.log" ||
+		{ not_ok "start Neo4j on the imported database" "$(cat "$WORK/admin.log")"; return; }
+	port=$(sed -n 's/.*N2P_TEST_NEO4J_PORT=\([0-9]*\).*/\1/p' "$WORK/admin.env")
+	N2P_TEST_NEO4J_PORT=$port N2P_TEST_NEO4J_DIR=$a "$CYPHER" "$d/schema.cypher" >"$WORK/schema" 2>&1
+	fresh_db it_admin
+	NEO4J_PASSWORD=$(cat "$a/password") run copy "bolt://127.0.0.1:$port" "$(conninfo it_admin)"
+	test/neo4j_server.sh stop "$a"
+	[ "$rc" -eq 0 ] && check_neo4j it_admin neo4j imported ||
+		{ not_ok "seed -> neo4j-admin CSV -> import -> PostgreSQL: every value" "$(cat "$WORK/out" "$WORK/check")"; return; }
+	ok "copy --format=neo4j-admin: the import tool reads every type (zone ids, DST overlaps, bytes, NaN, -0.0, far dates, odd names); back in PostgreSQL value by value"
+}
+
+# one node with key "k" set to VALUE, as a backup
+admin_refuses() {
+	bad_backup "$WORK/adm-bad" "$2"
+	rm -rf "$WORK/adm-out"
+	run copy --format=neo4j-admin "$WORK/adm-bad" "$WORK/adm-out"
+	[ "$rc" -eq 1 ] && grep -q "node 2" "$WORK/out" && grep -q '"k"' "$WORK/out" && grep -q "$3" "$WORK/out" &&
+		[ ! -e "$WORK/adm-out" ] && ! ls "$WORK" | grep -q 'adm-out.neo2pg' ||
+		{ not_ok "--format=neo4j-admin refuses $1, naming the row and key" "$(cat "$WORK/out")"; return 1; }
+}
+
+t_admin_csv_refusals() {
+	admin_refuses "an empty list" '[]' "empty list" &&
+		admin_refuses '[""]' '[""]' 'as no value' &&
+		admin_refuses "U+001F in a string of a list" '["a\u001fb"]' "U+001F" &&
+		admin_refuses "a mixed list" '[1, "a"]' "a list of" || return
+	# a key of two types becomes a string column, with a warning naming it
+	rm -rf "$WORK/adm-mixed" "$WORK/adm-out"
+	mkdir -p "$WORK/adm-mixed/data"
+	echo false >"$WORK/adm-mixed/compressed.json"
+	printf '[{"node_id": 1, "node_labels": "A", "node_props": {"k": 1}, "hash_props": {}},\n {"node_id": 2, "node_labels": "A", "node_props": {"k": "x", "j": true}, "hash_props": {}}]\n' \
+		>"$WORK/adm-mixed/data/nodes_1.json"
+	echo '[]' >"$WORK/adm-mixed/data/relationships_0.json"
+	run copy --format=neo4j-admin "$WORK/adm-mixed" "$WORK/adm-out"
+	[ "$rc" -eq 0 ] && grep -q 'label set A: k' "$WORK/out" &&
+		[ "$(cat "$WORK/adm-out/nodes_0001.header.csv")" = ':ID,:LABEL,"k:string","j:boolean"' ] &&
+		[ "$(cat "$WORK/adm-out/nodes_0001.csv")" = "$(printf '1,"A","1"\n2,"A","x","true"')" ] ||
+		{ not_ok "--format=neo4j-admin: a key of two types is a string column, with a warning" "$(cat "$WORK/out" "$WORK/adm-out"/nodes_0001*)"; return; }
+	ok "copy --format=neo4j-admin refuses what the import tool cannot read back (empty lists, [\"\"], U+001F, mixed lists) naming row and key; a key of two types becomes a string column, named"
+}
+
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets
 	bolt_many_zones bolt_backup bolt_faults import_backup import_seed import_refusals import_append import_kill
-	pg_source_seed)
+	pg_source_seed admin_csv admin_csv_refusals)
 if seed; then
 	for t in "${tests[@]}"; do
 		"t_$t"
