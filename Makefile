@@ -29,7 +29,7 @@ SHARED_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANITIZE) -Iinclu
 ALL_CFLAGS = $(SHARED_CFLAGS) -Isrc/cli -I$(PG_INCLUDEDIR) -DN2P_PG_BINDIR='"$(PG_BINDIR)"'
 LDLIBS = -L$(PG_LIBDIR) -lpq -ljansson -lz -lssl -lcrypto -lm -pthread
 
-SHARED_DIRS := core backup neo4j pg
+SHARED_DIRS := core backup neo4j pg verify
 CORE_SRCS := $(wildcard $(SHARED_DIRS:%=src/%/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 UNIT_SRCS := $(wildcard test/unit/test_*.c)

@@ -117,5 +117,6 @@ int			copy_to_backup(N2pSource *src, const char *source, const char *dir,
 /* in cmd_*.c */
 int			cmd_copy(int argc, char **argv);
 int			cmd_inspect(int argc, char **argv);
+int			cmd_verify(int argc, char **argv);
 
 #endif							/* NEO2PG_CLI_H */
