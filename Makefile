@@ -6,7 +6,7 @@
 #   make example    load examples/backup into a local PostgreSQL, query it
 #   make install    install the neo2pg binary under $(PREFIX)/bin
 #
-# The shared folders (src/core, src/backup, src/neo4j, src/pg) make the
+# The shared folders (src/core, src/backup, src/neo4j, src/pg, src/verify) make the
 # library: they never print or exit, and they are compiled with -Iinclude
 # only, so an include of libpq-fe.h or postgres.h there fails the build.
 # src/cli is the shell around them and alone gets libpq's include path.
