@@ -220,7 +220,7 @@ n2p_verify_nodes_content(N2pLineReader *nodes, N2pLineWriter *content, N2pLineWr
 	N2pBuf		b;
 	const char *line;
 	size_t		len;
-	int			rc;
+	int			rc = 0;
 	bool		ok = true;
 	Fields		f;
 	char		hash[65];
@@ -229,7 +229,10 @@ n2p_verify_nodes_content(N2pLineReader *nodes, N2pLineWriter *content, N2pLineWr
 	while (ok && (rc = nodes->next(nodes->ctx, &line, &len, err)) == 1)
 	{
 		if (!split(line, len, &f, 3, err))
+		{
+			ok = false;
 			break;
+		}
 		n2p_buf_reset(&b);
 		out_field(&b, f.p[1], f.n[1], false);
 		out_field(&b, f.p[2], f.n[2], false);
@@ -253,7 +256,7 @@ n2p_verify_rels_by_start(N2pLineReader *rels, N2pLineWriter *out, const N2pAlloc
 	N2pBuf		b;
 	const char *line;
 	size_t		len;
-	int			rc;
+	int			rc = 0;
 	bool		ok = true;
 	Fields		f;
 
@@ -261,7 +264,10 @@ n2p_verify_rels_by_start(N2pLineReader *rels, N2pLineWriter *out, const N2pAlloc
 	while (ok && (rc = rels->next(rels->ctx, &line, &len, err)) == 1)
 	{
 		if (!split(line, len, &f, 5, err))
+		{
+			ok = false;
 			break;
+		}
 		n2p_buf_reset(&b);
 		out_field(&b, f.p[2], f.n[2], false);
 		out_field(&b, f.p[0], f.n[0], false);
@@ -329,7 +335,7 @@ n2p_verify_rels_join(N2pLineReader *rels, N2pLineReader *hashes, bool end, N2pLi
 	N2pBuf		b;
 	const char *line;
 	size_t		len;
-	int			rc;
+	int			rc = 0;
 	bool		ok;
 	Fields		f;
 	char		hash[HASH_HEX];
