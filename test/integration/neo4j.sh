@@ -440,9 +440,37 @@ t_verify_neo4j() {
 	ok "verify: Neo4j = its backup (by id); zone ids and bytes lost without the side files are format losses; Neo4j = its import into another Neo4j (by content), a changed value named"
 }
 
+# The seed graph, as a live source left it in PostgreSQL (element ids, zone
+# ids, bytes, Neo4j's schema), read back from PostgreSQL: into a backup and
+# back, into another schema, and into Neo4j and back.
+t_pg_source_seed() {
+	local db=it_pgsrc_seed dir="$WORK/pg-seed"
+	fresh_db $db
+	run copy -s live "$URI" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] || { not_ok "seed -> PostgreSQL" "$(cat "$WORK/out")"; return; }
+	run copy -s live "$(conninfo $db)" "$dir"
+	[ "$rc" -eq 0 ] || { not_ok "PostgreSQL (from Neo4j) -> backup" "$(cat "$WORK/out")"; return; }
+	run copy -s back "$dir" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] && same_layout_rows $db live back && check_neo4j $db back ||
+		{ not_ok "PostgreSQL -> backup -> PostgreSQL: the seed's rows, every value" "$(cat "$WORK/out" "$WORK/check")"; return; }
+	run copy --source-schema live -s other "$(conninfo $db)" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] && same_layout_rows $db live other && check_neo4j $db other ||
+		{ not_ok "PostgreSQL -> PostgreSQL: the seed's rows" "$(cat "$WORK/out" "$WORK/check")"; return; }
+	target_start && target_clear || { not_ok "clear the target Neo4j"; return; }
+	run_t copy -s live "$(conninfo $db)" "$T_URI"
+	[ "$rc" -eq 0 ] && no_leftovers || { not_ok "PostgreSQL -> Neo4j" "$(cat "$WORK/out")"; return; }
+	[ "$(tq 'SHOW CONSTRAINTS YIELD labelsOrTypes, properties RETURN labelsOrTypes, properties')" = '[Person]|[uid]' ] ||
+		{ not_ok "PostgreSQL -> Neo4j: the uniqueness constraint" "$(tq 'SHOW CONSTRAINTS')"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD run copy -s imported "$T_URI" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] && check_neo4j $db imported imported ||
+		{ not_ok "PostgreSQL -> Neo4j -> PostgreSQL: every value" "$(cat "$WORK/out" "$WORK/check")"; return; }
+	ok "the seed graph from PostgreSQL: into a backup and back and into another schema (every column, element ids, load_info), into Neo4j and back (every value)"
+}
+
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets
-	bolt_many_zones bolt_backup bolt_faults verify_neo4j import_backup import_seed import_refusals import_append import_kill)
+	bolt_many_zones bolt_backup bolt_faults verify_neo4j import_backup import_seed import_refusals import_append import_kill
+	pg_source_seed)
 if seed; then
 	for t in "${tests[@]}"; do
 		"t_$t"
