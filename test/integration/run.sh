@@ -1740,6 +1740,22 @@ t_pg_source_usage() {
 	ok "PostgreSQL source: a schema onto itself is a usage error, a schema without the layout an error; inspect reads it"
 }
 
+# verify with the PostgreSQL layout as one side: equal to the backup it was
+# loaded from, and a value changed with SQL is named
+t_verify_pg() {
+	fresh_db it_verify_pg
+	run copy examples/backup "$(conninfo it_verify_pg)"
+	[ "$rc" -eq 0 ] || { not_ok "verify postgresql://: load" "$(cat "$WORK/out")"; return; }
+	run verify "$(conninfo it_verify_pg)" examples/backup
+	[ "$rc" -eq 0 ] && grep -q "^equal" "$WORK/out" ||
+		{ not_ok "verify: the PostgreSQL layout equals its backup" "$(cat "$WORK/out")"; return; }
+	sql it_verify_pg "UPDATE neo4j.nodes SET props = props || '{\"added\": 1}' WHERE id = 0" >/dev/null
+	run verify "$(conninfo it_verify_pg)" examples/backup
+	[ "$rc" -eq 1 ] && grep -q 'node 0: key "added"' "$WORK/out" ||
+		{ not_ok "verify: a key added with SQL is named" "$(cat "$WORK/out")"; return; }
+	ok "verify: the PostgreSQL layout equals the backup it came from; a key added with SQL is named"
+}
+
 # ------------------------------------------------------------------ main
 
 # verify: equal graphs exit 0; a changed value, a changed type and a removed
@@ -1827,7 +1843,7 @@ tests=("$@")
 	typed_tables_no_staging secret_target inspect_goes_on dangling_ends
 	long_names replace_nul_text unique_long wide_labels secret_options
 	owner_user_nodes owner_catalog_attack owner_beside owner_dependents owner_replace_clean
-	owner_unmarked mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path
+	owner_unmarked verify_pg mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path
 	write_backup write_plain write_failures
 	pg_source_roundtrip pg_source_user_rows pg_source_bad_edits pg_source_usage)
 for t in "${tests[@]}"; do
