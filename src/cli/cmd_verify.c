@@ -53,14 +53,17 @@ verify_usage(FILE *out)
 			"relationship's type, end nodes and properties (each value with its exact\n"
 			"type), and the uniqueness constraints.  Exit 0 when they are equal, 1 when\n"
 			"they differ (the first differences are printed, and how many there are).\n\n"
-			"SOURCE_A, SOURCE_B: a neo4j-backup directory, or a Neo4j URI (bolt://, neo4j://,\n"
-			"with +s or +ssc); the password of A comes from NEO4J_PASSWORD (or a prompt), that\n"
-			"of a Neo4j B from NEO4J_TARGET_PASSWORD if set, else the same.\n\n"
+			"SOURCE_A, SOURCE_B: a neo4j-backup directory, a Neo4j URI (bolt://, neo4j://,\n"
+			"with +s or +ssc), or the neo2pg layout in PostgreSQL (a URI or conninfo string);\n"
+			"the password of A comes from NEO4J_PASSWORD (or a prompt), that of a Neo4j B\n"
+			"from NEO4J_TARGET_PASSWORD if set, else the same.\n\n"
 			"Options:\n"
 			"      --match=auto|id|content  how records are paired: by their ids, or by their\n"
 			"                         content (after an import into Neo4j, which gives new\n"
 			"                         ids); auto (default): by id, and by content when ids\n"
 			"                         find differences; the graphs are equal if either is\n"
+			"  -s, --schema=NAME      PostgreSQL schema of the layout, for both sides (default neo4j)\n"
+			"      --schema-a=NAME, --schema-b=NAME  the same, for one side\n"
 			"      --user=NAME        Neo4j user (default NEO4J_USERNAME, else neo4j)\n"
 			"      --database=NAME    Neo4j database (default: the server's home database)\n"
 			"  -q, --quiet            print the differences only\n"
@@ -271,6 +274,9 @@ read_side(void *arg)
 	return NULL;
 }
 
+/* The PostgreSQL schema of each side (--schema-a, --schema-b, -s for both). */
+static const char *side_schema[2];
+
 /* The second Neo4j's password is NEO4J_TARGET_PASSWORD when set, as for copy. */
 static N2pSource *
 open_side(const char *spec, bool second, const Neo4jCliOptions *neo, N2pError *err)
@@ -279,6 +285,7 @@ open_side(const char *spec, bool second, const Neo4jCliOptions *neo, N2pError *e
 	char	   *saved = getenv("NEO4J_PASSWORD") ? xstrdup(getenv("NEO4J_PASSWORD")) : NULL;
 	N2pSource  *src;
 
+	cli_source_schema = side_schema[second];
 	if (second && target && neo4j_is_uri(spec))
 		setenv("NEO4J_PASSWORD", target, 1);
 	src = cli_open_source(spec, neo, err);
@@ -670,6 +677,9 @@ cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"match", required_argument, NULL, 'm'},
+		{"schema", required_argument, NULL, 's'},
+		{"schema-a", required_argument, NULL, 'a'},
+		{"schema-b", required_argument, NULL, 'b'},
 		{"user", required_argument, NULL, 'U'},
 		{"database", required_argument, NULL, 'd'},
 		{"quiet", no_argument, NULL, 'q'},
@@ -680,10 +690,17 @@ cmd_verify(int argc, char **argv)
 	MatchMode	mode = MATCH_AUTO;
 	int			c;
 
-	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "s:qvh", opts, NULL)) != -1)
 	{
 		switch (c)
 		{
+			case 's':
+				side_schema[0] = side_schema[1] = optarg;
+				break;
+			case 'a':
+			case 'b':
+				side_schema[c == 'b'] = optarg;
+				break;
 			case 'm':
 				if (strcmp(optarg, "auto") == 0)
 					mode = MATCH_AUTO;
