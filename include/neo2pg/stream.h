@@ -54,6 +54,12 @@ typedef struct N2pSchemaItem
 	char	   *name;
 	char	   *type;			/* as Neo4j names it: "RANGE", "NODE_KEY" ... */
 	char	   *create;			/* the statement that recreates it */
+	/* what it covers; entity is NULL when not recorded (older files) */
+	char	   *entity;			/* "NODE" or "RELATIONSHIP" */
+	char	  **tokens;			/* labels or relationship types */
+	size_t		ntokens;
+	char	  **props;			/* property keys, in order */
+	size_t		nprops;
 } N2pSchemaItem;
 
 typedef struct N2pConstraint

@@ -83,6 +83,35 @@ arena_str(N2pArena *arena, const N2pValue *v)
 }
 
 static bool
+arena_strs(N2pArena *arena, const N2pValue *v, char ***out, size_t *n)
+{
+	size_t		i;
+
+	if (v == NULL || v->type != N2P_LIST ||
+		(*out = n2p_arena_alloc(arena, (v->u.list.n + 1) * sizeof(char *))) == NULL)
+		return false;
+	for (i = 0; i < v->u.list.n; i++)
+		if (((*out)[i] = arena_str(arena, &v->u.list.items[i])) == NULL)
+			return false;
+	*n = v->u.list.n;
+	return true;
+}
+
+/* entity, labels_or_types and properties: absent in files of older writers */
+static bool
+graph_schema_parts(const N2pValue *o, N2pSchemaItem *it, N2pArena *arena)
+{
+	const N2pValue *entity = n2p_map_get(o, "entity", 6);
+
+	it->entity = NULL;
+	if (entity == NULL)
+		return true;
+	return (it->entity = arena_str(arena, entity)) != NULL &&
+		arena_strs(arena, n2p_map_get(o, "labels_or_types", 15), &it->tokens, &it->ntokens) &&
+		arena_strs(arena, n2p_map_get(o, "properties", 10), &it->props, &it->nprops);
+}
+
+static bool
 graph_schema(const N2pValue *list, N2pGraphMeta *meta, N2pArena *arena)
 {
 	size_t		i;
@@ -104,7 +133,7 @@ graph_schema(const N2pValue *list, N2pGraphMeta *meta, N2pArena *arena)
 		it->name = arena_str(arena, n2p_map_get(o, "name", 4));
 		it->type = arena_str(arena, n2p_map_get(o, "type", 4));
 		it->create = arena_str(arena, n2p_map_get(o, "create", 6));
-		if (!kind || !it->name || !it->type || !it->create ||
+		if (!kind || !it->name || !it->type || !it->create || !graph_schema_parts(o, it, arena) ||
 			(strcmp(kind, "constraint") != 0 && strcmp(kind, "index") != 0))
 			return false;
 		it->kind = strcmp(kind, "index") == 0 ? "index" : "constraint";

@@ -918,6 +918,28 @@ put_meta_string(N2pBuf *b, const char *s, N2pError *err)
 }
 
 static bool
+put_meta_list(N2pBuf *b, char **list, size_t n, N2pError *err)
+{
+	size_t		i;
+	bool		ok = n2p_buf_putc(b, '[');
+
+	for (i = 0; ok && i < n; i++)
+		ok = (i == 0 || put_lit(b, ", ")) && put_meta_string(b, list[i], err);
+	return ok && n2p_buf_putc(b, ']');
+}
+
+/* What the item covers, so that a sink can build its statement itself. */
+static bool
+put_schema_parts(N2pBuf *b, const N2pSchemaItem *it, N2pError *err)
+{
+	if (it->entity == NULL)
+		return true;
+	return put_lit(b, ", \"entity\": ") && put_meta_string(b, it->entity, err) &&
+		put_lit(b, ", \"labels_or_types\": ") && put_meta_list(b, it->tokens, it->ntokens, err) &&
+		put_lit(b, ", \"properties\": ") && put_meta_list(b, it->props, it->nprops, err);
+}
+
+static bool
 render_constraints(Writer *w, N2pBuf *b, N2pError *err)
 {
 	const N2pGraphMeta *m = w->meta;
@@ -1012,7 +1034,8 @@ render_graph(Writer *w, N2pBuf *b, N2pError *err)
 			put_meta_string(b, m->schema[i].kind, err) && put_lit(b, ", \"name\": ") &&
 			put_meta_string(b, m->schema[i].name, err) && put_lit(b, ", \"type\": ") &&
 			put_meta_string(b, m->schema[i].type, err) && put_lit(b, ", \"create\": ") &&
-			put_meta_string(b, m->schema[i].create, err) && n2p_buf_putc(b, '}');
+			put_meta_string(b, m->schema[i].create, err) && put_schema_parts(b, &m->schema[i], err) &&
+			n2p_buf_putc(b, '}');
 	ok = ok && put_lit(b, m->nschema ? "\n    ]\n}\n" : "]\n}\n");
 	return ok || (err->code != N2P_OK ? false : nomem(err));
 }

@@ -805,9 +805,19 @@ schema_json(const N2pGraphMeta *m)
 	size_t		i;
 
 	for (i = 0; i < m->nschema; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "kind", m->schema[i].kind,
-										   "name", m->schema[i].name, "type", m->schema[i].type,
-										   "create", m->schema[i].create));
+	{
+		const N2pSchemaItem *it = &m->schema[i];
+		json_t	   *o = json_pack("{s:s, s:s, s:s, s:s}", "kind", it->kind, "name", it->name,
+								  "type", it->type, "create", it->create);
+
+		if (o && it->entity)
+		{
+			json_object_set_new(o, "entity", json_string(it->entity));
+			json_object_set_new(o, "labels_or_types", string_list(it->tokens, it->ntokens));
+			json_object_set_new(o, "properties", string_list(it->props, it->nprops));
+		}
+		json_array_append_new(a, o);
+	}
 	return a;
 }
 

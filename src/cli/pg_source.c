@@ -253,6 +253,22 @@ meta_constraints(PgSource *s, const N2pValue *v, N2pError *err)
 	return true;
 }
 
+/* entity, labels_or_types and properties: absent in loads of older versions */
+static bool
+meta_schema_parts(PgSource *s, const N2pValue *c, N2pSchemaItem *k, N2pError *err)
+{
+	const N2pValue *tokens = member(c, "labels_or_types"),
+			   *props = member(c, "properties");
+
+	if ((k->entity = meta_strdup(s, member(c, "entity"), "neo4j_schema", err)) == NULL)
+		return err->code == N2P_OK;
+	if (tokens == NULL || props == NULL)
+		return n2p_error_set(err, N2P_ERR_DATA, "load_info: neo4j_schema's item %s has an entity "
+							 "but no labels_or_types or properties", k->name);
+	return meta_strings(s, tokens, "neo4j_schema", &k->tokens, &k->ntokens, err) &&
+		meta_strings(s, props, "neo4j_schema", &k->props, &k->nprops, err);
+}
+
 static bool
 meta_schema(PgSource *s, const N2pValue *v, N2pError *err)
 {
@@ -279,6 +295,8 @@ meta_schema(PgSource *s, const N2pValue *v, N2pError *err)
 			return n2p_error_set(err, N2P_ERR_DATA, "load_info: neo4j_schema holds an item "
 								 "other than {\"kind\", \"name\", \"type\", \"create\"}");
 		k->kind = strcmp(kind, "index") == 0 ? "index" : "constraint";
+		if (!meta_schema_parts(s, c, k, err))
+			return false;
 	}
 	m->nschema = v->u.list.n;
 	return true;

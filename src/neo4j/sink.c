@@ -75,6 +75,7 @@ static const char LEFTOVER_CONSTRAINTS_Q[] =
 	"SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH '" N2P_NEO4J_TMP_PREFIX "' RETURN name";
 static const char COUNT_Q[] = "MATCH (n) RETURN count(n)";
 static const char CONSTRAINT_NAMES_Q[] = "SHOW CONSTRAINTS YIELD name RETURN name";
+static const char INDEX_NAMES_Q[] = "SHOW INDEXES YIELD name RETURN name";
 
 typedef struct Neo4jSink
 {
@@ -98,7 +99,8 @@ typedef struct Neo4jSink
 	bool		finishing;		/* every record is written */
 	bool		rolled_back;
 	bool		previous_done;	/* recover() finished this same source's import */
-	char	  **created;		/* the source's constraints this import made */
+	char	  **created;		/* the source's constraints and indexes this import made */
+	bool	   *created_index;	/* each: an index, not a constraint */
 	size_t		ncreated;
 	N2pArena	arena;
 } Neo4jSink;
@@ -634,6 +636,18 @@ neo4j_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 	return true;
 }
 
+/* Room to note what recreate_constraints and recreate_schema make. */
+static bool
+alloc_created(Neo4jSink *s, N2pError *err)
+{
+	size_t		n = s->meta->nconstraints + s->meta->nschema + 1;
+
+	if ((s->created = n2p_arena_alloc(&s->arena, n * sizeof(char *))) == NULL ||
+		(s->created_index = n2p_arena_alloc(&s->arena, n * sizeof(bool))) == NULL)
+		return nomem(err);
+	return true;
+}
+
 /* The source's uniqueness constraints, those the target lacks. */
 static bool
 recreate_constraints(Neo4jSink *s, N2pError *err)
@@ -644,9 +658,8 @@ recreate_constraints(Neo4jSink *s, N2pError *err)
 
 	if (s->meta->nconstraints == 0)
 		return true;
-	if (!names(s, CONSTRAINT_NAMES_Q, &have, &nhave, err) ||
-		(s->created = n2p_arena_alloc(&s->arena, s->meta->nconstraints * sizeof(char *))) == NULL)
-		return err->code != N2P_OK ? false : nomem(err);
+	if (!names(s, CONSTRAINT_NAMES_Q, &have, &nhave, err))
+		return false;
 	for (i = 0; i < s->meta->nconstraints; i++)
 	{
 		const N2pConstraint *c = &s->meta->constraints[i];
@@ -677,7 +690,155 @@ recreate_constraints(Neo4jSink *s, N2pError *err)
 			return err->code != N2P_OK ? false : nomem(err);
 		}
 		if (c->name && c->name[0])
-			s->created[s->ncreated++] = c->name;
+		{
+			s->created[s->ncreated] = c->name;
+			s->created_index[s->ncreated++] = false;
+		}
+	}
+	return true;
+}
+
+/* A schema item not recreated, and why: a warning naming it. */
+static bool
+skip_item(Neo4jSink *s, const N2pSchemaItem *it, const char *why)
+{
+	N2pError	n;
+
+	n2p_error_init(&n);
+	n2p_error_set(&n, N2P_ERR_DATA, "warning: the source's %s %s (%s) is not recreated: %s",
+				  it->kind, it->name, it->type, why);
+	notice(s, &n);
+	return true;
+}
+
+/* (n:`A`|`B`) or ()-[n:`A`|`B`]-(): what an index or constraint is for */
+static void
+put_pattern(N2pBuf *q, const N2pSchemaItem *it)
+{
+	bool		node = strcmp(it->entity, "NODE") == 0;
+	size_t		i;
+
+	n2p_buf_append(q, node ? " FOR (n:" : " FOR ()-[n:", node ? 8 : 11);
+	for (i = 0; i < it->ntokens; i++)
+	{
+		if (i)
+			n2p_buf_putc(q, '|');
+		put_quoted(q, it->tokens[i]);
+	}
+	n2p_buf_append(q, node ? ")" : "]-()", node ? 1 : 4);
+}
+
+/* n.`a`, n.`b` */
+static void
+put_keys(N2pBuf *q, const N2pSchemaItem *it)
+{
+	size_t		i;
+
+	for (i = 0; i < it->nprops; i++)
+	{
+		n2p_buf_append(q, i ? ", n." : "n.", i ? 4 : 2);
+		put_quoted(q, it->props[i]);
+	}
+}
+
+/*
+ * The statement for a recorded index or constraint, built from its parts
+ * (never from the recorded text, which holds the source's names as the
+ * source wrote them); false with *why set when it is not recreated.
+ */
+static bool
+schema_statement(const N2pSchemaItem *it, N2pBuf *q, const char **why)
+{
+	bool		unique = strcmp(it->type, "UNIQUENESS") == 0 ||
+		strcmp(it->type, "NODE_PROPERTY_UNIQUENESS") == 0 ||
+		strcmp(it->type, "RELATIONSHIP_UNIQUENESS") == 0 ||
+		strcmp(it->type, "RELATIONSHIP_PROPERTY_UNIQUENESS") == 0;
+	bool		fulltext = strcmp(it->type, "FULLTEXT") == 0;
+	bool		index = strcmp(it->kind, "index") == 0;
+
+	*why = NULL;
+	if (it->entity == NULL)
+		return (*why = "it was recorded without its labels and keys (by an older neo2pg)"), false;
+	if (strcmp(it->entity, "NODE") != 0 && strcmp(it->entity, "RELATIONSHIP") != 0)
+		return (*why = "it is for neither nodes nor relationships"), false;
+	if (index && strcmp(it->type, "VECTOR") == 0)
+		return (*why = "vector indexes carry options that are not recorded"), false;
+	if (index && !fulltext && strcmp(it->type, "RANGE") != 0 && strcmp(it->type, "TEXT") != 0 &&
+		strcmp(it->type, "POINT") != 0)
+		return (*why = "neo2pg does not recreate indexes of this type"), false;
+	if (!index && !unique)
+		return (*why = "only Neo4j Enterprise has such constraints"), false;
+	if (it->ntokens == 0 || it->nprops == 0 || (!fulltext && it->ntokens != 1))
+		return (*why = "its labels or keys are not as Neo4j records such a one"), false;
+	n2p_buf_append(q, "CREATE ", 7);
+	if (index)
+	{
+		n2p_buf_append(q, it->type, strlen(it->type));
+		n2p_buf_append(q, " INDEX ", 7);
+	}
+	else
+		n2p_buf_append(q, "CONSTRAINT ", 11);
+	put_quoted(q, it->name);
+	put_pattern(q, it);
+	n2p_buf_append(q, fulltext ? " ON EACH [" : index ? " ON (" : " REQUIRE (", fulltext ? 10 : index ? 5 : 10);
+	put_keys(q, it);
+	n2p_buf_append(q, fulltext ? "]" : ")", 1);
+	if (!index)
+		n2p_buf_append(q, " IS UNIQUE", 10);
+	return true;
+}
+
+/*
+ * The source's other indexes and constraints, those the target lacks.  A
+ * single-key node uniqueness constraint is recreate_constraints' job.
+ */
+static bool
+recreate_schema(Neo4jSink *s, N2pError *err)
+{
+	char	  **have,
+			  **have_idx;
+	size_t		nhave,
+				nhave_idx,
+				i;
+
+	if (s->meta->nschema == 0)
+		return true;
+	if (!names(s, CONSTRAINT_NAMES_Q, &have, &nhave, err) ||
+		!names(s, INDEX_NAMES_Q, &have_idx, &nhave_idx, err))
+		return false;
+	for (i = 0; i < s->meta->nschema; i++)
+	{
+		const N2pSchemaItem *it = &s->meta->schema[i];
+		const char *why;
+		N2pBuf		q;
+		bool		ok;
+
+		if (strcmp(it->type, "LOOKUP") == 0 || has_name(have, nhave, it->name) ||
+			has_name(have_idx, nhave_idx, it->name) ||
+			(strcmp(it->kind, "constraint") == 0 && it->entity && strcmp(it->entity, "NODE") == 0 &&
+			 it->nprops == 1 && strstr(it->type, "UNIQUENESS") != NULL))
+			continue;
+		n2p_buf_init(&q, s->alloc);
+		if (!schema_statement(it, &q, &why))
+		{
+			n2p_buf_free(&q);
+			skip_item(s, it, why);
+			continue;
+		}
+		if (s->o.step)
+			s->o.step(s->o.step_ctx, it->name);
+		ok = !q.oom && tx_simple(s, q.data, NULL, err);
+		n2p_buf_free(&q);
+		if (!ok)
+		{
+			size_t		len = strlen(err->msg);
+
+			snprintf(err->msg + len, sizeof(err->msg) - len, " (creating the source's %s %s)",
+					 it->kind, it->name);
+			return err->code != N2P_OK ? false : nomem(err);
+		}
+		s->created[s->ncreated] = it->name;
+		s->created_index[s->ncreated++] = strcmp(it->kind, "index") == 0;
 	}
 	return true;
 }
@@ -690,7 +851,8 @@ neo4j_finish(N2pSink *sink, N2pError *err)
 
 	if (finishing == NULL)
 		return nomem(err);
-	if (!flush(s, err) || !recreate_constraints(s, err))
+	if (!flush(s, err) || !alloc_created(s, err) || !recreate_constraints(s, err) ||
+		!recreate_schema(s, err))
 		return false;
 	if (s->o.step)
 		s->o.step(s->o.step_ctx, "removing the temporary label, ids and constraint");
@@ -726,7 +888,10 @@ neo4j_abort(N2pSink *sink)
 		N2pBuf		q;
 
 		n2p_buf_init(&q, s->alloc);
-		n2p_buf_append(&q, "DROP CONSTRAINT ", 16);
+		if (s->created_index[i])
+			n2p_buf_append(&q, "DROP INDEX ", 11);
+		else
+			n2p_buf_append(&q, "DROP CONSTRAINT ", 16);
 		put_quoted(&q, s->created[i]);
 		ok = !q.oom && tx_simple(s, q.data, NULL, &err);
 		n2p_buf_free(&q);

@@ -153,6 +153,26 @@ single(const N2pValue *f, N2pStr *out)
 	return f->type == N2P_LIST && f->u.list.n == 1 && str_field(&f->u.list.items[0], out);
 }
 
+/* labelsOrTypes or properties as strings; NULL (a LOOKUP index's) is empty */
+static bool
+str_list(Neo4jSource *s, const N2pValue *f, char ***out, size_t *n)
+{
+	size_t		i;
+
+	*n = 0;
+	if (f->type == N2P_NULL)
+		return true;
+	if (f->type != N2P_LIST ||
+		(*out = n2p_arena_alloc(&s->meta_arena, (f->u.list.n + 1) * sizeof(char *))) == NULL)
+		return false;
+	for (i = 0; i < f->u.list.n; i++)
+		if (f->u.list.items[i].type != N2P_STRING ||
+			((*out)[i] = meta_strdup(s, f->u.list.items[i].u.str)) == NULL)
+			return false;
+	*n = f->u.list.n;
+	return true;
+}
+
 static bool
 add_schema_item(Neo4jSource *s, const char *kind, const N2pValue *f, N2pError *err)
 {
@@ -160,6 +180,7 @@ add_schema_item(Neo4jSource *s, const char *kind, const N2pValue *f, N2pError *e
 	N2pSchemaItem *it;
 	N2pStr		name,
 				type,
+				entity,
 				create;
 
 	if (!str_field(&f[0], &name) || !str_field(&f[1], &type) || !str_field(&f[5], &create))
@@ -172,6 +193,10 @@ add_schema_item(Neo4jSource *s, const char *kind, const N2pValue *f, N2pError *e
 	if ((it->name = meta_strdup(s, name)) == NULL || (it->type = meta_strdup(s, type)) == NULL ||
 		(it->create = meta_strdup(s, create)) == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	it->entity = NULL;
+	if (str_field(&f[2], &entity) && (it->entity = meta_strdup(s, entity)) != NULL &&
+		!(str_list(s, &f[3], &it->tokens, &it->ntokens) && str_list(s, &f[4], &it->props, &it->nprops)))
+		it->entity = NULL;
 	return true;
 }
 

@@ -94,7 +94,13 @@ SELECT :{?imported} AS imported \gset
 SELECT (SELECT value FROM load_info WHERE key = 'uniqueness_constraints') =
        '[{"node_prop": "uid", "node_label": "Person", "constraint_name": "person_uid"}]'
    AND ((SELECT value FROM load_info WHERE key = 'neo4j_schema') @>
-       '[{"kind": "index", "name": "person_name", "type": "RANGE"}]' OR :'imported'::boolean)
+       '[{"kind": "index", "name": "person_name", "type": "RANGE", "entity": "NODE",
+          "labels_or_types": ["Person"], "properties": ["name"]},
+         {"kind": "index", "name": "person_text", "type": "FULLTEXT", "entity": "NODE",
+          "labels_or_types": ["Person", "Odd Label; \"q\" `b` é"], "properties": ["name", "quote\"key"]},
+         {"kind": "constraint", "name": "knows_since", "type": "RELATIONSHIP_UNIQUENESS",
+          "entity": "RELATIONSHIP", "labels_or_types": ["KNOWS"], "properties": ["since"]}]'
+       OR :'imported'::boolean)
    AND EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = :'schema' AND indexname = 'person_uid')
    -- the database's id, as the Python tool records it
    AND (SELECT value->>0 FROM load_info WHERE key = 'db_id') ~ '^[0-9A-F]{64}$' AS ok \gset

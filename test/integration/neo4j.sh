@@ -266,14 +266,33 @@ tcypher() {
 
 tq() { printf '%s\n' "$1" | tcypher -q - 2>&1; }
 
-# empty the target, constraints too
+# empty the target, constraints and indexes too (names back-quoted, ` doubled)
 target_clear() {
 	local c
 	tq 'MATCH (n) DETACH DELETE n' >/dev/null
-	for c in $(tq 'SHOW CONSTRAINTS YIELD name RETURN name'); do
-		tq "DROP CONSTRAINT \`$c\`" >/dev/null
+	tq 'SHOW CONSTRAINTS YIELD name RETURN name' | while IFS= read -r c; do
+		[ -n "$c" ] && tq "DROP CONSTRAINT \`${c//\`/\`\`}\`" >/dev/null
 	done
-	[ "$(tq 'MATCH (n) RETURN count(n)')" = 0 ]
+	tq "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name" | while IFS= read -r c; do
+		[ -n "$c" ] && tq "DROP INDEX \`${c//\`/\`\`}\`" >/dev/null
+	done
+	[ "$(tq 'MATCH (n) RETURN count(n)')" = 0 ] &&
+		[ "$(tq "SHOW INDEXES YIELD type WHERE type <> 'LOOKUP' RETURN count(*)")" = 0 ]
+}
+
+# the seed's indexes and constraints as Neo4j lists them, without ids
+INDEXES_Q="SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, owningConstraint
+  WHERE type <> 'LOOKUP' RETURN name, type, entityType, labelsOrTypes, properties, owningConstraint"
+CONSTRAINTS_Q="SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties
+  RETURN name, type, entityType, labelsOrTypes, properties"
+
+# same_schema: the target has the seed's indexes and constraints
+same_schema() {
+	local want got
+	want=$({ printf '%s\n' "$INDEXES_Q" | "$CYPHER" -q -; printf '%s\n' "$CONSTRAINTS_Q" | "$CYPHER" -q -; } 2>&1 | sort)
+	got=$({ tq "$INDEXES_Q"; tq "$CONSTRAINTS_Q"; } | sort)
+	[ "$(wc -l <<<"$want")" -eq 9 ] && [ "$got" = "$want" ] ||
+		{ echo "want:"; echo "$want"; echo "got:"; echo "$got"; return 1; }
 }
 
 # nothing of neo2pg's in the target: no temporary label, id or constraint
@@ -317,11 +336,33 @@ t_import_seed() {
 	NEO4J_TARGET_PASSWORD=$T_PASSWORD run copy --batch-size=2 "$URI" "neo4j://127.0.0.1:$T_PORT"
 	[ "$rc" -eq 0 ] || { not_ok "copy bolt:// neo4j://" "$(cat "$WORK/out")"; return; }
 	no_leftovers || { not_ok "bolt -> neo4j leaves nothing of neo2pg's" "$(tq "MATCH (n) RETURN labels(n), keys(n)")" "$(cat "$WORK/out")"; return; }
+	same_schema >"$WORK/check" 2>&1 ||
+		{ not_ok "bolt -> neo4j: the seed's indexes and constraints" "$(cat "$WORK/check" "$WORK/out")"; return; }
 	fresh_db it_seed2
 	NEO4J_PASSWORD=$T_PASSWORD run copy "neo4j://127.0.0.1:$T_PORT" "$(conninfo it_seed2)"
 	[ "$rc" -eq 0 ] && check_neo4j it_seed2 neo4j imported ||
 		{ not_ok "seed -> Neo4j -> PostgreSQL: every value as the seed holds it" "$(cat "$WORK/out" "$WORK/check")"; return; }
-	ok "copy bolt:// neo4j:// (batches of 2): zone ids, Time offsets, byte arrays, extremes, odd names, the constraint; read back value by value"
+	# through a backup: its graph.json carries the indexes and constraints
+	rm -rf "$WORK/seed-backup"
+	run copy "$URI" "$WORK/seed-backup" && [ "$rc" -eq 0 ] && target_clear &&
+		run_t copy "$WORK/seed-backup" "$T_URI" && [ "$rc" -eq 0 ] ||
+		{ not_ok "bolt -> backup -> neo4j" "$(cat "$WORK/out")"; return; }
+	same_schema >"$WORK/check" 2>&1 ||
+		{ not_ok "bolt -> backup -> neo4j: the seed's indexes and constraints" "$(cat "$WORK/check" "$WORK/out")"; return; }
+	# a graph.json of an older neo2pg: the items without their parts are skipped, named
+	python3 - "$WORK/seed-backup/neo2pg/graph.json" <<'PY'
+import json, sys
+g = json.load(open(sys.argv[1]))
+for item in g["schema"]:
+    for k in ("entity", "labels_or_types", "properties"):
+        del item[k]
+json.dump(g, open(sys.argv[1], "w"))
+PY
+	target_clear && run_t copy "$WORK/seed-backup" "$T_URI" && [ "$rc" -eq 0 ] &&
+		grep -q "warning: the source's index knows_w (RANGE) is not recreated: it was recorded without" "$WORK/out" &&
+		[ "$(tq "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name")" = person_uid ] ||
+		{ not_ok "a graph.json without the parts: skipped with a warning" "$(cat "$WORK/out")"; return; }
+	ok "copy bolt:// neo4j:// (batches of 2): zone ids, Time offsets, byte arrays, extremes, odd names, the indexes and constraints (also through a backup; an older backup's skipped, named); read back value by value"
 }
 
 # bad_backup DIR VALUE: one good node, then node 2 with key "k" set to VALUE
@@ -459,8 +500,8 @@ t_pg_source_seed() {
 	target_start && target_clear || { not_ok "clear the target Neo4j"; return; }
 	run_t copy -s live "$(conninfo $db)" "$T_URI"
 	[ "$rc" -eq 0 ] && no_leftovers || { not_ok "PostgreSQL -> Neo4j" "$(cat "$WORK/out")"; return; }
-	[ "$(tq 'SHOW CONSTRAINTS YIELD labelsOrTypes, properties RETURN labelsOrTypes, properties')" = '[Person]|[uid]' ] ||
-		{ not_ok "PostgreSQL -> Neo4j: the uniqueness constraint" "$(tq 'SHOW CONSTRAINTS')"; return; }
+	same_schema >"$WORK/check" 2>&1 ||
+		{ not_ok "PostgreSQL -> Neo4j: the seed's indexes and constraints" "$(cat "$WORK/check")"; return; }
 	NEO4J_PASSWORD=$T_PASSWORD run copy -s imported "$T_URI" "$(conninfo $db)"
 	[ "$rc" -eq 0 ] && check_neo4j $db imported imported ||
 		{ not_ok "PostgreSQL -> Neo4j -> PostgreSQL: every value" "$(cat "$WORK/out" "$WORK/check")"; return; }

@@ -6,6 +6,16 @@ CREATE CONSTRAINT person_uid FOR (p:Person) REQUIRE p.uid IS UNIQUE
 ;
 CREATE INDEX person_name FOR (p:Person) ON (p.name)
 ;
+CREATE TEXT INDEX person_name_text FOR (p:Person) ON (p.name)
+;
+CREATE INDEX `odd ``index``` FOR (p:`Odd Label; "q" ``b`` é`) ON (p.`back``tick`, p.`é`)
+;
+CREATE INDEX knows_w FOR ()-[r:KNOWS]-() ON (r.w)
+;
+CREATE FULLTEXT INDEX person_text FOR (n:Person|`Odd Label; "q" ``b`` é`) ON EACH [n.name, n.`quote"key`]
+;
+CREATE CONSTRAINT knows_since FOR ()-[r:KNOWS]-() REQUIRE r.since IS UNIQUE
+;
 CREATE (:Person {uid: 1, name: 'Ada', born: date('1815-12-10'), active: true,
   score: 0.334, big: 9223372036854775807, small: -9223372036854775808,
   neg0: -0.0, nan: 0.0 / 0.0, inf: 1.0 / 0.0, ninf: -1.0 / 0.0, huge: 1e308, tiny: 5e-324,
