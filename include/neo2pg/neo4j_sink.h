@@ -48,6 +48,13 @@ typedef struct N2pNeo4jSinkOptions
 	/* values the server would change, and interrupted imports cleaned up */
 	N2pNeo4jNoticeFn notice;
 	void	   *notice_ctx;
+	/*
+	 * Skip a record holding a value the server refuses, and a relationship
+	 * whose end node was skipped, instead of failing: each is passed to
+	 * skipped (with notice_ctx), naming its row and key.
+	 */
+	bool		skip_refused;
+	N2pNeo4jNoticeFn skipped;
 	/* the steps after the last record (constraints, cleanup) */
 	void		(*step) (void *ctx, const char *what);
 	void	   *step_ctx;
@@ -73,6 +80,9 @@ bool		n2p_neo4j_sink_previous_done(N2pSink *sink);
 
 /* Nodes and relationships written so far. */
 void		n2p_neo4j_sink_counts(N2pSink *sink, uint64_t *nodes, uint64_t *rels);
+
+/* The records skip_refused skipped. */
+void		n2p_neo4j_sink_skipped(N2pSink *sink, uint64_t *nodes, uint64_t *rels);
 
 /*
  * Would Neo4j 5.26 store this property value as it is?

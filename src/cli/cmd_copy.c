@@ -58,6 +58,8 @@ copy_usage(FILE *out)
 			"      --typed=views|tables|none  create a typed view (or table) per label and\n"
 			"                         relationship type, and the catalog table (default views)\n"
 			"      --append           import into a Neo4j database that is not empty\n"
+			"      --skip-refused     Neo4j target: skip records with values Neo4j refuses\n"
+			"                         (and relationships to skipped nodes), naming each\n"
 			"      --batch-size=N     rows per transaction of a Neo4j import (default 10000)\n"
 			"      --user=NAME        Neo4j user (default NEO4J_USERNAME, else neo4j)\n"
 			"      --database=NAME    Neo4j database (default: the server's home database)\n"
@@ -257,6 +259,7 @@ cmd_copy(int argc, char **argv)
 		{"user", required_argument, NULL, 'U'},
 		{"database", required_argument, NULL, 'd'},
 		{"append", no_argument, NULL, 'A'},
+		{"skip-refused", no_argument, NULL, 'K'},
 		{"batch-size", required_argument, NULL, 'B'},
 		{"no-compress", no_argument, NULL, 'Z'},
 		{"chunk-rows", required_argument, NULL, 'C'},
@@ -271,7 +274,7 @@ cmd_copy(int argc, char **argv)
 				schema_given = false,
 				admin = false;
 	Neo4jCliOptions neo = {NULL, NULL, 0};
-	Neo4jSinkCliOptions sinkopts = {NULL, false, 0, NULL};
+	Neo4jSinkCliOptions sinkopts = {NULL, false, 0, NULL, false};
 	char	   *local = NULL;
 	int			c,
 				rc;
@@ -347,6 +350,9 @@ cmd_copy(int argc, char **argv)
 			case 'A':
 				sinkopts.append = true;
 				break;
+			case 'K':
+				sinkopts.skip_refused = true;
+				break;
 			case 'B':
 				if ((sinkopts.batch_rows = strtoul(optarg, NULL, 10)) == 0 || sinkopts.batch_rows > 1000000)
 				{
@@ -407,6 +413,11 @@ cmd_copy(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		return neo4j_cli_import(argv[optind], argv[optind + 1], &neo, &sinkopts);
+	}
+	if (sinkopts.skip_refused)
+	{
+		log_error("--skip-refused applies to a Neo4j target");
+		return EXIT_USAGE;
 	}
 	if (argc - optind == 2 && !is_pg_target(argv[optind + 1]) && looks_like_uri(argv[optind + 1]))
 	{

@@ -88,6 +88,7 @@ typedef struct Neo4jSinkCliOptions
 	bool		append;			/* the target need not be empty */
 	size_t		batch_rows;		/* 0: the default */
 	struct Progress *progress;	/* NULL: none */
+	bool		skip_refused;	/* skip records with values the server refuses */
 } Neo4jSinkCliOptions;
 
 /*

@@ -53,6 +53,18 @@ on_notice(void *ctx, const N2pError *n)
 			n->has_key ? n->key : "", n->has_key ? "\": " : "", n->msg);
 }
 
+/* Every record --skip-refused leaves out is named: the user must know them all. */
+static void
+on_skipped(void *ctx, const N2pError *n)
+{
+	CliSink    *s = ctx;
+
+	fprintf(stderr, "%s%s: %s%s%s %lld: %s%s%sskipped: %s\n",
+			s->progress && s->progress->tty ? "\n" : "", cli_progname, n->file, n->file[0] ? ": " : "",
+			n->row_kind, (long long) n->row_id, n->has_key ? "key \"" : "", n->has_key ? n->key : "",
+			n->has_key ? "\": " : "", n->msg);
+}
+
 static void
 on_step(void *ctx, const char *what)
 {
@@ -163,6 +175,8 @@ neo4j_cli_sink_open(const char *uri_text, const Neo4jCliOptions *opts, const Neo
 	o.tag = tag;
 	o.append = so->append;
 	o.batch_rows = so->batch_rows;
+	o.skip_refused = so->skip_refused;
+	o.skipped = on_skipped;
 	o.notice = on_notice;
 	o.notice_ctx = s;
 	o.step = on_step;
@@ -254,6 +268,10 @@ neo4j_cli_import(const char *source, const char *target, const Neo4jCliOptions *
 		neo4j_cli_sink_counts(sink, &nodes, &rels);
 		log_info("imported %llu nodes and %llu relationships into %s", (unsigned long long) nodes,
 				 (unsigned long long) rels, target);
+		n2p_neo4j_sink_skipped(((CliSink *) sink)->inner, &nodes, &rels);
+		if (so->skip_refused)
+			log_info("skipped %llu nodes and %llu relationships (named above)", (unsigned long long) nodes,
+					 (unsigned long long) rels);
 	}
 	sink->ops->close(sink);
 	src->ops->close(src);

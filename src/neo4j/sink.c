@@ -32,6 +32,7 @@
 #include "neo2pg/packstream.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_BATCH 10000
@@ -53,10 +54,12 @@ static const char NODES_Q[] =
 static const char RELS_Q[] =
 	"UNWIND $rows AS row MATCH (a:@ {#: row.s}) MATCH (b:@ {#: row.e}) "
 	"CREATE (a)-[r:$(row.t)]->(b) SET r = row.p RETURN count(r)";
-static const char MISSING_Q[] =
-	"UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row "
-	"OPTIONAL MATCH (a:@ {#: row.s}) OPTIONAL MATCH (b:@ {#: row.e}) "
-	"WITH i, a, b WHERE a IS NULL OR b IS NULL RETURN i, a IS NOT NULL, b IS NOT NULL LIMIT 1";
+#define MISSING_ROWS \
+	"UNWIND range(0, size($rows) - 1) AS i WITH i, $rows[i] AS row " \
+	"OPTIONAL MATCH (a:@ {#: row.s}) OPTIONAL MATCH (b:@ {#: row.e}) " \
+	"WITH i, a, b WHERE a IS NULL OR b IS NULL RETURN i, a IS NOT NULL, b IS NOT NULL"
+static const char MISSING_Q[] = MISSING_ROWS " LIMIT 1";
+static const char MISSING_ALL_Q[] = MISSING_ROWS;
 static const char CONSTRAINT_Q[] = "CREATE CONSTRAINT @ FOR (n:@) REQUIRE n.# IS UNIQUE";
 static const char MARKER_Q[] =
 	"CREATE (:@ {`" STATE_KEY "`: 'loading', `" SOURCE_KEY "`: $source})";
@@ -99,6 +102,12 @@ typedef struct Neo4jSink
 	bool		finishing;		/* every record is written */
 	bool		rolled_back;
 	bool		previous_done;	/* recover() finished this same source's import */
+	int64_t    *skipped_ids;	/* the nodes skip_refused skipped */
+	size_t		nskipped_ids;
+	size_t		skipped_cap;
+	bool		skipped_sorted;
+	uint64_t	skipped_nodes;
+	uint64_t	skipped_rels;
 	char	  **created;		/* the source's constraints and indexes this import made */
 	bool	   *created_index;	/* each: an index, not a constraint */
 	size_t		ncreated;
@@ -413,6 +422,40 @@ locate_batch(Neo4jSink *s, N2pError *err)
 			 (long long) s->ids[s->nrows - 1]);
 }
 
+/* Row i of the batch lost an end node that is not in the source. */
+static bool
+missing_end(Neo4jSink *s, size_t i, bool has_start, bool has_end, N2pError *err)
+{
+	err->row_kind = "relationship";
+	err->row_id = s->ids[i];
+	if (!has_start && !has_end)
+		return n2p_error_set(err, N2P_ERR_DATA, "start node %lld and end node %lld are not in the source",
+							 (long long) s->starts[i], (long long) s->ends[i]);
+	return n2p_error_set(err, N2P_ERR_DATA, "%s node %lld is not in the source",
+						 has_start ? "end" : "start", (long long) (has_start ? s->ends[i] : s->starts[i]));
+}
+
+static void
+report_skip(Neo4jSink *s, const N2pError *why)
+{
+	if (s->o.skipped)
+		s->o.skipped(s->o.notice_ctx, why);
+}
+
+/* Row i of the batch lost an end node that skip_refused skipped. */
+static void
+report_lost_end(Neo4jSink *s, size_t i, bool has_start)
+{
+	N2pError	n;
+
+	n2p_error_init(&n);
+	n.row_kind = "relationship";
+	n.row_id = s->ids[i];
+	n2p_error_set(&n, N2P_ERR_DATA, "its %s node %lld was skipped", has_start ? "end" : "start",
+				  (long long) (has_start ? s->ends[i] : s->starts[i]));
+	report_skip(s, &n);
+}
+
 /* A batch created fewer relationships than it held: name the first lost. */
 static bool
 name_missing(Neo4jSink *s, N2pError *err)
@@ -448,13 +491,79 @@ name_missing(Neo4jSink *s, N2pError *err)
 		return false;
 	if (i < 0)
 		return n2p_error_set(err, N2P_ERR_DATA, "Neo4j created fewer relationships than it was sent");
-	err->row_kind = "relationship";
-	err->row_id = s->ids[i];
-	if (!has_start && !has_end)
-		return n2p_error_set(err, N2P_ERR_DATA, "start node %lld and end node %lld are not in the source",
-							 (long long) s->starts[i], (long long) s->ends[i]);
-	return n2p_error_set(err, N2P_ERR_DATA, "%s node %lld is not in the source",
-						 has_start ? "end" : "start", (long long) (has_start ? s->ends[i] : s->starts[i]));
+	return missing_end(s, (size_t) i, has_start, has_end, err);
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t		x = *(const int64_t *) a,
+				y = *(const int64_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+static bool
+was_skipped(Neo4jSink *s, int64_t id)
+{
+	if (!s->skipped_sorted)
+	{
+		qsort(s->skipped_ids, s->nskipped_ids, sizeof(int64_t), cmp_id);
+		s->skipped_sorted = true;
+	}
+	return s->nskipped_ids &&
+		bsearch(&id, s->skipped_ids, s->nskipped_ids, sizeof(int64_t), cmp_id) != NULL;
+}
+
+/*
+ * With skip_refused, in the batch's open transaction: every relationship
+ * the batch did not create must have lost an end node that was skipped;
+ * each is reported.  -1: the query failed (the transaction is over); 0: a
+ * relationship whose end is not in the source (err set, still open).
+ */
+static int
+skip_missing(Neo4jSink *s, int64_t made, N2pError *err)
+{
+	char	   *q = build(s, MISSING_ALL_Q, s->label);
+	N2pArena	a;
+	N2pValue	row;
+	int			r;
+	uint64_t	n = 0;
+	bool		ok = true;
+
+	if (q == NULL)
+		return (nomem(err), 0);
+	if (!n2p_bolt_run_packed(s->o.bolt, q, s->params.data, s->params.len, -1, err))
+		return -1;
+	n2p_arena_init(&a, s->alloc, 0);
+	while ((r = n2p_bolt_next(s->o.bolt, &a, &row, err)) > 0)
+	{
+		const N2pValue *f = row.u.list.items;
+		size_t		i;
+		bool		has_start,
+					has_end;
+
+		if (!ok || row.u.list.n != 3 || f[0].type != N2P_INT || f[0].u.i < 0 ||
+			(size_t) f[0].u.i >= s->nrows)
+			continue;
+		i = (size_t) f[0].u.i;
+		has_start = f[1].type == N2P_BOOL && f[1].u.b;
+		has_end = f[2].type == N2P_BOOL && f[2].u.b;
+		if ((!has_start && !was_skipped(s, s->starts[i])) || (!has_end && !was_skipped(s, s->ends[i])))
+			ok = missing_end(s, i, has_start, has_end, err);
+		else
+			report_lost_end(s, i, has_start);
+		n++;
+		n2p_arena_reset(&a);
+	}
+	n2p_arena_destroy(&a);
+	if (r != 0)
+		return -1;
+	if (ok && (int64_t) n + made != (int64_t) s->nrows)
+		ok = n2p_error_set(err, N2P_ERR_DATA, "Neo4j created fewer relationships than it was sent");
+	if (ok)
+		s->skipped_rels += n;
+	return ok;
 }
 
 static bool
@@ -488,7 +597,22 @@ flush(Neo4jSink *s, N2pError *err)
 		if (r != 0)
 			return (locate_batch(s, err), false);
 	}
-	if (made != (int64_t) s->nrows)
+	if (made != (int64_t) s->nrows && s->o.skip_refused && s->kind == N2P_REC_REL)
+	{
+		int			k = skip_missing(s, made, err);
+
+		/* a data error leaves the transaction open */
+		if (k == 0)
+		{
+			N2pError	ignored;
+
+			n2p_error_init(&ignored);
+			n2p_bolt_rollback(s->o.bolt, &ignored);
+		}
+		if (k != 1)
+			return (locate_batch(s, err), false);
+	}
+	else if (made != (int64_t) s->nrows)
 	{
 		/* an UNWIND MATCH skips a row whose end is missing: nothing of it is kept */
 		if (n2p_bolt_rollback(s->o.bolt, err))
@@ -500,7 +624,7 @@ flush(Neo4jSink *s, N2pError *err)
 	if (s->kind == N2P_REC_NODE)
 		s->nodes += s->nrows;
 	else
-		s->rels += s->nrows;
+		s->rels += (uint64_t) made;
 	s->nrows = 0;
 	n2p_buf_reset(&s->rows);
 	return true;
@@ -590,6 +714,33 @@ neo4j_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 		tx_run(s, "w", marker, NULL, &params, NULL, err);
 }
 
+/* A record holding a refused value, left out; a node's id is kept. */
+static bool
+skip_record(Neo4jSink *s, const N2pRecord *rec, const N2pError *why, N2pError *err)
+{
+	if (rec->kind == N2P_REC_NODE)
+	{
+		if (s->nskipped_ids == s->skipped_cap)
+		{
+			size_t		cap = s->skipped_cap ? 2 * s->skipped_cap : 64;
+			int64_t    *grown = n2p_realloc(s->alloc, s->skipped_ids, s->skipped_cap * sizeof(int64_t),
+											cap * sizeof(int64_t));
+
+			if (grown == NULL)
+				return nomem(err);
+			s->skipped_ids = grown;
+			s->skipped_cap = cap;
+		}
+		s->skipped_ids[s->nskipped_ids++] = rec->id;
+		s->skipped_sorted = false;
+		s->skipped_nodes++;
+	}
+	else
+		s->skipped_rels++;
+	report_skip(s, why);
+	return true;
+}
+
 static bool
 neo4j_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 {
@@ -606,6 +757,8 @@ neo4j_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 		if (rec->origin)
 			n2p_error_set_file(&check, rec->origin);
 		/* refused: before this row's batch is sent */
+		if (verdict < 0 && s->o.skip_refused)
+			return skip_record(s, rec, &check, err);
 		if (verdict < 0)
 			return (*err = check, false);
 		notice(s, &check);
@@ -911,6 +1064,7 @@ neo4j_close(N2pSink *sink)
 	n2p_free(s->alloc, s->ids);
 	n2p_free(s->alloc, s->starts);
 	n2p_free(s->alloc, s->ends);
+	n2p_free(s->alloc, s->skipped_ids);
 	n2p_arena_destroy(&s->arena);
 	n2p_free(s->alloc, s);
 }
@@ -1003,4 +1157,11 @@ n2p_neo4j_sink_counts(N2pSink *sink, uint64_t *nodes, uint64_t *rels)
 {
 	*nodes = ((Neo4jSink *) sink)->nodes;
 	*rels = ((Neo4jSink *) sink)->rels;
+}
+
+void
+n2p_neo4j_sink_skipped(N2pSink *sink, uint64_t *nodes, uint64_t *rels)
+{
+	*nodes = ((Neo4jSink *) sink)->skipped_nodes;
+	*rels = ((Neo4jSink *) sink)->skipped_rels;
 }
