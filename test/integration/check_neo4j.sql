@@ -89,7 +89,8 @@ SELECT string_agg(format('%s %s>%s %s %s', r.type, s.who, e.who, r.props,
 \endif
 
 -- the schema: the uniqueness constraint as a unique index, the rest recorded
--- (a graph that went through neo2pg's import has no other index: -v imported=1)
+-- (also after neo2pg's import into Neo4j, which recreates them; neo4j-admin's
+-- schema.cypher makes only the uniqueness constraints: -v imported=1)
 SELECT :{?imported} AS imported \gset
 SELECT (SELECT value FROM load_info WHERE key = 'uniqueness_constraints') =
        '[{"node_prop": "uid", "node_label": "Person", "constraint_name": "person_uid"}]'

@@ -12,6 +12,8 @@ CREATE INDEX `odd ``index``` FOR (p:`Odd Label; "q" ``b`` é`) ON (p.`back``tick
 ;
 CREATE INDEX knows_w FOR ()-[r:KNOWS]-() ON (r.w)
 ;
+CREATE POINT INDEX person_geo FOR (p:Person) ON (p.geo)
+;
 CREATE FULLTEXT INDEX person_text FOR (n:Person|`Odd Label; "q" ``b`` é`) ON EACH [n.name, n.`quote"key`]
 ;
 CREATE CONSTRAINT knows_since FOR ()-[r:KNOWS]-() REQUIRE r.since IS UNIQUE
