@@ -508,6 +508,9 @@ source_offsets(const char *uri, int v, const int64_t *want_epoch, const int32_t 
 				z->u.dt.secs == want_epoch[k->u.i] + want_off[k->u.i])
 				right++;
 		}
+	/* the end stays the end */
+	if (r == 0 && src->ops->next(src, &rec, err) != 0)
+		r = -1;
 	if (src)
 		src->ops->close(src);
 	close_session(&side_s);

@@ -121,6 +121,7 @@ typedef struct Neo4jSource
 	bool		in_tx;
 	bool		side_tx;
 	bool		started;		/* the first batch was read */
+	bool		ended;			/* every batch was emitted */
 	int64_t		last_id;		/* the last record read's id, -1 before the first */
 	N2pArena	arena;			/* the schema's replies, one at a time */
 	N2pArena	meta_arena;		/* the schema, for the source's life */
@@ -734,6 +735,8 @@ next_batch(Neo4jSource *s, N2pError *err)
 {
 	Batch	   *bt;
 
+	if (s->ended)
+		return 0;
 	if (!s->started)
 	{
 		s->started = true;
@@ -744,7 +747,7 @@ next_batch(Neo4jSource *s, N2pError *err)
 		s->cur ^= 1;
 	bt = &s->batch[s->cur];
 	if (bt->nrows == 0)
-		return 0;
+		return (s->ended = true, 0);
 	if (!send_ask(s, bt, err) || !read_batch(s, &s->batch[s->cur ^ 1], err) || !read_ask(s, bt, err))
 		return -1;
 	return 1;
