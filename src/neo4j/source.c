@@ -6,8 +6,8 @@
  *
  * The queries return ids, labels or type, end ids, the property map and
  * the element id; never a Node or Relationship structure, so that no end
- * node travels again with each relationship, and nothing is kept between
- * records but the offset cache.
+ * node travels again with each relationship, and nothing is kept but two
+ * batches of records and the offset cache.
  *
  * Copyright (c) 2026, neo2pg developers
  *
@@ -68,7 +68,9 @@ static const char OFFSETS_LOCAL_QUERY[] =
  * one per distinct instant, which on a graph of timestamps cost twenty
  * times the extraction itself.  A batch ends at BATCH_ROWS records,
  * BATCH_BYTES of decoded values or PENDING_MAX instants to ask, so memory
- * stays bounded; an instant that does not fit is asked on its own.
+ * stays bounded; an instant that does not fit is asked on its own.  Two
+ * batches are held: one emitted, one read while the server computes the
+ * other's offsets.
  */
 #define BATCH_ROWS 1000
 #define BATCH_BYTES (4 * 1024 * 1024)
