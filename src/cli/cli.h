@@ -128,9 +128,11 @@ typedef struct BackupCliOptions
 
 int			copy_to_backup(N2pSource *src, const char *source, const char *dir,
 						   const BackupCliOptions *opts);
+int			copy_to_admin_csv(N2pSource *src, const char *dir);
 
 /* in cmd_*.c */
 int			cmd_copy(int argc, char **argv);
 int			cmd_inspect(int argc, char **argv);
+int			cmd_verify(int argc, char **argv);
 
 #endif							/* NEO2PG_CLI_H */

@@ -64,6 +64,9 @@ copy_usage(FILE *out)
 			"      --no-compress      DIR: plain JSON chunks (default gzip)\n"
 			"      --chunk-rows=N     DIR: rows per chunk file (default 8185, as neo4j-backup)\n"
 			"      --gzip-level=N     DIR: 1 (fastest) to 9 (as neo4j-backup); default 6\n"
+			"      --format=backup|neo4j-admin  DIR: a neo4j-backup directory (default), or\n"
+			"                         CSV files, headers and import.sh for\n"
+			"                         neo4j-admin database import full\n"
 			"  -q, --quiet            print errors only\n"
 			"  -v, --verbose          print every SQL statement\n"
 			"  -h, --help             print this help and exit\n");
@@ -184,7 +187,7 @@ run_copy(const char *source, const Neo4jCliOptions *neo, PgSinkOptions *pgopts)
 /* A backup directory as the target (src/cli/backup_out.c). */
 static int
 run_copy_to_dir(const char *source, const Neo4jCliOptions *neo, const char *dir,
-				const BackupCliOptions *bo)
+				const BackupCliOptions *bo, bool admin)
 {
 	N2pError	err;
 	N2pSource  *src;
@@ -193,7 +196,7 @@ run_copy_to_dir(const char *source, const Neo4jCliOptions *neo, const char *dir,
 	n2p_error_init(&err);
 	if ((src = cli_open_source(source, neo, &err)) == NULL)
 		return err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
-	rc = copy_to_backup(src, source, dir, bo);
+	rc = admin ? copy_to_admin_csv(src, dir) : copy_to_backup(src, source, dir, bo);
 	src->ops->close(src);
 	log_peak_memory();
 	return rc;
@@ -259,12 +262,14 @@ cmd_copy(int argc, char **argv)
 		{"chunk-rows", required_argument, NULL, 'C'},
 		{"gzip-level", required_argument, NULL, 'G'},
 		{"source-schema", required_argument, NULL, 'S'},
+		{"format", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0}};
 	PgSinkOptions pgopts = {.schema = "neo4j", .typed = TYPED_VIEWS};
 	BackupCliOptions bo = {.compress = true, .gzip_level = 6, .chunk_rows = N2P_BACKUP_CHUNK_ROWS};
 	bool		pg_only = false,
 				dir_only = false,
-				schema_given = false;
+				schema_given = false,
+				admin = false;
 	Neo4jCliOptions neo = {NULL, NULL, 0};
 	Neo4jSinkCliOptions sinkopts = {NULL, false, 0, NULL};
 	char	   *local = NULL;
@@ -281,6 +286,14 @@ cmd_copy(int argc, char **argv)
 				break;
 			case 'S':
 				cli_source_schema = optarg;
+				break;
+			case 'F':
+				if (strcmp(optarg, "neo4j-admin") != 0 && strcmp(optarg, "backup") != 0)
+				{
+					log_error("--format takes \"backup\" or \"neo4j-admin\"");
+					return EXIT_USAGE;
+				}
+				admin = strcmp(optarg, "neo4j-admin") == 0;
 				break;
 			case 'R':
 				pgopts.replace = bo.replace = true;
@@ -387,9 +400,9 @@ cmd_copy(int argc, char **argv)
 	}
 	if (argc - optind == 2 && neo4j_is_uri(argv[optind + 1]))
 	{
-		if (pg_only || dir_only)
+		if (pg_only || dir_only || admin)
 		{
-			log_error("-s, --typed, --skip-dangling, --replace-nul, --no-compress, --gzip-level and "
+			log_error("-s, --typed, --skip-dangling, --replace-nul, --no-compress, --gzip-level, --format and "
 					  "--chunk-rows do not apply to a Neo4j target");
 			return EXIT_USAGE;
 		}
@@ -410,11 +423,17 @@ cmd_copy(int argc, char **argv)
 					  "not to a backup directory");
 			return EXIT_USAGE;
 		}
-		return run_copy_to_dir(argv[optind], &neo, argv[optind + 1], &bo);
+		if (admin && (dir_only || bo.replace))
+		{
+			log_error("--no-compress, --gzip-level, --chunk-rows and --replace do not apply to "
+					  "--format=neo4j-admin");
+			return EXIT_USAGE;
+		}
+		return run_copy_to_dir(argv[optind], &neo, argv[optind + 1], &bo, admin);
 	}
-	if (dir_only)
+	if (dir_only || admin)
 	{
-		log_error("--no-compress, --gzip-level and --chunk-rows apply to a backup directory target");
+		log_error("--no-compress, --gzip-level, --chunk-rows and --format apply to a directory target");
 		return EXIT_USAGE;
 	}
 	if (argc - optind == 2)

@@ -1740,10 +1740,101 @@ t_pg_source_usage() {
 	ok "PostgreSQL source: a schema onto itself is a usage error, a schema without the layout an error; inspect reads it"
 }
 
+# verify with the PostgreSQL layout as one side: equal to the backup it was
+# loaded from, and a value changed with SQL is named
+t_verify_pg() {
+	fresh_db it_verify_pg
+	run copy examples/backup "$(conninfo it_verify_pg)"
+	[ "$rc" -eq 0 ] || { not_ok "verify postgresql://: load" "$(cat "$WORK/out")"; return; }
+	run verify "$(conninfo it_verify_pg)" examples/backup
+	[ "$rc" -eq 0 ] && grep -q "^equal" "$WORK/out" ||
+		{ not_ok "verify: the PostgreSQL layout equals its backup" "$(cat "$WORK/out")"; return; }
+	sql it_verify_pg "UPDATE neo4j.nodes SET props = props || '{\"added\": 1}' WHERE id = 0" >/dev/null
+	run verify "$(conninfo it_verify_pg)" examples/backup
+	[ "$rc" -eq 1 ] && grep -q 'node 0: key "added"' "$WORK/out" ||
+		{ not_ok "verify: a key added with SQL is named" "$(cat "$WORK/out")"; return; }
+	ok "verify: the PostgreSQL layout equals the backup it came from; a key added with SQL is named"
+}
+
 # ------------------------------------------------------------------ main
 
+# verify: equal graphs exit 0; a changed value, a changed type and a removed
+# relationship each exit 1 naming the record and the key
+t_verify() {
+	local d="$WORK/verify"
+	rm -rf "$d" && mkdir -p "$d"
+	mkdir "$d/tmp"
+	TMPDIR="$d/tmp" run verify examples/backup examples/backup
+	[ "$rc" -eq 0 ] && grep -q "^equal (nodes and relationships matched by id)" "$WORK/out" ||
+		{ not_ok "verify a backup against itself" "$(cat "$WORK/out")"; return; }
+	run copy examples/backup "$d/plain" --no-compress
+	run verify examples/backup "$d/plain"
+	[ "$rc" -eq 0 ] && grep -q "^A: 60 nodes, 120 relationships" "$WORK/out" ||
+		{ not_ok "verify a backup against its rewrite" "$(cat "$WORK/out")"; return; }
+	run verify --match=content "$d/plain" examples/backup
+	[ "$rc" -eq 0 ] && grep -q "^equal (matched by content)" "$WORK/out" ||
+		{ not_ok "verify --match=content of equal backups" "$(cat "$WORK/out")"; return; }
+	# one value, one type (a localdatetime turned into the string of it), one relationship
+	python3 - "$d/plain" "$d/changed" "$d/typed" "$d/norel" <<'PY' || { not_ok "edit the backups"; return; }
+import json, shutil, sys, os
+src, changed, typed, norel = sys.argv[1:]
+def edit(dst, fn, kind):
+    shutil.copytree(src, dst)
+    name = [f for f in os.listdir(dst + "/data") if f.startswith(kind)][0]
+    path = dst + "/data/" + name
+    rows = json.load(open(path))
+    fn(rows)
+    json.dump(rows, open(path, "w"), indent=0)
+def value(rows):
+    [r for r in rows if r["node_id"] == 6][0]["node_props"]["int_4"] = 2
+def typ(rows):
+    p = [r for r in rows if r["node_id"] == 22][0]["node_props"]
+    p["updated"] = p["updated"][len("$datetime('"):-2]
+def rel(rows):
+    del rows[[i for i, r in enumerate(rows) if r["rel_id"] == 29][0]]
+edit(changed, value, "nodes")
+edit(typed, typ, "nodes")
+edit(norel, rel, "relationships")
+PY
+	run verify examples/backup "$d/changed"
+	expect_fail "verify: a changed value" 'node 6: key "int_4": integer 1 in A, integer 2 in B' \
+		"1 difference (nodes and relationships matched by id)" || return
+	run verify examples/backup "$d/typed"
+	expect_fail "verify: a date turned into its string" \
+		'node 22: key "updated": type differs: localdatetime 1923-02-13T19:01:25.556 in A, string "1923-02-13T19:01:25.556000000" in B' || return
+	run verify "$d/norel" examples/backup
+	expect_fail "verify: a removed relationship" "relationship 29 only in B: (10)-[:KNOWS" \
+		"counts differ: 60 nodes and 119 relationships in A, 60 and 120 in B" "2 differences" || return
+	run verify --match=content examples/backup "$d/norel"
+	expect_fail "verify --match=content: a removed relationship" \
+		"relationship 29 of A (10)-[:KNOWS" "has no relationship of the same type, end nodes (by content) and properties in B" || return
+	run verify examples/backup
+	[ "$rc" -eq 2 ] || { not_ok "verify with one source is a usage error" "$(cat "$WORK/out")"; return; }
+	run verify --match=names examples/backup examples/backup
+	[ "$rc" -eq 2 ] || { not_ok "verify --match=names is a usage error" "$(cat "$WORK/out")"; return; }
+	[ -z "$(ls "$d/tmp")" ] || { not_ok "verify leaves no work files" "$(ls -R "$d/tmp")"; return; }
+	ok "verify: a backup equals itself and its rewrite (by id and by content); a changed value, a changed type and a removed relationship are named, exit 1"
+}
+
+# verify of records that do not come in id order: the work files are sorted
+t_verify_unsorted() {
+	local d="$WORK/verify-unsorted"
+	rm -rf "$d" && mkdir -p "$d"
+	run copy examples/backup "$d/plain" --no-compress
+	python3 - "$d/plain" <<'PY' || { not_ok "reverse the rows"; return; }
+import json, os, sys
+for name in os.listdir(sys.argv[1] + "/data"):
+    path = sys.argv[1] + "/data/" + name
+    rows = json.load(open(path))
+    json.dump(rows[::-1], open(path, "w"), indent=0)
+PY
+	run verify "$d/plain" examples/backup
+	[ "$rc" -eq 0 ] || { not_ok "verify of rows in reverse order" "$(cat "$WORK/out")"; return; }
+	ok "verify sorts work files whose rows are not in id order"
+}
+
 tests=("$@")
-[ ${#tests[@]} -eq 0 ] && tests=(example_values layout no_replace replace replace_rollback
+[ ${#tests[@]} -eq 0 ] && tests=(verify verify_unsorted example_values layout no_replace replace replace_rollback
 	schema_option plain_chunks generated bad_inputs skip_dangling replace_nul
 	unique_violation inspect usage password local_cluster big_chunk_memory
 	typed_values typed_values_postgis typed_edges typed_names typed_none
@@ -1752,7 +1843,7 @@ tests=("$@")
 	typed_tables_no_staging secret_target inspect_goes_on dangling_ends
 	long_names replace_nul_text unique_long wide_labels secret_options
 	owner_user_nodes owner_catalog_attack owner_beside owner_dependents owner_replace_clean
-	owner_unmarked mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path
+	owner_unmarked verify_pg mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path
 	write_backup write_plain write_failures
 	pg_source_roundtrip pg_source_user_rows pg_source_bad_edits pg_source_usage)
 for t in "${tests[@]}"; do
