@@ -6,7 +6,7 @@
 #   make example    load examples/backup into a local PostgreSQL, query it
 #   make install    install the neo2pg binary under $(PREFIX)/bin
 #
-# The shared folders (src/core, src/backup, src/neo4j, src/pg) make the
+# The shared folders (src/core, src/backup, src/neo4j, src/pg, src/verify) make the
 # library: they never print or exit, and they are compiled with -Iinclude
 # only, so an include of libpq-fe.h or postgres.h there fails the build.
 # src/cli is the shell around them and alone gets libpq's include path.
@@ -29,7 +29,7 @@ SHARED_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(SANITIZE) -Iinclu
 ALL_CFLAGS = $(SHARED_CFLAGS) -Isrc/cli -I$(PG_INCLUDEDIR) -DN2P_PG_BINDIR='"$(PG_BINDIR)"'
 LDLIBS = -L$(PG_LIBDIR) -lpq -ljansson -lz -lssl -lcrypto -lm -pthread
 
-SHARED_DIRS := core backup neo4j pg
+SHARED_DIRS := core backup neo4j pg verify
 CORE_SRCS := $(wildcard $(SHARED_DIRS:%=src/%/*.c))
 CLI_SRCS := $(wildcard src/cli/*.c)
 UNIT_SRCS := $(wildcard test/unit/test_*.c)

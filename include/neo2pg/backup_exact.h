@@ -26,6 +26,7 @@
 #ifndef NEO2PG_BACKUP_EXACT_H
 #define NEO2PG_BACKUP_EXACT_H
 
+#include "neo2pg/io.h"
 #include "neo2pg/stream.h"
 
 /* The folder of the files, beside data/ (the Python importer reads data/ only). */
@@ -38,16 +39,18 @@ typedef struct N2pExactReader N2pExactReader;
  * Read BACKUP/neo2pg/graph.json into meta (element_ids, zone_ids, schema),
  * strings in arena.  A backup without it is left as it is.
  */
-bool		n2p_exact_read_graph(const char *dir, N2pGraphMeta *meta, N2pArena *arena,
-								 const N2pAllocator *alloc, N2pError *err);
+bool		n2p_exact_read_graph(const char *dir, const N2pFileIO *io, N2pGraphMeta *meta,
+								 N2pArena *arena, const N2pAllocator *alloc, N2pError *err);
 
 /*
- * The exact values of chunk `name` ("data/nodes_8185.json.gz"), or NULL:
+ * The exact values of chunk `name` ("data/nodes_8185.json.gz"), read
+ * through io, or NULL:
  * with err unset when the chunk has none and need_all is false.  need_all
  * (the graph has element ids) makes every row need an entry.
  */
-N2pExactReader *n2p_exact_open(const char *dir, const char *name, bool gzip,
-							   bool need_all, const N2pAllocator *alloc, N2pError *err);
+N2pExactReader *n2p_exact_open(const char *dir, const N2pFileIO *io, const char *name,
+							   bool gzip, bool need_all, const N2pAllocator *alloc,
+							   N2pError *err);
 
 /*
  * Put back the exact values of rec, if the file has an entry for it.

@@ -26,6 +26,14 @@ typedef struct N2pInput N2pInput;
 N2pInput   *n2p_input_open_io(const char *path, bool gzip, const N2pFileIO *io,
 							  const N2pAllocator *alloc, N2pError *err);
 
+/*
+ * The same for a file that may be absent: NULL with *absent set and no
+ * error when io says it does not exist (ENOENT).
+ */
+N2pInput   *n2p_input_open_optional_io(const char *path, bool gzip, const N2pFileIO *io,
+									   const N2pAllocator *alloc, bool *absent,
+									   N2pError *err);
+
 /* The same through n2p_posix_io. */
 N2pInput   *n2p_input_open(const char *path, bool gzip,
 						   const N2pAllocator *alloc, N2pError *err);

@@ -60,6 +60,14 @@ bool		n2p_json_resumable(const N2pJsonReader *r);
 int			n2p_json_parse_document(N2pJsonReader *r, N2pArena *arena,
 									N2pValue *out, N2pError *err);
 
+/*
+ * Parse a whole document held in memory (data[0..len)), with a reader made
+ * with no input (n2p_json_reader_new(NULL, ...)); the reader can be used
+ * again for the next document.  1 ok, -1 error.
+ */
+int			n2p_json_parse_mem(N2pJsonReader *r, const char *data, size_t len,
+							   N2pArena *arena, N2pValue *out, N2pError *err);
+
 /* Inflated bytes consumed so far. */
 uint64_t	n2p_json_offset(const N2pJsonReader *r);
 

@@ -17,14 +17,18 @@
 #ifndef NEO2PG_SPILL_H
 #define NEO2PG_SPILL_H
 
+#include "neo2pg/io.h"
 #include "neo2pg/stream.h"
 
 #include <stdio.h>
 
 typedef struct N2pSpill N2pSpill;
 
-/* An unlinked temporary file in $TMPDIR (or /tmp), created with mkstemp. */
-N2pSpill   *n2p_spill_new(const N2pAllocator *alloc, N2pError *err);
+/*
+ * A temporary file of io's (temp_create; n2p_posix_io's is unlinked, in
+ * $TMPDIR or /tmp), closed by n2p_spill_free.
+ */
+N2pSpill   *n2p_spill_new(const N2pAllocator *alloc, const N2pFileIO *io, N2pError *err);
 bool		n2p_spill_write(N2pSpill *sp, const N2pRecord *rec, N2pError *err);
 
 /* Switch to reading from the start; then n2p_spill_read until it gives 0. */

@@ -22,7 +22,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 struct N2pExactReader
 {
@@ -128,7 +127,7 @@ graph_flag(const N2pValue *doc, const char *name, bool *out)
 }
 
 bool
-n2p_exact_read_graph(const char *dir, N2pGraphMeta *meta, N2pArena *arena,
+n2p_exact_read_graph(const char *dir, const N2pFileIO *io, N2pGraphMeta *meta, N2pArena *arena,
 					 const N2pAllocator *alloc, N2pError *err)
 {
 	char	   *path = join3(alloc, dir, "/", N2P_EXACT_GRAPH);
@@ -136,16 +135,18 @@ n2p_exact_read_graph(const char *dir, N2pGraphMeta *meta, N2pArena *arena,
 	N2pJsonReader *r = NULL;
 	N2pValue	doc;
 	const N2pValue *schema;
-	bool		ok = false;
+	bool		ok = false,
+				absent;
 
 	if (path == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	if (access(path, F_OK) != 0)
+	in = n2p_input_open_optional_io(path, false, io, alloc, &absent, err);
+	if (absent)
 	{
 		n2p_free(alloc, path);
 		return true;
 	}
-	if ((in = n2p_input_open(path, false, alloc, err)) != NULL &&
+	if (in != NULL &&
 		(r = n2p_json_reader_new(in, alloc, err)) != NULL &&
 		n2p_json_parse_document(r, arena, &doc, err) == 1)
 	{
@@ -171,26 +172,16 @@ n2p_exact_read_graph(const char *dir, N2pGraphMeta *meta, N2pArena *arena,
 /* ---------------------------------------------------------- chunk files */
 
 N2pExactReader *
-n2p_exact_open(const char *dir, const char *name, bool gzip, bool need_all,
-			   const N2pAllocator *alloc, N2pError *err)
+n2p_exact_open(const char *dir, const N2pFileIO *io, const char *name, bool gzip,
+			   bool need_all, const N2pAllocator *alloc, N2pError *err)
 {
 	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
 	char	   *path = join3(alloc, dir, "/" N2P_EXACT_DIR "/", base);
 	N2pExactReader *x;
+	bool		absent;
 
 	if (path == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"), NULL;
-	if (access(path, F_OK) != 0)
-	{
-		n2p_free(alloc, path);
-		if (need_all)
-		{
-			n2p_error_set(err, N2P_ERR_DATA, "%s/%s is missing: the backup records element ids for every row",
-						  N2P_EXACT_DIR, base);
-			n2p_error_set_file(err, name);
-		}
-		return NULL;
-	}
 	if ((x = n2p_alloc(alloc, sizeof(*x))) == NULL)
 	{
 		n2p_free(alloc, path);
@@ -201,13 +192,18 @@ n2p_exact_open(const char *dir, const char *name, bool gzip, bool need_all,
 	x->need_all = need_all;
 	snprintf(x->name, sizeof(x->name), "%s/%s", N2P_EXACT_DIR, base);
 	n2p_arena_init(&x->arena, alloc, 0);
-	x->in = n2p_input_open(path, gzip, alloc, err);
+	x->in = n2p_input_open_optional_io(path, gzip, io, alloc, &absent, err);
 	n2p_free(alloc, path);
+	if (absent && need_all)
+		n2p_error_set(err, N2P_ERR_DATA, "%s/%s is missing: the backup records element ids for every row",
+					  N2P_EXACT_DIR, base);
 	if (x->in)
 		x->r = n2p_json_reader_new(x->in, alloc, err);
 	if (x->r == NULL)
 	{
-		n2p_error_set_file(err, x->name);
+		/* a chunk without exact values and no need of them: no error */
+		if (err->code != N2P_OK)
+			n2p_error_set_file(err, absent ? name : x->name);
 		n2p_exact_close(x);
 		return NULL;
 	}

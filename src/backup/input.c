@@ -19,6 +19,7 @@
  */
 #include "neo2pg/input.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <zlib.h>
@@ -149,12 +150,27 @@ N2pInput *
 n2p_input_open_io(const char *path, bool gzip, const N2pFileIO *io,
 				  const N2pAllocator *alloc, N2pError *err)
 {
+	return n2p_input_open_optional_io(path, gzip, io, alloc, NULL, err);
+}
+
+N2pInput *
+n2p_input_open_optional_io(const char *path, bool gzip, const N2pFileIO *io,
+						   const N2pAllocator *alloc, bool *absent, N2pError *err)
+{
 	N2pInput   *in = input_new(path, gzip, 0, alloc, err);
 	int			errnum = 0;
 
+	if (absent)
+		*absent = false;
 	if (in == NULL)
 		return NULL;
 	in->file = io->open(path, io->ctx, &errnum);
+	if (in->file == NULL && absent && errnum == ENOENT)
+	{
+		*absent = true;
+		n2p_input_close(in);
+		return NULL;
+	}
 	if (in->file == NULL)
 	{
 		input_error(in, err, N2P_ERR_IO, "could not open file", strerror(errnum));

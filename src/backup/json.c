@@ -1238,6 +1238,25 @@ n2p_json_parse_document(N2pJsonReader *r, N2pArena *arena, N2pValue *out,
 	return 1;
 }
 
+/*
+ * The reader's stacks and key set are reused from document to document,
+ * so one row after another costs no allocation once the largest is seen.
+ */
+int
+n2p_json_parse_mem(N2pJsonReader *r, const char *data, size_t len, N2pArena *arena,
+				   N2pValue *out, N2pError *err)
+{
+	r->in = NULL;
+	r->piece = r->cur = data;
+	r->end = data + len;
+	r->piece_off = 0;
+	r->eof = true;
+	r->state = JSON_START;
+	r->nvals = r->nkeys = 0;
+	r->duplicate = r->resumable = false;
+	return n2p_json_parse_document(r, arena, out, err);
+}
+
 uint64_t
 n2p_json_offset(const N2pJsonReader *r)
 {

@@ -22,13 +22,9 @@
 #include "neo2pg/json.h"
 #include "neo2pg/literal.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 
 typedef struct ChunkFile
@@ -113,11 +109,9 @@ chunk_counter(const char *stem, size_t len)
 
 static bool
 chunk_list_add(BackupSource *bs, ChunkList *list, const char *name,
-			   size_t stem_len, bool gzip, N2pError *err)
+			   size_t stem_len, bool gzip, uint64_t size, N2pError *err)
 {
 	ChunkFile  *f;
-	char	   *full;
-	struct stat st;
 
 	if (list->n == list->cap)
 	{
@@ -137,11 +131,7 @@ chunk_list_add(BackupSource *bs, ChunkList *list, const char *name,
 	list->n++;
 	f->counter = chunk_counter(name, stem_len);
 	f->gzip = gzip;
-	f->size = 0;
-	full = path_join(bs->alloc, bs->dir, f->name);
-	if (full && stat(full, &st) == 0)
-		f->size = (uint64_t) st.st_size;
-	n2p_free(bs->alloc, full);
+	f->size = size;
 	return true;
 }
 
@@ -157,7 +147,7 @@ chunk_cmp(const void *a, const void *b)
 }
 
 static bool
-classify_entry(BackupSource *bs, const char *name, N2pError *err)
+classify_entry(BackupSource *bs, const char *name, uint64_t size, N2pError *err)
 {
 	size_t		len = strlen(name);
 	bool		gzip = ends_with(name, ".json.gz");
@@ -173,35 +163,44 @@ classify_entry(BackupSource *bs, const char *name, N2pError *err)
 	stem[stem_len] = '\0';
 	/* the Python importer goes by substring; so do we */
 	if (strstr(stem, "relationship"))
-		return chunk_list_add(bs, &bs->chunks[N2P_REC_REL], name, stem_len, gzip, err);
+		return chunk_list_add(bs, &bs->chunks[N2P_REC_REL], name, stem_len, gzip, size, err);
 	if (strstr(stem, "node"))
-		return chunk_list_add(bs, &bs->chunks[N2P_REC_NODE], name, stem_len, gzip, err);
+		return chunk_list_add(bs, &bs->chunks[N2P_REC_NODE], name, stem_len, gzip, size, err);
 	return true;
+}
+
+typedef struct ListArg
+{
+	BackupSource *bs;
+	N2pError   *err;
+} ListArg;
+
+static bool
+list_entry(void *arg, const char *name, uint64_t size)
+{
+	ListArg    *a = arg;
+
+	return classify_entry(a->bs, name, size, a->err);
 }
 
 static bool
 list_chunks(BackupSource *bs, N2pError *err)
 {
 	char	   *data_dir = path_join(bs->alloc, bs->dir, "data");
-	DIR		   *d;
-	struct dirent *de;
-	bool		ok = true;
+	ListArg		arg = {bs, err};
+	int			errnum = 0;
+	bool		ok;
 	int			k;
 
 	if (data_dir == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	d = opendir(data_dir);
-	if (d == NULL)
-	{
+	ok = bs->io->list(data_dir, bs->io->ctx, list_entry, &arg, &errnum);
+	if (!ok && errnum != 0)
 		n2p_error_set(err, N2P_ERR_IO, "not a neo4j-backup directory: cannot open \"%s\": %s",
-					  data_dir, strerror(errno));
-		n2p_free(bs->alloc, data_dir);
-		return false;
-	}
-	while (ok && (de = readdir(d)) != NULL)
-		ok = classify_entry(bs, de->d_name, err);
-	closedir(d);
+					  data_dir, strerror(errnum));
 	n2p_free(bs->alloc, data_dir);
+	if (!ok)
+		return false;
 	for (k = 0; k < 2; k++)
 	{
 		size_t		i;
@@ -228,17 +227,18 @@ read_meta_file(BackupSource *bs, const char *name, N2pValue *out, N2pError *err)
 	char	   *path = path_join(bs->alloc, bs->dir, name);
 	N2pInput   *in;
 	N2pJsonReader *r = NULL;
-	bool		ok = false;
+	bool		ok = false,
+				absent;
 
 	out->type = N2P_NULL;
 	if (path == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	if (access(path, F_OK) != 0)
+	in = n2p_input_open_optional_io(path, false, bs->io, bs->alloc, &absent, err);
+	if (absent)
 	{
 		n2p_free(bs->alloc, path);
 		return true;
 	}
-	in = n2p_input_open_io(path, false, bs->io, bs->alloc, err);
 	if (in)
 		r = n2p_json_reader_new(in, bs->alloc, err);
 	if (r)
@@ -407,7 +407,7 @@ read_metadata(BackupSource *bs, N2pError *err)
 		meta_string_list(bs, "node_labels.json", &m->label_sets,
 						 &m->nlabel_sets, err) &&
 		meta_string_list(bs, "rel_types.json", &m->rel_types, &m->nrel_types, err) &&
-		n2p_exact_read_graph(bs->dir, m, &bs->meta_arena, bs->alloc, err);
+		n2p_exact_read_graph(bs->dir, bs->io, m, &bs->meta_arena, bs->alloc, err);
 }
 
 /* ------------------------------------------------------- row conversion */
@@ -706,8 +706,8 @@ open_next_file(BackupSource *bs, N2pError *err)
 	if (bs->in)
 		bs->reader = n2p_json_reader_new(bs->in, bs->alloc, err);
 	if (bs->reader)
-		bs->exact = n2p_exact_open(bs->dir, f->name, f->gzip, bs->base.meta.element_ids,
-								   bs->alloc, err);
+		bs->exact = n2p_exact_open(bs->dir, bs->io, f->name, f->gzip,
+								   bs->base.meta.element_ids, bs->alloc, err);
 	return bs->reader != NULL && err->code == N2P_OK;
 }
 

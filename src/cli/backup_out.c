@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * backup_out.c
- *	  The backup writer's file I/O on POSIX, and `neo2pg copy SOURCE DIR`.
+ *	  The backup writer's file I/O on POSIX, `neo2pg copy SOURCE DIR`, and
+ *	  `neo2pg copy SOURCE DIR --format neo4j-admin` through the same I/O.
  *
  * Files are synced before they are closed and directories after a rename,
  * so that once the target directory appears under its name, a crash
@@ -18,6 +19,7 @@
 #define _XOPEN_SOURCE 700
 
 #include "cli.h"
+#include "neo2pg/admin_csv.h"
 #include "neo2pg/backup_writer.h"
 
 #include <dirent.h>
@@ -312,5 +314,55 @@ copy_to_backup(N2pSource *src, const char *source, const char *dir, const Backup
 		sink->ops->close(sink);
 	free(tmp);
 	free(old);
+	return ok ? 0 : EXIT_DATA;
+}
+
+/* CSV files for neo4j-admin database import full (neo2pg/admin_csv.h). */
+int
+copy_to_admin_csv(N2pSource *src, const char *dir)
+{
+	N2pAdminCsvOptions opts = {0};
+	N2pError	err;
+	N2pSink    *sink;
+	Progress	progress;
+	bool		replace,
+				ok;
+	const char *mixed;
+
+	if (!check_target(dir, false, &replace))
+		return EXIT_DATA;
+	opts.dir = dir;
+	opts.tmp_dir = sibling(dir, "tmp");
+	opts.io = &posix_io;
+	n2p_error_init(&err);
+	progress_init(&progress, &src->meta);
+	sink = n2p_admin_csv_open(&opts, &n2p_libc_allocator, &err);
+	ok = sink && n2p_stream_copy(src, sink, progress_update, &progress, &err);
+	if (!ok)
+	{
+		if (progress.tty)
+			fputc('\n', stderr);
+		log_n2p_error(&err);
+		log_error("nothing was written under \"%s\"", dir);
+	}
+	else
+	{
+		progress_phase_done(&progress, (int) progress.phase);
+		if (progress.phase == N2P_REC_NODE)
+			progress_phase_done(&progress, N2P_REC_REL);
+		progress_summary(&progress);
+		mixed = n2p_admin_csv_mixed_keys(sink);
+		if (mixed[0])
+			log_info("warning: keys with values of several types, written as string columns "
+						"(the values' text; lists joined by U+001F):\n%s", mixed);
+		log_info("wrote %llu nodes and %llu relationships to \"%s\" for neo4j-admin: %llu files; "
+				 "import them with: sh %s/import.sh",
+				 (unsigned long long) progress.stats[N2P_REC_NODE].rows,
+				 (unsigned long long) progress.stats[N2P_REC_REL].rows, dir,
+				 (unsigned long long) n2p_admin_csv_files(sink), dir);
+	}
+	if (sink)
+		sink->ops->close(sink);
+	free((char *) opts.tmp_dir);
 	return ok ? 0 : EXIT_DATA;
 }

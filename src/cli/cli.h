@@ -98,8 +98,23 @@ uint64_t	pg_sink_rejected(N2pSink *sink);
 /* in local_pg.c: start (initialising if needed) the user's own cluster */
 char	   *local_pg_conninfo(void);
 
-/* in cmd_copy.c: a backup directory or a Neo4j URI; errors already logged */
+/*
+ * in pg_source.c: the neo2pg layout in SCHEMA (NULL: "neo4j") as a source;
+ * a PostgreSQL URI (postgresql://, postgres://) or conninfo string ('=').
+ */
+bool		pg_is_conninfo(const char *spec);
+N2pSource  *pg_source_open(const char *conninfo, const char *schema, N2pError *err);
+
+/* false (a usage error) when src reads the very schema a PostgreSQL target would write */
+bool		pg_source_check_target(N2pSource *src, const char *conninfo, const char *schema,
+								   N2pError *err);
+
+/*
+ * in cmd_copy.c: a backup directory, a Neo4j URI or PostgreSQL (the layout
+ * in cli_source_schema, NULL: "neo4j"); errors already logged
+ */
 struct Neo4jCliOptions;
+extern const char *cli_source_schema;
 N2pSource  *cli_open_source(const char *spec, const struct Neo4jCliOptions *neo, N2pError *err);
 
 /* in backup_out.c: write SOURCE as a backup directory */
@@ -113,9 +128,11 @@ typedef struct BackupCliOptions
 
 int			copy_to_backup(N2pSource *src, const char *source, const char *dir,
 						   const BackupCliOptions *opts);
+int			copy_to_admin_csv(N2pSource *src, const char *dir);
 
 /* in cmd_*.c */
 int			cmd_copy(int argc, char **argv);
 int			cmd_inspect(int argc, char **argv);
+int			cmd_verify(int argc, char **argv);
 
 #endif							/* NEO2PG_CLI_H */

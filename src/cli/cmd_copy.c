@@ -35,6 +35,8 @@ copy_usage(FILE *out)
 			"  bolt://HOST[:PORT]     a Neo4j database, read in one read transaction;\n"
 			"                         also neo4j://, and +s (TLS) or +ssc (self-signed TLS);\n"
 			"                         the password comes from NEO4J_PASSWORD or a prompt\n"
+			"  postgresql://...       the neo2pg layout in a PostgreSQL schema (a URI or a\n"
+			"                         conninfo string), read in one snapshot\n"
 			"TARGET:\n"
 			"  postgresql://...       a PostgreSQL URI, or a conninfo string (\"host=... dbname=...\");\n"
 			"                         PG* environment variables and ~/.pgpass apply\n"
@@ -45,7 +47,9 @@ copy_usage(FILE *out)
 			"  DIR                    a backup directory in neo4j-backup's format, written\n"
 			"                         under a temporary name and renamed into place at the end\n\n"
 			"Options:\n"
-			"  -s, --schema=NAME      target schema (default \"neo4j\")\n"
+			"  -s, --schema=NAME      target schema (default \"neo4j\"); the source's when only\n"
+			"                         the source is PostgreSQL\n"
+			"      --source-schema=NAME  a PostgreSQL source's schema (default \"neo4j\")\n"
 			"      --replace          replace a graph already loaded in the schema,\n"
 			"                         or the backup in DIR\n"
 			"      --skip-dangling    load relationships whose end nodes exist, report the rest\n"
@@ -60,17 +64,26 @@ copy_usage(FILE *out)
 			"      --no-compress      DIR: plain JSON chunks (default gzip)\n"
 			"      --chunk-rows=N     DIR: rows per chunk file (default 8185, as neo4j-backup)\n"
 			"      --gzip-level=N     DIR: 1 (fastest) to 9 (as neo4j-backup); default 6\n"
+			"      --format=backup|neo4j-admin  DIR: a neo4j-backup directory (default), or\n"
+			"                         CSV files, headers and import.sh for\n"
+			"                         neo4j-admin database import full\n"
 			"  -q, --quiet            print errors only\n"
 			"  -v, --verbose          print every SQL statement\n"
 			"  -h, --help             print this help and exit\n");
 }
 
-/* A source spec names a backup directory or a Neo4j URI. */
+const char *cli_source_schema;
+
+/*
+ * A source spec names a backup directory, a Neo4j URI or PostgreSQL (a
+ * URI, or a conninfo string: "=" and not a directory).
+ */
 N2pSource *
 cli_open_source(const char *spec, const Neo4jCliOptions *neo, N2pError *err)
 {
 	struct stat st;
 	N2pSource  *src;
+	bool		dir = stat(spec, &st) == 0 && S_ISDIR(st.st_mode);
 
 	if (neo4j_is_uri(spec))
 	{
@@ -83,11 +96,14 @@ cli_open_source(const char *spec, const Neo4jCliOptions *neo, N2pError *err)
 		}
 		return src;
 	}
-	if (stat(spec, &st) == 0 && S_ISDIR(st.st_mode))
+	if (dir)
 		src = n2p_backup_open_io(spec, &n2p_posix_io, &n2p_libc_allocator, err);
+	else if (pg_is_conninfo(spec))
+		src = pg_source_open(spec, cli_source_schema, err);
 	else
-		src = (n2p_error_set(err, N2P_ERR_USAGE, "source \"%s\" is neither a neo4j-backup directory "
-							 "nor a Neo4j URI (bolt://, neo4j://, with +s or +ssc)", spec), NULL);
+		src = (n2p_error_set(err, N2P_ERR_USAGE, "source \"%s\" is neither a neo4j-backup directory, "
+							 "a Neo4j URI (bolt://, neo4j://, with +s or +ssc) nor PostgreSQL "
+							 "(postgresql://... or a conninfo string)", spec), NULL);
 	if (src == NULL)
 		log_n2p_error(err);
 	return src;
@@ -96,8 +112,7 @@ cli_open_source(const char *spec, const Neo4jCliOptions *neo, N2pError *err)
 static bool
 is_pg_target(const char *spec)
 {
-	return strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0 ||
-		strchr(spec, '=') != NULL;
+	return pg_is_conninfo(spec);
 }
 
 /*
@@ -135,6 +150,12 @@ run_copy(const char *source, const Neo4jCliOptions *neo, PgSinkOptions *pgopts)
 	n2p_error_init(&err);
 	if ((src = cli_open_source(source, neo, &err)) == NULL)
 		return err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
+	if (!pg_source_check_target(src, pgopts->conninfo, pgopts->schema, &err))
+	{
+		log_n2p_error(&err);
+		src->ops->close(src);
+		return EXIT_USAGE;
+	}
 	progress_init(&progress, &src->meta);
 	pgopts->progress = &progress;
 	sink = pg_sink_open(pgopts, &err);
@@ -166,7 +187,7 @@ run_copy(const char *source, const Neo4jCliOptions *neo, PgSinkOptions *pgopts)
 /* A backup directory as the target (src/cli/backup_out.c). */
 static int
 run_copy_to_dir(const char *source, const Neo4jCliOptions *neo, const char *dir,
-				const BackupCliOptions *bo)
+				const BackupCliOptions *bo, bool admin)
 {
 	N2pError	err;
 	N2pSource  *src;
@@ -175,7 +196,7 @@ run_copy_to_dir(const char *source, const Neo4jCliOptions *neo, const char *dir,
 	n2p_error_init(&err);
 	if ((src = cli_open_source(source, neo, &err)) == NULL)
 		return err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
-	rc = copy_to_backup(src, source, dir, bo);
+	rc = admin ? copy_to_admin_csv(src, dir) : copy_to_backup(src, source, dir, bo);
 	src->ops->close(src);
 	log_peak_memory();
 	return rc;
@@ -240,11 +261,15 @@ cmd_copy(int argc, char **argv)
 		{"no-compress", no_argument, NULL, 'Z'},
 		{"chunk-rows", required_argument, NULL, 'C'},
 		{"gzip-level", required_argument, NULL, 'G'},
+		{"source-schema", required_argument, NULL, 'S'},
+		{"format", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0}};
 	PgSinkOptions pgopts = {.schema = "neo4j", .typed = TYPED_VIEWS};
 	BackupCliOptions bo = {.compress = true, .gzip_level = 6, .chunk_rows = N2P_BACKUP_CHUNK_ROWS};
 	bool		pg_only = false,
-				dir_only = false;
+				dir_only = false,
+				schema_given = false,
+				admin = false;
 	Neo4jCliOptions neo = {NULL, NULL, 0};
 	Neo4jSinkCliOptions sinkopts = {NULL, false, 0, NULL};
 	char	   *local = NULL;
@@ -257,7 +282,18 @@ cmd_copy(int argc, char **argv)
 		{
 			case 's':
 				pgopts.schema = optarg;
-				pg_only = true;
+				schema_given = true;
+				break;
+			case 'S':
+				cli_source_schema = optarg;
+				break;
+			case 'F':
+				if (strcmp(optarg, "neo4j-admin") != 0 && strcmp(optarg, "backup") != 0)
+				{
+					log_error("--format takes \"backup\" or \"neo4j-admin\"");
+					return EXIT_USAGE;
+				}
+				admin = strcmp(optarg, "neo4j-admin") == 0;
 				break;
 			case 'R':
 				pgopts.replace = bo.replace = true;
@@ -338,6 +374,12 @@ cmd_copy(int argc, char **argv)
 		copy_usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* an unset shell variable must not turn into "the local cluster" */
+	if (argv[optind][0] == '\0' || (argc - optind == 2 && argv[optind + 1][0] == '\0'))
+	{
+		log_error("an empty SOURCE or TARGET (an unset variable?)");
+		return EXIT_USAGE;
+	}
 	/* what replaces U+0000 goes into text and jsonb itself */
 	if (pgopts.nul_replacement &&
 		!n2p_pg_text_valid(pgopts.nul_replacement, strlen(pgopts.nul_replacement)))
@@ -351,11 +393,22 @@ cmd_copy(int argc, char **argv)
 		log_error("the schema name must have 1 to 63 bytes");
 		return EXIT_USAGE;
 	}
+	/* -s names the PostgreSQL side: the target's, else a PostgreSQL source's */
+	if (schema_given && argc - optind == 2 && !is_pg_target(argv[optind + 1]) &&
+		pg_is_conninfo(argv[optind]) && cli_source_schema == NULL)
+		cli_source_schema = pgopts.schema;
+	else if (schema_given)
+		pg_only = true;
+	if (cli_source_schema && (cli_source_schema[0] == '\0' || strlen(cli_source_schema) > 63))
+	{
+		log_error("the schema name must have 1 to 63 bytes");
+		return EXIT_USAGE;
+	}
 	if (argc - optind == 2 && neo4j_is_uri(argv[optind + 1]))
 	{
-		if (pg_only || dir_only)
+		if (pg_only || dir_only || admin)
 		{
-			log_error("-s, --typed, --skip-dangling, --replace-nul, --no-compress, --gzip-level and "
+			log_error("-s, --typed, --skip-dangling, --replace-nul, --no-compress, --gzip-level, --format and "
 					  "--chunk-rows do not apply to a Neo4j target");
 			return EXIT_USAGE;
 		}
@@ -376,11 +429,17 @@ cmd_copy(int argc, char **argv)
 					  "not to a backup directory");
 			return EXIT_USAGE;
 		}
-		return run_copy_to_dir(argv[optind], &neo, argv[optind + 1], &bo);
+		if (admin && (dir_only || bo.replace))
+		{
+			log_error("--no-compress, --gzip-level, --chunk-rows and --replace do not apply to "
+					  "--format=neo4j-admin");
+			return EXIT_USAGE;
+		}
+		return run_copy_to_dir(argv[optind], &neo, argv[optind + 1], &bo, admin);
 	}
-	if (dir_only)
+	if (dir_only || admin)
 	{
-		log_error("--no-compress, --gzip-level and --chunk-rows apply to a backup directory target");
+		log_error("--no-compress, --gzip-level, --chunk-rows and --format apply to a directory target");
 		return EXIT_USAGE;
 	}
 	if (argc - optind == 2)

@@ -349,6 +349,7 @@ cmd_inspect(int argc, char **argv)
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
 		{"user", required_argument, NULL, 'U'}, {"database", required_argument, NULL, 'd'},
+		{"schema", required_argument, NULL, 's'}, {"source-schema", required_argument, NULL, 's'},
 	{NULL, 0, NULL, 0}};
 	Neo4jCliOptions neo = {NULL, NULL, 0};
 	Inspect		in = {0};
@@ -357,16 +358,22 @@ cmd_inspect(int argc, char **argv)
 	int			c,
 				rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "hs:", opts, NULL)) != -1)
 	{
+		if (c == 's')
+		{
+			cli_source_schema = optarg;
+			continue;
+		}
 		if (c == 'U' || c == 'd')
 		{
 			*(c == 'U' ? &neo.user : &neo.database) = optarg;
 			continue;
 		}
-		printf("Usage:\n  neo2pg inspect [--user=NAME] [--database=NAME] SOURCE\n\n"
-			   "Read SOURCE (a neo4j-backup directory, or a Neo4j URI: bolt://, neo4j://,\n"
-			   "with +s or +ssc) and print its counts, labels, relationship types, keys\n"
+		printf("Usage:\n  neo2pg inspect [--user=NAME] [--database=NAME] [-s SCHEMA] SOURCE\n\n"
+			   "Read SOURCE (a neo4j-backup directory, a Neo4j URI: bolt://, neo4j://,\n"
+			   "with +s or +ssc, or the neo2pg layout in PostgreSQL: postgresql://... or a\n"
+			   "conninfo string, in schema SCHEMA, default neo4j) and print its counts, labels, relationship types, keys\n"
 			   "with their Neo4j types, constraints and indexes, and the problems that\n"
 			   "would stop a load.  Exit status 1 when problems are found.\n");
 		return c == 'h' ? 0 : EXIT_USAGE;

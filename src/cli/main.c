@@ -28,7 +28,8 @@ usage(FILE *out)
 			"  copy SOURCE [TARGET]   load SOURCE (a neo4j-backup directory) into TARGET\n"
 			"                         (a PostgreSQL URI or conninfo string; without one,\n"
 			"                         a local PostgreSQL that neo2pg starts itself)\n"
-			"  inspect SOURCE         describe SOURCE without loading it\n\n"
+			"  inspect SOURCE         describe SOURCE without loading it\n"
+			"  verify SOURCE_A SOURCE_B  compare two graphs value by value (exit 1 if they differ)\n\n"
 			"Options:\n"
 			"  -q, --quiet            print errors only\n"
 			"  -v, --verbose          print more (repeat for more still)\n"
@@ -83,6 +84,8 @@ main(int argc, char **argv)
 		return cmd_copy(argc, argv);
 	if (strcmp(argv[0], "inspect") == 0)
 		return cmd_inspect(argc, argv);
+	if (strcmp(argv[0], "verify") == 0)
+		return cmd_verify(argc, argv);
 	if (strcmp(argv[0], "help") == 0)
 	{
 		usage(stdout);

@@ -226,7 +226,8 @@ neo4j_cli_import(const char *source, const char *target, const Neo4jCliOptions *
 		return err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
 	progress_init(&progress, &src->meta);
 	so->progress = &progress;
-	so->source = source;
+	/* as the source names itself: no password, whatever the spec held */
+	so->source = src->meta.source ? src->meta.source : source;
 	if ((sink = neo4j_cli_sink_open(target, neo, so, &err)) == NULL)
 	{
 		report_failure(NULL, &err);

@@ -728,11 +728,11 @@ find_postgis(PgSink *s, char **schema, N2pError *err)
 static TypedTarget
 typed_target(PgSink *s)
 {
-	TypedTarget t = {.qschema = s->qschema, .schema = s->opts.schema, .tables = s->spill != NULL,
-	.meta = s->meta, .enc = &s->enc, .progress = s->opts.progress,
-	.postgis_schema = s->postgis, .unique_hash = s->unique_hash};
+	TypedTarget t = {.pg = {.qschema = s->qschema, .tables = s->spill != NULL, .meta = s->meta,
+	.postgis_schema = s->postgis, .unique_hash = s->unique_hash},
+	.schema = s->opts.schema, .enc = &s->enc, .progress = s->opts.progress};
 
-	snprintf(t.point_type, sizeof(t.point_type), "%s.neo4j_point", s->qschema);
+	snprintf(t.pg.point_type, sizeof(t.pg.point_type), "%s.neo4j_point", s->qschema);
 	return t;
 }
 

@@ -16,19 +16,15 @@
 #include "cli.h"
 #include "neo2pg/catalog.h"
 #include "neo2pg/pgcopy.h"
+#include "neo2pg/pgplan.h"
 #include "neo2pg/spill.h"
 
 #include <libpq-fe.h>
 
 typedef struct TypedTarget
 {
-	const char *qschema;		/* quoted target schema */
-	const char *schema;			/* the same, as given */
-	const char *postgis_schema; /* quoted schema of PostGIS, NULL without */
-	char		point_type[160];	/* qualified composite used without PostGIS */
-	bool		tables;			/* --typed=tables: tables instead of views */
-	const N2pGraphMeta *meta;	/* uniqueness constraints */
-	const bool *unique_hash;	/* per constraint: a hash, not a btree (NULL: none) */
+	N2pPgTarget pg;				/* what the plan and its DDL need */
+	const char *schema;			/* the target schema, as given */
 	N2pPgEncodeOpts *enc;		/* U+0000 handling, as for the base tables */
 	Progress   *progress;
 } TypedTarget;

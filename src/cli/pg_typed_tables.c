@@ -83,7 +83,7 @@ spill_entry(TypedSpills *ts, N2pRecKind kind, N2pStr name, N2pError *err)
 	ts->nscopes++;
 	if (ts->ndedicated < MAX_DEDICATED_SPILLS)
 	{
-		if ((e->spill = n2p_spill_new(&n2p_libc_allocator, err)) == NULL)
+		if ((e->spill = n2p_spill_new(&n2p_libc_allocator, &n2p_posix_io, err)) == NULL)
 			return NULL;
 		ts->ndedicated++;
 	}
@@ -111,7 +111,7 @@ typed_spills_write(TypedSpills *ts, const N2pRecord *rec, N2pError *err)
 	}
 	if (!to_shared)
 		return true;
-	if (ts->shared == NULL && (ts->shared = n2p_spill_new(&n2p_libc_allocator, err)) == NULL)
+	if (ts->shared == NULL && (ts->shared = n2p_spill_new(&n2p_libc_allocator, &n2p_posix_io, err)) == NULL)
 		return false;
 	return n2p_spill_write(ts->shared, rec, err);
 }
@@ -148,7 +148,7 @@ typedef struct TableFill
 {
 	PGconn	   *conn;
 	const TypedTarget *t;
-	Plan	   *plan;
+	N2pPgPlan	   *plan;
 	N2pBuf	   *bufs;			/* one per scope */
 	size_t		total;
 	const N2pValue **vals;		/* scratch: the record's value per column */
@@ -165,48 +165,16 @@ typedef struct TableFill
 	N2pBuf		trailer;
 } TableFill;
 
-static bool
-table_sql(N2pBuf *b, PGconn *conn, const ScopePlan *sp, const TypedTarget *t)
-{
-	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
-	size_t		i;
-
-	if (qrel == NULL)
-		return false;
-	n2p_buf_reset(b);
-	n2p_buf_printf(b, "CREATE TABLE %s.%s (id bigint NOT NULL, %s", t->qschema, qrel,
-				   sp->kind == N2P_REC_NODE ? "labels text[] NOT NULL" :
-				   "start_id bigint NOT NULL, end_id bigint NOT NULL");
-	for (i = 0; i < sp->nkeys; i++)
-	{
-		char	   *qcol = PQescapeIdentifier(conn, sp->keys[i].column, strlen(sp->keys[i].column));
-		const KeyPlan *kp = &sp->keys[i];
-		char		point[256];
-
-		if (qcol == NULL)
-			return false;
-		/* neo2pg's point type lives where the table is built */
-		if (kp->type.kind == N2P_COL_POINT && !t->postgis_schema)
-			n2p_column_type_sql(kp->type, false, t->point_type, point, sizeof(point));
-		n2p_buf_printf(b, ", %s %s", qcol,
-					   kp->type.kind == N2P_COL_POINT && !t->postgis_schema ? point : kp->pg_type_sql);
-		PQfreemem(qcol);
-	}
-	n2p_buf_printf(b, ", props jsonb)");
-	PQfreemem(qrel);
-	return !b->oom;
-}
-
 static int
-scope_cmp(N2pRecKind kind, const char *scope, size_t len, const ScopePlan *sp)
+scope_cmp(N2pRecKind kind, const char *scope, size_t len, const N2pPgScopePlan *sp)
 {
 	if (kind != sp->kind)
 		return kind < sp->kind ? -1 : 1;
 	return n2p_counted_cmp(scope, len, sp->scope, sp->scope_len);
 }
 
-static ScopePlan *
-find_scope(Plan *p, N2pRecKind kind, N2pStr name)
+static N2pPgScopePlan *
+find_scope(N2pPgPlan *p, N2pRecKind kind, N2pStr name)
 {
 	size_t		lo = 0,
 				hi = p->nscopes;
@@ -233,7 +201,7 @@ key_hash(const char *p, size_t n)
 }
 
 static void
-key_index_build(KeyIndex *ki, const ScopePlan *sp)
+key_index_build(KeyIndex *ki, const N2pPgScopePlan *sp)
 {
 	size_t		cap = 8,
 				k;
@@ -263,7 +231,7 @@ key_index_free(KeyIndex *ki)
 }
 
 static long
-find_key(const KeyIndex *ki, const ScopePlan *sp, N2pStr key)
+find_key(const KeyIndex *ki, const N2pPgScopePlan *sp, N2pStr key)
 {
 	size_t		i = key_hash(key.ptr, key.len) & ki->mask;
 
@@ -278,7 +246,7 @@ find_key(const KeyIndex *ki, const ScopePlan *sp, N2pStr key)
 }
 
 static bool load_stopped(TypedTablesJob *job);
-static bool copy_begin(TableFill *f, const ScopePlan *sp, N2pError *err);
+static bool copy_begin(TableFill *f, const N2pPgScopePlan *sp, N2pError *err);
 static bool copy_end(TableFill *f, const char *abort_reason, N2pError *err);
 
 static bool
@@ -321,7 +289,7 @@ extra_value(TableFill *f, size_t nth, const char *key, size_t len, const N2pValu
 
 /* One row of one typed table: fixed columns, property columns, props. */
 static bool
-put_row(TableFill *f, N2pBuf *b, const ScopePlan *sp, const N2pRecord *rec, N2pError *err)
+put_row(TableFill *f, N2pBuf *b, const N2pPgScopePlan *sp, const N2pRecord *rec, N2pError *err)
 {
 	bool		node = rec->kind == N2P_REC_NODE;
 	size_t		i,
@@ -382,7 +350,7 @@ route_record(TableFill *f, const N2pRecord *rec, N2pError *err)
 
 	for (i = 0; i < n; i++)
 	{
-		ScopePlan  *sp = find_scope(f->plan, rec->kind,
+		N2pPgScopePlan  *sp = find_scope(f->plan, rec->kind,
 									rec->kind == N2P_REC_NODE ? rec->labels[i] : rec->type);
 		N2pBuf	   *b;
 		size_t		before;
@@ -403,16 +371,10 @@ route_record(TableFill *f, const N2pRecord *rec, N2pError *err)
 }
 
 static bool
-copy_begin(TableFill *f, const ScopePlan *sp, N2pError *err)
+copy_begin(TableFill *f, const N2pPgScopePlan *sp, N2pError *err)
 {
-	char	   *qrel = PQescapeIdentifier(f->conn, sp->relation, strlen(sp->relation));
-	char		sql[400];
-
-	if (qrel == NULL)
-		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	snprintf(sql, sizeof(sql), "COPY %s.%s FROM STDIN (FORMAT binary, FREEZE)", f->t->qschema, qrel);
-	PQfreemem(qrel);
-	return pg_copy_begin(f->conn, sql, COPY_WHAT, err);
+	return n2p_pg_table_copy_sql(&f->scratch, sp, &f->t->pg, err) &&
+		pg_copy_begin(f->conn, f->scratch.data, COPY_WHAT, err);
 }
 
 static bool
@@ -423,7 +385,7 @@ copy_end(TableFill *f, const char *abort_reason, N2pError *err)
 
 /* One table from its own spill file, encoding while the server parses. */
 static bool
-stream_table(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
+stream_table(TableFill *f, N2pPgScopePlan *sp, N2pSpill *spill, N2pError *err)
 {
 	N2pBuf	   *b = &f->bufs[sp - f->plan->scopes];
 	N2pRecord	rec;
@@ -460,65 +422,34 @@ stream_table(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
 	return copy_end(f, ok ? NULL : "neo2pg: typed table aborted", err) && ok;
 }
 
-/* Primary key and UNIQUE constraints, under the names the plan chose. */
+/* Run one statement of the plan's, built in a buffer of its own. */
+typedef bool (*PlanSql) (N2pBuf *b, const N2pPgScopePlan *sp, const N2pPgTarget *t, N2pError *err);
+
 static bool
-table_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *err)
+run_plan_sql(PGconn *conn, PlanSql make, const TypedTarget *t, const N2pPgScopePlan *sp,
+			 N2pError *err)
 {
-	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
-	char	   *qpk = PQescapeIdentifier(conn, sp->pkey, strlen(sp->pkey));
 	N2pBuf		b;
-	bool		ok = qrel && qpk;
-	size_t		k;
+	bool		ok;
 
 	n2p_buf_init(&b, &n2p_libc_allocator);
-	if (ok)
-		n2p_buf_printf(&b, "ALTER TABLE %s.%s ADD CONSTRAINT %s PRIMARY KEY (id)", t->qschema, qrel, qpk);
-	for (k = 0; ok && k < sp->nkeys; k++)
-	{
-		const KeyPlan *kp = &sp->keys[k];
-		char	   *qname,
-				   *qcol;
-
-		if (kp->ukey[0] == '\0')
-			continue;
-		qname = PQescapeIdentifier(conn, kp->ukey, strlen(kp->ukey));
-		qcol = PQescapeIdentifier(conn, kp->column, strlen(kp->column));
-		ok = qname && qcol;
-		if (ok)
-			n2p_buf_printf(&b, kp->ukey_hash ? ", ADD CONSTRAINT %s EXCLUDE USING hash (%s WITH =)" :
-						   ", ADD CONSTRAINT %s UNIQUE (%s)", qname, qcol);
-		PQfreemem(qname);
-		PQfreemem(qcol);
-	}
-	ok = (ok && !b.oom) ? pg_exec_one(conn, b.data, err) :
-		n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+	ok = make(&b, sp, &t->pg, err) && pg_exec_one(conn, b.data, err);
 	n2p_buf_free(&b);
-	PQfreemem(qrel);
-	PQfreemem(qpk);
 	return ok;
+}
+
+/* Primary key and UNIQUE constraints, under the names the plan chose. */
+static bool
+table_keys(PGconn *conn, const TypedTarget *t, const N2pPgScopePlan *sp, N2pError *err)
+{
+	return run_plan_sql(conn, n2p_pg_table_keys_sql, t, sp, err);
 }
 
 /* Foreign keys need nodes, so they are added in the load's transaction. */
 static bool
-table_foreign_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *err)
+table_foreign_keys(PGconn *conn, const TypedTarget *t, const N2pPgScopePlan *sp, N2pError *err)
 {
-	char	   *qrel;
-	N2pBuf		b;
-	bool		ok;
-
-	if (sp->kind != N2P_REC_REL)
-		return true;
-	qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
-	if (qrel == NULL)
-		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	n2p_buf_init(&b, &n2p_libc_allocator);
-	n2p_buf_printf(&b, "ALTER TABLE %s.%s ADD FOREIGN KEY (start_id) REFERENCES %s.nodes, "
-				   "ADD FOREIGN KEY (end_id) REFERENCES %s.nodes",
-				   t->qschema, qrel, t->qschema, t->qschema);
-	ok = !b.oom && pg_exec_one(conn, b.data, err);
-	n2p_buf_free(&b);
-	PQfreemem(qrel);
-	return ok;
+	return sp->kind != N2P_REC_REL || run_plan_sql(conn, n2p_pg_table_fkeys_sql, t, sp, err);
 }
 
 /*
@@ -526,20 +457,9 @@ table_foreign_keys(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pE
  * spilled: remove them from the typed table too, before its foreign keys.
  */
 static bool
-prune_table(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *err)
+prune_table(PGconn *conn, const TypedTarget *t, const N2pPgScopePlan *sp, N2pError *err)
 {
-	char	   *qrel;
-	char		sql[600];
-
-	if (sp->kind != N2P_REC_REL)
-		return true;
-	qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
-	if (qrel == NULL)
-		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	snprintf(sql, sizeof(sql), "DELETE FROM %s.%s t WHERE NOT EXISTS "
-			 "(SELECT 1 FROM %s.relationships r WHERE r.id = t.id)", t->qschema, qrel, t->qschema);
-	PQfreemem(qrel);
-	return pg_exec_one(conn, sql, err);
+	return sp->kind != N2P_REC_REL || run_plan_sql(conn, n2p_pg_table_prune_sql, t, sp, err);
 }
 
 /* ---------------------------------------------------------- the job */
@@ -568,7 +488,7 @@ prune_table(PGconn *conn, const TypedTarget *t, const ScopePlan *sp, N2pError *e
  */
 typedef struct Unit
 {
-	ScopePlan  *sp;				/* NULL: every scope of the shared file */
+	N2pPgScopePlan  *sp;				/* NULL: every scope of the shared file */
 	N2pSpill   *spill;
 } Unit;
 
@@ -577,9 +497,9 @@ struct TypedTablesJob
 	TypedTarget t;				/* the target */
 	TypedTarget st;				/* the staging schema */
 	char	   *postgis;
-	char		staging[NAMEDATALEN];
-	char	   *qstaging;
-	Plan		plan;
+	char		staging[N2P_PG_NAMEDATALEN];
+	N2pBuf		qstaging;		/* its name, quoted */
+	N2pPgPlan		plan;
 	TypedSpills *spills;
 	PGconn	   *conn2;
 	PGcancel   *cancel;
@@ -614,7 +534,7 @@ load_stopped(TypedTablesJob *job)
 }
 
 static void
-publish(TypedTablesJob *job, const ScopePlan *const *scopes, size_t n, bool done, bool failed)
+publish(TypedTablesJob *job, const N2pPgScopePlan *const *scopes, size_t n, bool done, bool failed)
 {
 	size_t		i;
 
@@ -653,7 +573,7 @@ unit_begin(TableFill *f, N2pError *err)
 }
 
 static bool
-unit_commit(TableFill *f, const ScopePlan *const *scopes, size_t n, N2pError *err)
+unit_commit(TableFill *f, const N2pPgScopePlan *const *scopes, size_t n, N2pError *err)
 {
 	if (!f->staged)
 		return true;
@@ -664,15 +584,14 @@ unit_commit(TableFill *f, const ScopePlan *const *scopes, size_t n, N2pError *er
 }
 
 static bool
-create_table(TableFill *f, const ScopePlan *sp, N2pError *err)
+create_table(TableFill *f, const N2pPgScopePlan *sp, N2pError *err)
 {
-	return (table_sql(&f->scratch, f->conn, sp, f->t) ||
-			n2p_error_set(err, N2P_ERR_NOMEM, "out of memory")) &&
+	return n2p_pg_table_sql(&f->scratch, sp, &f->t->pg, err) &&
 		pg_exec_one(f->conn, f->scratch.data, err);
 }
 
 static bool
-keys_timed(TableFill *f, const ScopePlan *sp, N2pError *err)
+keys_timed(TableFill *f, const N2pPgScopePlan *sp, N2pError *err)
 {
 	double		t0 = now_seconds();
 	bool		ok = table_keys(f->conn, f->t, sp, err);
@@ -683,9 +602,9 @@ keys_timed(TableFill *f, const ScopePlan *sp, N2pError *err)
 
 /* A table with a spill file of its own: create, stream, key, commit. */
 static bool
-fill_dedicated(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
+fill_dedicated(TableFill *f, N2pPgScopePlan *sp, N2pSpill *spill, N2pError *err)
 {
-	const ScopePlan *one[1] = {sp};
+	const N2pPgScopePlan *one[1] = {sp};
 
 	return unit_begin(f, err) && create_table(f, sp, err) && stream_table(f, sp, spill, err) &&
 		keys_timed(f, sp, err) && unit_commit(f, one, 1, err);
@@ -695,7 +614,7 @@ fill_dedicated(TableFill *f, ScopePlan *sp, N2pSpill *spill, N2pError *err)
 static bool
 fill_shared(TableFill *f, TypedSpills *ts, N2pError *err)
 {
-	const ScopePlan **rest = xcalloc(f->plan->nscopes ? f->plan->nscopes : 1, sizeof(ScopePlan *));
+	const N2pPgScopePlan **rest = xcalloc(f->plan->nscopes ? f->plan->nscopes : 1, sizeof(N2pPgScopePlan *));
 	size_t		i,
 				n = 0;
 	N2pRecord	rec;
@@ -768,7 +687,7 @@ plan_units(TypedTablesJob *job)
 	for (i = 0; i < SPILL_SLOTS; i++)
 	{
 		SpillEntry *e = &ts->slots[i];
-		ScopePlan  *sp;
+		N2pPgScopePlan  *sp;
 
 		if (e->spill == NULL)
 			continue;
@@ -790,13 +709,15 @@ plan_units(TypedTablesJob *job)
 static bool
 create_point_type(PGconn *conn, const TypedTarget *t, N2pError *err)
 {
-	char		sql[400];
+	N2pBuf		b;
+	bool		ok;
 
-	if (t->postgis_schema)
+	if (t->pg.postgis_schema)
 		return true;
-	snprintf(sql, sizeof(sql), "CREATE TYPE %s AS (srid integer, x double precision, "
-			 "y double precision, z double precision)", t->point_type);
-	return pg_exec_one(conn, sql, err);
+	n2p_buf_init(&b, &n2p_libc_allocator);
+	ok = n2p_pg_point_type_sql(&b, &t->pg, err) && pg_exec_one(conn, b.data, err);
+	n2p_buf_free(&b);
+	return ok;
 }
 
 /* Binary arrays of points name their element type by OID. */
@@ -808,15 +729,15 @@ point_oids(PGconn *conn, const TypedTarget *t, N2pTypedEncoder *enc, N2pError *e
 	PGresult   *res;
 	bool		ok;
 
-	if (t->postgis_schema)
-		snprintf(type, sizeof(type), "%s.geometry", t->postgis_schema);
+	if (t->pg.postgis_schema)
+		snprintf(type, sizeof(type), "%s.geometry", t->pg.postgis_schema);
 	else
-		snprintf(type, sizeof(type), "%s", t->point_type);
+		snprintf(type, sizeof(type), "%s", t->pg.point_type);
 	res = PQexecParams(conn, "SELECT coalesce(to_regtype($1)::oid, 0)", 1, NULL, params, NULL, NULL, 0);
 	ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
 	if (!ok)
 		pg_error(conn, err, "PostgreSQL", res);
-	else if (t->postgis_schema)
+	else if (t->pg.postgis_schema)
 		enc->geometry_oid = (uint32_t) strtoul(PQgetvalue(res, 0, 0), NULL, 10);
 	else
 		enc->point_oid = (uint32_t) strtoul(PQgetvalue(res, 0, 0), NULL, 10);
@@ -860,7 +781,7 @@ fill_init(TableFill *f, TypedTablesJob *job, PGconn *conn, const TypedTarget *de
 	n2p_buf_init(&f->trailer, &n2p_libc_allocator);
 	if (!n2p_copy_header(&f->header) || !n2p_copy_trailer(&f->trailer))
 		exit_out_of_memory();
-	n2p_typed_encoder_init(&f->enc, &n2p_libc_allocator, dest->postgis_schema != NULL, &f->enc_opts);
+	n2p_typed_encoder_init(&f->enc, &n2p_libc_allocator, dest->pg.postgis_schema != NULL, &f->enc_opts);
 	return point_oids(conn, dest, &f->enc, err);
 }
 
@@ -922,18 +843,18 @@ open_staging(TypedTablesJob *job)
 
 	n2p_error_init(&e);
 	snprintf(job->staging, sizeof(job->staging), "neo2pg_staging_%d", PQbackendPID(c));
-	job->qstaging = PQescapeIdentifier(c, job->staging, strlen(job->staging));
-	if (job->qstaging == NULL)
+	n2p_buf_init(&job->qstaging, &n2p_libc_allocator);
+	if (!n2p_pg_quote_ident(&job->qstaging, job->staging, strlen(job->staging), &e))
 	{
-		snprintf(job->why, sizeof(job->why), "out of memory");
+		snprintf(job->why, sizeof(job->why), "%s", e.msg);
 		return false;
 	}
 	job->st = job->t;
-	job->st.qschema = job->qstaging;
+	job->st.pg.qschema = job->qstaging.data;
 	job->st.schema = job->staging;
-	snprintf(job->st.point_type, sizeof(job->st.point_type), "%s.neo4j_point", job->qstaging);
-	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", job->qstaging);
-	snprintf(comment, sizeof(comment), "COMMENT ON SCHEMA %s IS '" STAGING_COMMENT "'", job->qstaging);
+	snprintf(job->st.pg.point_type, sizeof(job->st.pg.point_type), "%s.neo4j_point", job->qstaging.data);
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", job->qstaging.data);
+	snprintf(comment, sizeof(comment), "COMMENT ON SCHEMA %s IS '" STAGING_COMMENT "'", job->qstaging.data);
 	if (pg_exec_one(c, "SET synchronous_commit = off", &e) && pg_exec_one(c, "BEGIN", &e) &&
 		pg_exec_one(c, sql, &e) && pg_exec_one(c, comment, &e) &&
 		create_point_type(c, &job->st, &e) &&
@@ -984,12 +905,12 @@ pg_typed_tables_start(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 					  TypedSpills *spills, PGconn *conn2, N2pError *err)
 {
 	TypedTablesJob *job = xcalloc(1, sizeof(TypedTablesJob));
-	NameSet		taken;
+	N2pNameSet		taken;
 
 	job->t = *t;
 	job->t.progress = NULL;		/* the thread never draws */
-	job->postgis = t->postgis_schema ? xstrdup(t->postgis_schema) : NULL;
-	job->t.postgis_schema = job->postgis;
+	job->postgis = t->pg.postgis_schema ? xstrdup(t->pg.postgis_schema) : NULL;
+	job->t.pg.postgis_schema = job->postgis;
 	job->spills = spills;
 	job->conn2 = conn2;
 	n2p_error_init(&job->err);
@@ -1001,8 +922,13 @@ pg_typed_tables_start(PGconn *conn, const TypedTarget *t, N2pCatalog *cat,
 		pg_typed_tables_end(job, false);
 		return NULL;
 	}
-	typed_plan_build(&job->plan, cat, &job->t, &taken);
-	typed_name_set_free(&taken);
+	if (!typed_plan_build(&job->plan, cat, &job->t, &taken, err))
+	{
+		n2p_name_set_free(&taken);
+		pg_typed_tables_end(job, false);
+		return NULL;
+	}
+	n2p_name_set_free(&taken);
 	job->ready = xcalloc(job->plan.nscopes ? job->plan.nscopes : 1, sizeof(size_t));
 	plan_units(job);
 	if (conn2 == NULL)
@@ -1038,19 +964,22 @@ set_schema(PGconn *conn, const char *what, const char *from, const char *name,
 
 /* A table the load now holds: prune it, then its foreign keys. */
 static bool
-adopt_keys(TypedTablesJob *job, PGconn *conn, const ScopePlan *sp, bool pruned, N2pError *err)
+adopt_keys(TypedTablesJob *job, PGconn *conn, const N2pPgScopePlan *sp, bool pruned, N2pError *err)
 {
 	return (!pruned || prune_table(conn, &job->t, sp, err)) &&
 		table_foreign_keys(conn, &job->t, sp, err);
 }
 
 static bool
-adopt_staged(TypedTablesJob *job, PGconn *conn, const ScopePlan *sp, bool pruned, N2pError *err)
+adopt_staged(TypedTablesJob *job, PGconn *conn, const N2pPgScopePlan *sp, bool pruned, N2pError *err)
 {
-	char	   *qrel = PQescapeIdentifier(conn, sp->relation, strlen(sp->relation));
-	bool		ok = qrel && set_schema(conn, "TABLE", job->qstaging, qrel, job->t.qschema, err);
+	N2pBuf		qrel;
+	bool		ok;
 
-	PQfreemem(qrel);
+	n2p_buf_init(&qrel, &n2p_libc_allocator);
+	ok = n2p_pg_quote_ident(&qrel, sp->relation, strlen(sp->relation), err) &&
+		set_schema(conn, "TABLE", job->qstaging.data, qrel.data, job->t.pg.qschema, err);
+	n2p_buf_free(&qrel);
 	return ok && adopt_keys(job, conn, sp, pruned, err);
 }
 
@@ -1182,11 +1111,11 @@ close_staging(TypedTablesJob *job, PGconn *conn, N2pError *err)
 
 	if (!job->schema_made)
 		return true;
-	if (!job->t.postgis_schema &&
-		!set_schema(conn, "TYPE", job->qstaging, "neo4j_point", job->t.qschema, err))
+	if (!job->t.pg.postgis_schema &&
+		!set_schema(conn, "TYPE", job->qstaging.data, "neo4j_point", job->t.pg.qschema, err))
 		return false;
 	/* RESTRICT: anything else left in it would be a surprise worth failing on */
-	snprintf(sql, sizeof(sql), "DROP SCHEMA %s", job->qstaging);
+	snprintf(sql, sizeof(sql), "DROP SCHEMA %s", job->qstaging.data);
 	return pg_exec_one(conn, sql, err);
 }
 
@@ -1208,7 +1137,7 @@ load_side_target(TypedTablesJob *job, PGconn *conn, TypedTarget *dest, N2pError 
 	*dest = job->t;
 	if (staged)
 	{
-		snprintf(dest->point_type, sizeof(dest->point_type), "%s", job->st.point_type);
+		snprintf(dest->pg.point_type, sizeof(dest->pg.point_type), "%s", job->st.pg.point_type);
 		return true;
 	}
 	log_verbose("typed tables: built in the load's transaction (%s)", job->why);
@@ -1254,7 +1183,7 @@ drop_staging_schema(TypedTablesJob *job)
 	char		sql[200];
 	int			tries;
 
-	snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", job->qstaging);
+	snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", job->qstaging.data);
 	for (tries = 0; tries < 5; tries++)
 	{
 		PGresult   *res = PQexec(job->conn2, sql);
@@ -1288,11 +1217,11 @@ pg_typed_tables_end(TypedTablesJob *job, bool committed)
 		PQfreeCancel(job->cancel);
 	if (job->conn2)
 		PQfinish(job->conn2);
-	PQfreemem(job->qstaging);
+	n2p_buf_free(&job->qstaging);
 	free(job->postgis);
 	free(job->ready);
 	free(job->units);
-	typed_plan_free(&job->plan);
+	n2p_pg_plan_free(&job->plan);
 	pthread_mutex_destroy(&job->lock);
 	pthread_cond_destroy(&job->cond);
 	free(job);

@@ -39,10 +39,7 @@
  */
 #include "neo2pg/spill.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* The file is written in pieces of this size and read in pieces at least as big. */
 #define IO_BYTES (64 * 1024)
@@ -99,7 +96,8 @@ typedef struct ReadDict
 struct N2pSpill
 {
 	const N2pAllocator *alloc;
-	int			fd;
+	const N2pFileIO *io;
+	void	   *file;			/* the io's temporary file */
 	uint64_t	written;		/* bytes in the file */
 	bool		reading;		/* rewound: no more writes */
 	bool		broken;			/* a write or read failed: the file is unusable */
@@ -119,27 +117,21 @@ struct N2pSpill
 	N2pArena	arena;			/* the record being read */
 };
 
-/* mkstemp: tmpfile() ignores $TMPDIR, and a big spill must go where the user says. */
-static int
-open_temp(N2pError *err)
+static bool
+open_temp(N2pSpill *sp, N2pError *err)
 {
-	const char *dir = getenv("TMPDIR");
-	char		path[4096];
-	int			fd;
+	char		where[1024] = "";
+	int			errnum = 0;
 
-	snprintf(path, sizeof(path), "%s/neo2pg-spill-XXXXXX", dir && *dir ? dir : "/tmp");
-	if ((fd = mkstemp(path)) < 0)
-	{
-		n2p_error_set(err, N2P_ERR_IO, "could not create a temporary file in \"%s\": %s",
-					  dir && *dir ? dir : "/tmp", strerror(errno));
-		return -1;
-	}
-	unlink(path);				/* gone when closed, whatever happens */
-	return fd;
+	sp->file = sp->io->temp_create(sp->io->ctx, where, sizeof(where), &errnum);
+	if (sp->file == NULL)
+		return n2p_error_set(err, N2P_ERR_IO, "could not create a temporary file in \"%s\": %s",
+							 where, strerror(errnum));
+	return true;
 }
 
 N2pSpill *
-n2p_spill_new(const N2pAllocator *alloc, N2pError *err)
+n2p_spill_new(const N2pAllocator *alloc, const N2pFileIO *io, N2pError *err)
 {
 	N2pSpill   *sp = n2p_alloc(alloc, sizeof(N2pSpill));
 
@@ -150,11 +142,12 @@ n2p_spill_new(const N2pAllocator *alloc, N2pError *err)
 	}
 	memset(sp, 0, sizeof(*sp));
 	sp->alloc = alloc;
+	sp->io = io;
 	n2p_buf_init(&sp->out, alloc);
 	n2p_buf_init(&sp->wd.bytes, alloc);
 	n2p_arena_init(&sp->rd.arena, alloc, 0);
 	n2p_arena_init(&sp->arena, alloc, 0);
-	if ((sp->fd = open_temp(err)) < 0)
+	if (!open_temp(sp, err))
 	{
 		n2p_free(alloc, sp);
 		return NULL;
@@ -521,16 +514,15 @@ flush(N2pSpill *sp, N2pError *err)
 
 	while (done < sp->out.len)
 	{
-		ssize_t		n = pwrite(sp->fd, sp->out.data + done, sp->out.len - done,
-							   (off_t) (sp->written + done));
+		int			errnum = 0;
+		ssize_t		n = sp->io->temp_pwrite(sp->file, sp->out.data + done, sp->out.len - done,
+											sp->written + done, &errnum);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n <= 0)
 		{
 			sp->broken = true;
 			return n2p_error_set(err, N2P_ERR_IO, "could not write a temporary file: %s",
-								 n < 0 ? strerror(errno) : "no space written");
+								 n < 0 ? strerror(errnum) : "no space written");
 		}
 		done += (size_t) n;
 	}
@@ -969,16 +961,15 @@ fill(N2pSpill *sp, size_t need, N2pError *err)
 	while (sp->inend < need && sp->readpos < sp->written)
 	{
 		size_t		want = sp->incap - sp->inend;
+		int			errnum = 0;
 		ssize_t		n;
 
 		if (want > sp->written - sp->readpos)
 			want = (size_t) (sp->written - sp->readpos);
-		n = pread(sp->fd, sp->in + sp->inend, want, (off_t) sp->readpos);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = sp->io->temp_pread(sp->file, sp->in + sp->inend, want, sp->readpos, &errnum);
 		if (n < 0)
 			return n2p_error_set(err, N2P_ERR_IO, "could not read a temporary file: %s",
-								 strerror(errno));
+								 strerror(errnum));
 		if (n == 0)
 			break;				/* shorter than written: the record will be found cut */
 		sp->inend += (size_t) n;
@@ -1081,7 +1072,7 @@ n2p_spill_free(N2pSpill *sp)
 {
 	if (sp == NULL)
 		return;
-	close(sp->fd);
+	sp->io->temp_close(sp->file);
 	n2p_buf_free(&sp->out);
 	wdict_free(&sp->wd, sp->alloc);
 	rdict_free(&sp->rd, sp->alloc);

@@ -89,3 +89,11 @@ load_views_and_tables() {
 	[ "$rc" -eq 0 ]
 }
 
+
+# same_layout_rows DB A B [true]: schemas A and B hold the same rows, every
+# column, the same catalog and the same graph metadata in load_info; with
+# true, the rows alone (check_same_rows.sql)
+same_layout_rows() {
+	psql -X -q -d "$1" -v ON_ERROR_STOP=1 -v a="$2" -v b="$3" -v only_rows="${4:-false}" \
+		-f test/integration/check_same_rows.sql >"$WORK/check" 2>&1
+}

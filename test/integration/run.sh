@@ -210,7 +210,10 @@ t_usage() {
 	[ "$rc" -eq 2 ] || { not_ok "copy without source exits 2"; return; }
 	run copy /nonexistent "$(conninfo x)"
 	[ "$rc" -eq 2 ] || { not_ok "missing source exits 2" "$(cat "$WORK/out")"; return; }
-	ok "--help, --version, COMMAND --help and usage errors (exit 2)"
+	# an unset variable as the target is not "no target" (the local cluster)
+	NEO2PG_HOME="$WORK/never" run copy examples/backup ""
+	[ "$rc" -eq 2 ] && [ ! -e "$WORK/never" ] || { not_ok "an empty target exits 2" "$(cat "$WORK/out")"; return; }
+	ok "--help, --version, COMMAND --help and usage errors (exit 2), an empty target too"
 }
 
 t_password() {
@@ -1616,10 +1619,225 @@ t_write_failures() {
 	ok "a failed source or write leaves nothing under the target name; non-empty targets need --replace, which replaces only a backup"
 }
 
+# ------------------------------------------------------ PostgreSQL source
+
+
+t_pg_source_roundtrip() {
+	local db=it_pgsrc b="$WORK/pg-backup"
+	fresh_db $db
+	run copy -s orig examples/backup "$(conninfo $db)"
+	[ "$rc" -eq 0 ] || { not_ok "PostgreSQL source: load the example" "$(cat "$WORK/out")"; return; }
+	# -s names the source's schema when only the source is PostgreSQL
+	rm -rf "$b"
+	run copy -s orig "postgresql:///$db?host=$PGHOST&port=$PGPORT&user=$PGUSER" "$b"
+	[ "$rc" -eq 0 ] || { not_ok "PostgreSQL -> backup" "$(cat "$WORK/out")"; return; }
+	run copy -s back "$b" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] || { not_ok "PostgreSQL -> backup -> PostgreSQL" "$(cat "$WORK/out")"; return; }
+	same_layout_rows $db orig back || { not_ok "PostgreSQL -> backup -> PostgreSQL: the same rows" "$(cat "$WORK/check")"; return; }
+	check_values $db examples/expected.jsonl back ||
+		{ not_ok "PostgreSQL -> backup -> PostgreSQL: values" "$(cat "$WORK/check")"; return; }
+	run copy --source-schema orig -s other "$(conninfo $db)" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] || { not_ok "PostgreSQL -> PostgreSQL" "$(cat "$WORK/out")"; return; }
+	same_layout_rows $db orig other || { not_ok "PostgreSQL -> PostgreSQL: the same rows" "$(cat "$WORK/check")"; return; }
+	# a generated graph of every type in many chunks, with typed tables on the way back
+	$GEN "$WORK/pg-gen" --nodes 3000 --rels 5000 --chunk-rows 700 --seed 11 --edge-cases >/dev/null
+	run copy -s gen "$WORK/pg-gen" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] || { not_ok "PostgreSQL source: load a generated graph" "$(cat "$WORK/out")"; return; }
+	rm -rf "$b"
+	run copy --source-schema gen "$(conninfo $db)" "$b" --chunk-rows 999 --no-compress
+	[ "$rc" -eq 0 ] && run copy -s gen_back --typed=tables "$b" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] || { not_ok "generated graph: PostgreSQL -> backup -> PostgreSQL" "$(cat "$WORK/out")"; return; }
+	same_layout_rows $db gen gen_back || { not_ok "generated graph: the same rows" "$(cat "$WORK/check")"; return; }
+	ok "PostgreSQL -> backup -> PostgreSQL and PostgreSQL -> PostgreSQL: every column, the catalog and load_info the same"
+}
+
+t_pg_source_user_rows() {
+	local db=it_pgsrc b="$WORK/pg-edited"
+	run copy --source-schema orig -s edited "$(conninfo $db)" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] || { not_ok "user rows: copy" "$(cat "$WORK/out")"; return; }
+	sql $db "INSERT INTO edited.nodes VALUES (1000, '{Added}', '{\"name\": \"new\", \"n\": 1, \"f\": 2.5, \"l\": [1, 2]}', NULL),
+		(1001, '{}', '{\"when\": \"2024-02-29\", \"at\": \"2024-02-29T10:00:00.5+01:00[Europe/Paris]\", \"xs\": [\"NaN\", 1.5],
+		  \"p\": {\"srid\": 7203, \"x\": 1, \"y\": 2}, \"b\": \"\\\\x00ff\"}',
+		 '{\"when\": \"date\", \"at\": \"datetime\", \"xs\": \"list<float>\", \"p\": \"point\", \"b\": \"bytes\"}');
+		INSERT INTO edited.relationships VALUES (5000, 'ADDED', 1000, 1001, '{}', NULL);
+		UPDATE edited.nodes SET props = props || '{\"date_max\": \"2000-01-01\"}' WHERE id = 5" >/dev/null
+	rm -rf "$b"
+	run copy --source-schema edited "$(conninfo $db)" "$b"
+	[ "$rc" -eq 0 ] && run copy -s edited_back "$b" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] || { not_ok "user rows: PostgreSQL -> backup -> PostgreSQL" "$(cat "$WORK/out")"; return; }
+	same_layout_rows $db edited edited_back true || { not_ok "user rows: the same rows" "$(cat "$WORK/check")"; return; }
+	local got
+	got=$(sql $db "SELECT (SELECT (props->>'date_max')::date FROM edited_back.nodes WHERE id = 5),
+		(SELECT prop_types IS NULL AND props->>'f' = '2.5' FROM edited_back.nodes WHERE id = 1000),
+		(SELECT props->>'at' || ' ' || (props->'xs'->>0) || ' ' || (props->>'b') FROM edited_back.nodes WHERE id = 1001),
+		(SELECT type || start_id || end_id FROM edited_back.relationships WHERE id = 5000)")
+	[ "$got" = "2000-01-01|t|2024-02-29T10:00:00.5+01:00[Europe/Paris] NaN \\x00ff|ADDED10001001" ] ||
+		{ not_ok "user rows: the values read back" "$got"; return; }
+	ok "rows inserted and changed with SQL, and a NULL prop_types, read back with their types"
+}
+
+# bad_edit NAME SQL PATTERN...: the edit makes both a PostgreSQL and a
+# backup target fail with exit 1 naming the row and key, leaving nothing
+bad_edit() {
+	local db=it_pgsrc name=$1 edit=$2
+	shift 2
+	sql $db "DROP SCHEMA IF EXISTS bad CASCADE; DROP SCHEMA IF EXISTS bad_target CASCADE" >/dev/null
+	run copy --source-schema orig -s bad --typed=none "$(conninfo $db)" "$(conninfo $db)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: copy" "$(cat "$WORK/out")"; return 1; }
+	sql $db "$edit" >/dev/null
+	run copy --source-schema bad -s bad_target "$(conninfo $db)" "$(conninfo $db)"
+	expect_fail "$name (PostgreSQL target)" "$@" || return 1
+	[ "$(sql $db "SELECT count(*) FROM pg_namespace WHERE nspname = 'bad_target'")" = 0 ] ||
+		{ not_ok "$name: the PostgreSQL target is untouched"; return 1; }
+	run copy -s bad "$(conninfo $db)" "$WORK/bad-dir"
+	expect_fail "$name (backup target)" "$@" || return 1
+	no_target_left "$WORK/bad-dir" || { not_ok "$name: no backup directory"; return 1; }
+}
+
+t_pg_source_bad_edits() {
+	bad_edit "a value that no longer parses as its type" \
+		"UPDATE bad.nodes SET props = props || '{\"date_max\": \"1999-13-45\"}' WHERE id = 5" \
+		'bad.nodes: node 5: key "date_max"' 'invalid date' || return
+	bad_edit "a float string that is no float" \
+		"UPDATE bad.nodes SET props = props || '{\"float_2\": \"many\"}' WHERE id = 6" \
+		'node 6: key "float_2"' 'prop_types says float' || return
+	bad_edit "a point without its srid" \
+		"UPDATE bad.nodes SET props = props || '{\"wgs84\": {\"x\": 1, \"y\": 2}}' WHERE id = 7" \
+		'node 7: key "wgs84"' 'lacks srid' || return
+	bad_edit "a prop_types entry for a key props lacks" \
+		"UPDATE bad.nodes SET props = props - 'date_max' WHERE id = 5" \
+		'node 5: key "date_max"' 'prop_types has an entry for a key that props does not have' || return
+	bad_edit "a prop_types entry naming no type" \
+		"UPDATE bad.nodes SET prop_types = prop_types || '{\"date_min\": \"dates\"}' WHERE id = 5" \
+		'node 5: key "date_min"' 'a type that does not exist: "dates"' || return
+	bad_edit "a relationship whose end node was deleted" \
+		"ALTER TABLE bad.relationships DROP CONSTRAINT relationships_end_id_fkey,
+			DROP CONSTRAINT relationships_start_id_fkey;
+		 DELETE FROM bad.relationships WHERE end_id = 5 AND id <> 1; DELETE FROM bad.nodes WHERE id = 5" \
+		'bad.relationships: relationship 1: end node 5 is not in nodes' || return
+	bad_edit "a label array holding NULL" \
+		"UPDATE bad.nodes SET labels = labels || NULL::text WHERE id = 3" \
+		'bad.nodes: node 3: labels holds a NULL (element 2)' || return
+	bad_edit "an empty label" \
+		"UPDATE bad.nodes SET labels = '{\"\"}' WHERE id = 4" 'node 4: labels holds an empty label' || return
+	bad_edit "a JSON null" "UPDATE bad.nodes SET props = props || '{\"gone\": null}' WHERE id = 1" \
+		'node 1: key "gone": the value is a JSON null' || return
+	bad_edit "a nested object" \
+		"UPDATE bad.relationships SET props = props || '{\"obj\": {\"a\": 1}}' WHERE id = 2" \
+		'bad.relationships: relationship 2: key "obj": the value is a JSON object' || return
+	bad_edit "a list in a list" "UPDATE bad.nodes SET props = props || '{\"ll\": [[1]]}' WHERE id = 1" \
+		'node 1: key "ll": a list holds a list' || return
+	ok "bad edits (a value that no longer parses, a missing key, an unknown type, a dangling relationship, a NULL or empty label, a JSON null, a nested object or list) fail naming row and key; no target is left"
+}
+
+t_pg_source_usage() {
+	local db=it_pgsrc
+	run copy --source-schema orig -s orig "$(conninfo $db)" "$(conninfo $db)"
+	[ "$rc" -eq 2 ] && grep -q "the same schema" "$WORK/out" ||
+		{ not_ok "a schema copied onto itself is refused" "$(cat "$WORK/out")"; return; }
+	run copy --source-schema nowhere "$(conninfo $db)" "$WORK/nowhere"
+	expect_fail "a schema without the layout" 'schema "nowhere" holds no neo2pg layout' || return
+	run inspect -s orig "$(conninfo $db)"
+	[ "$rc" -eq 0 ] && grep -q "^Nodes: *60" "$WORK/out" && grep -q "^Relationships: *120" "$WORK/out" ||
+		{ not_ok "inspect postgresql://" "$(cat "$WORK/out")"; return; }
+	ok "PostgreSQL source: a schema onto itself is a usage error, a schema without the layout an error; inspect reads it"
+}
+
+# verify with the PostgreSQL layout as one side: equal to the backup it was
+# loaded from, and a value changed with SQL is named
+t_verify_pg() {
+	fresh_db it_verify_pg
+	run copy examples/backup "$(conninfo it_verify_pg)"
+	[ "$rc" -eq 0 ] || { not_ok "verify postgresql://: load" "$(cat "$WORK/out")"; return; }
+	run verify "$(conninfo it_verify_pg)" examples/backup
+	[ "$rc" -eq 0 ] && grep -q "^equal" "$WORK/out" ||
+		{ not_ok "verify: the PostgreSQL layout equals its backup" "$(cat "$WORK/out")"; return; }
+	sql it_verify_pg "UPDATE neo4j.nodes SET props = props || '{\"added\": 1}' WHERE id = 0" >/dev/null
+	run verify "$(conninfo it_verify_pg)" examples/backup
+	[ "$rc" -eq 1 ] && grep -q 'node 0: key "added"' "$WORK/out" ||
+		{ not_ok "verify: a key added with SQL is named" "$(cat "$WORK/out")"; return; }
+	ok "verify: the PostgreSQL layout equals the backup it came from; a key added with SQL is named"
+}
+
 # ------------------------------------------------------------------ main
 
+# verify: equal graphs exit 0; a changed value, a changed type and a removed
+# relationship each exit 1 naming the record and the key
+t_verify() {
+	local d="$WORK/verify"
+	rm -rf "$d" && mkdir -p "$d"
+	mkdir "$d/tmp"
+	TMPDIR="$d/tmp" run verify examples/backup examples/backup
+	[ "$rc" -eq 0 ] && grep -q "^equal (nodes and relationships matched by id)" "$WORK/out" ||
+		{ not_ok "verify a backup against itself" "$(cat "$WORK/out")"; return; }
+	run copy examples/backup "$d/plain" --no-compress
+	run verify examples/backup "$d/plain"
+	[ "$rc" -eq 0 ] && grep -q "^A: 60 nodes, 120 relationships" "$WORK/out" ||
+		{ not_ok "verify a backup against its rewrite" "$(cat "$WORK/out")"; return; }
+	run verify --match=content "$d/plain" examples/backup
+	[ "$rc" -eq 0 ] && grep -q "^equal (matched by content)" "$WORK/out" ||
+		{ not_ok "verify --match=content of equal backups" "$(cat "$WORK/out")"; return; }
+	# one value, one type (a localdatetime turned into the string of it), one relationship
+	python3 - "$d/plain" "$d/changed" "$d/typed" "$d/norel" <<'PY' || { not_ok "edit the backups"; return; }
+import json, shutil, sys, os
+src, changed, typed, norel = sys.argv[1:]
+def edit(dst, fn, kind):
+    shutil.copytree(src, dst)
+    name = [f for f in os.listdir(dst + "/data") if f.startswith(kind)][0]
+    path = dst + "/data/" + name
+    rows = json.load(open(path))
+    fn(rows)
+    json.dump(rows, open(path, "w"), indent=0)
+def value(rows):
+    [r for r in rows if r["node_id"] == 6][0]["node_props"]["int_4"] = 2
+def typ(rows):
+    p = [r for r in rows if r["node_id"] == 22][0]["node_props"]
+    p["updated"] = p["updated"][len("$datetime('"):-2]
+def rel(rows):
+    del rows[[i for i, r in enumerate(rows) if r["rel_id"] == 29][0]]
+edit(changed, value, "nodes")
+edit(typed, typ, "nodes")
+edit(norel, rel, "relationships")
+PY
+	run verify examples/backup "$d/changed"
+	expect_fail "verify: a changed value" 'node 6: key "int_4": integer 1 in A, integer 2 in B' \
+		"1 difference (nodes and relationships matched by id)" || return
+	run verify examples/backup "$d/typed"
+	expect_fail "verify: a date turned into its string" \
+		'node 22: key "updated": type differs: localdatetime 1923-02-13T19:01:25.556 in A, string "1923-02-13T19:01:25.556000000" in B' || return
+	run verify "$d/norel" examples/backup
+	expect_fail "verify: a removed relationship" "relationship 29 only in B: (10)-[:KNOWS" \
+		"counts differ: 60 nodes and 119 relationships in A, 60 and 120 in B" "2 differences" || return
+	run verify --match=content examples/backup "$d/norel"
+	expect_fail "verify --match=content: a removed relationship" \
+		"relationship 29 of A (10)-[:KNOWS" "has no relationship of the same type, end nodes (by content) and properties in B" || return
+	run verify examples/backup
+	[ "$rc" -eq 2 ] || { not_ok "verify with one source is a usage error" "$(cat "$WORK/out")"; return; }
+	run verify --match=names examples/backup examples/backup
+	[ "$rc" -eq 2 ] || { not_ok "verify --match=names is a usage error" "$(cat "$WORK/out")"; return; }
+	[ -z "$(ls "$d/tmp")" ] || { not_ok "verify leaves no work files" "$(ls -R "$d/tmp")"; return; }
+	ok "verify: a backup equals itself and its rewrite (by id and by content); a changed value, a changed type and a removed relationship are named, exit 1"
+}
+
+# verify of records that do not come in id order: the work files are sorted
+t_verify_unsorted() {
+	local d="$WORK/verify-unsorted"
+	rm -rf "$d" && mkdir -p "$d"
+	run copy examples/backup "$d/plain" --no-compress
+	python3 - "$d/plain" <<'PY' || { not_ok "reverse the rows"; return; }
+import json, os, sys
+for name in os.listdir(sys.argv[1] + "/data"):
+    path = sys.argv[1] + "/data/" + name
+    rows = json.load(open(path))
+    json.dump(rows[::-1], open(path, "w"), indent=0)
+PY
+	run verify "$d/plain" examples/backup
+	[ "$rc" -eq 0 ] || { not_ok "verify of rows in reverse order" "$(cat "$WORK/out")"; return; }
+	ok "verify sorts work files whose rows are not in id order"
+}
+
 tests=("$@")
-[ ${#tests[@]} -eq 0 ] && tests=(example_values layout no_replace replace replace_rollback
+[ ${#tests[@]} -eq 0 ] && tests=(verify verify_unsorted example_values layout no_replace replace replace_rollback
 	schema_option plain_chunks generated bad_inputs skip_dangling replace_nul
 	unique_violation inspect usage password local_cluster big_chunk_memory
 	typed_values typed_values_postgis typed_edges typed_names typed_none
@@ -1628,8 +1846,9 @@ tests=("$@")
 	typed_tables_no_staging secret_target inspect_goes_on dangling_ends
 	long_names replace_nul_text unique_long wide_labels secret_options
 	owner_user_nodes owner_catalog_attack owner_beside owner_dependents owner_replace_clean
-	owner_unmarked mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path
-	write_backup write_plain write_failures)
+	owner_unmarked verify_pg mixed_literal_list empty_labels duplicate_names nul_keys gzip_long_path
+	write_backup write_plain write_failures
+	pg_source_roundtrip pg_source_user_rows pg_source_bad_edits pg_source_usage)
 for t in "${tests[@]}"; do
 	"t_$t"
 done

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +269,88 @@ test_io_table(void **state)
 	assert_int_equal(rc, 0);
 	src->ops->close(src);
 	assert_true(io_opens >= 1);
+	assert_int_equal(io_opens, io_closes);
+}
+
+/* The directory listing and optional files also go through the table. */
+static int	list_calls,
+			list_errno,
+			open_errno_for_db_id;
+
+static bool
+scripted_list(const char *dir, void *ctx, N2pListFn fn, void *arg, int *errnum)
+{
+	list_calls++;
+	(void) dir;
+	(void) ctx;
+	if (list_errno)
+	{
+		*errnum = list_errno;
+		return false;
+	}
+	*errnum = 0;
+	/* the sizes are the table's word: the reader asks nothing else */
+	return fn(arg, "nodes_1.json.gz", 1000) && fn(arg, "notes.txt", 5) &&
+		fn(arg, "relationships_1.json", 0);
+}
+
+static void *
+scripted_open(const char *path, void *ctx, int *errnum)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	if (open_errno_for_db_id && strcmp(base, "db_id.json") == 0)
+	{
+		*errnum = open_errno_for_db_id;
+		return NULL;
+	}
+	return counting_open(path, ctx, errnum);
+}
+
+static void
+test_io_list(void **state)
+{
+	TestDir    *td = *state;
+	N2pFileIO	io = n2p_posix_io;
+	N2pSource  *src;
+	N2pError	err;
+
+	io.open = scripted_open;
+	io.close = counting_close;
+	io.list = scripted_list;
+	write_gz(td, "data/nodes_1.json.gz",
+			 "[{\"node_id\": 7, \"node_labels\": \"A\", \"node_props\": {}}]");
+	write_file(td, "data/relationships_1.json", "[]");
+	write_file(td, "db_id.json", "\"abc\"");
+
+	/* listed once, sizes as listed; db_id.json "absent" by the table's word */
+	list_calls = list_errno = 0;
+	open_errno_for_db_id = ENOENT;
+	io_opens = io_closes = 0;
+	n2p_error_init(&err);
+	assert_non_null(src = n2p_backup_open_io(td->path, &io, &n2p_libc_allocator, &err));
+	assert_int_equal(list_calls, 1);
+	assert_int_equal(src->meta.node_bytes, 1000);
+	assert_int_equal(src->meta.rel_bytes, 0);
+	assert_null(src->meta.db_id);
+	src->ops->close(src);
+	assert_int_equal(io_opens, io_closes);
+
+	/* any other failure to open a metadata file is an error */
+	open_errno_for_db_id = EACCES;
+	n2p_error_init(&err);
+	assert_null(n2p_backup_open_io(td->path, &io, &n2p_libc_allocator, &err));
+	assert_int_equal(err.code, N2P_ERR_IO);
+	assert_non_null(strstr(err.msg, "Permission denied"));
+
+	/* a listing that fails names the directory and the cause */
+	open_errno_for_db_id = 0;
+	list_errno = EACCES;
+	n2p_error_init(&err);
+	assert_null(n2p_backup_open_io(td->path, &io, &n2p_libc_allocator, &err));
+	assert_int_equal(err.code, N2P_ERR_IO);
+	assert_non_null(strstr(err.msg, "not a neo4j-backup directory: cannot open"));
+	assert_non_null(strstr(err.msg, "/data\": Permission denied"));
 	assert_int_equal(io_opens, io_closes);
 }
 
@@ -1319,6 +1402,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_chunk_order),
 		T(test_io_table),
+		T(test_io_list),
 		T(test_compressed_flag_ignored),
 		T(test_empty_data),
 		T(test_no_data_dir),

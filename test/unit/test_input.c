@@ -505,7 +505,7 @@ static void
 test_file_io_table(void **state)
 {
 	FakeFile	f = {"[1, 2]", 0, 0, 0, 0};
-	N2pFileIO	io = {fake_open, fake_read, fake_close, &f};
+	N2pFileIO	io = {.open = fake_open, .read = fake_read, .close = fake_close, .ctx = &f};
 	N2pError	err;
 	N2pInput   *in;
 	N2pBuf		out;

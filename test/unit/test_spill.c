@@ -24,6 +24,7 @@
 #include "neo2pg/spill.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -134,7 +135,7 @@ new_spill(void)
 	N2pSpill   *sp;
 
 	n2p_error_init(&err);
-	sp = n2p_spill_new(&n2p_libc_allocator, &err);
+	sp = n2p_spill_new(&n2p_libc_allocator, &n2p_posix_io, &err);
 	assert_non_null(sp);
 	return sp;
 }
@@ -778,7 +779,7 @@ test_out_of_memory_writing(void **state)
 					failures = 0;
 
 		n2p_error_init(&err);
-		if ((sp = n2p_spill_new(&alloc, &err)) == NULL)
+		if ((sp = n2p_spill_new(&alloc, &n2p_posix_io, &err)) == NULL)
 		{
 			assert_int_equal(err.code, N2P_ERR_NOMEM);
 			assert_int_equal(fa.live, 0);
@@ -830,7 +831,7 @@ test_out_of_memory_reading(void **state)
 					rc = 1;
 
 		n2p_error_init(&err);
-		assert_non_null(sp = n2p_spill_new(&alloc, &err));
+		assert_non_null(sp = n2p_spill_new(&alloc, &n2p_posix_io, &err));
 		for (i = 0; i < 3; i++)
 			write_ok(sp, (i % 2) ? &s.rel : &s.node);
 		rewind_ok(sp);
@@ -856,6 +857,238 @@ test_out_of_memory_reading(void **state)
 	assert_true(left > 2);
 }
 
+/* ------------------------------------------------ the caller's I/O table */
+
+/*
+ * A scripted table: one file in memory, no disk.  Each call can be made to
+ * fail, writes and reads move at most `piece` bytes (so partial transfers
+ * are exercised), and every create and close is counted.
+ */
+typedef struct Script
+{
+	int			fail_create;	/* errno for temp_create, or 0 */
+	int			fail_write;		/* the nth temp_pwrite fails (1-based), 0: never */
+	int			write_errno;	/* its errno; 0: it writes nothing */
+	int			fail_read;		/* the nth temp_pread fails */
+	size_t		piece;
+	int			creates,
+				closes,
+				writes,
+				reads;
+	N2pBuf		data;
+} Script;
+
+static void *
+script_create(void *ctx, char *where, size_t wherelen, int *errnum)
+{
+	Script	   *s = ctx;
+
+	snprintf(where, wherelen, "scripted");
+	if (s->fail_create)
+	{
+		*errnum = s->fail_create;
+		return NULL;
+	}
+	s->creates++;
+	n2p_buf_init(&s->data, &n2p_libc_allocator);
+	return s;
+}
+
+static ssize_t
+script_pwrite(void *file, const void *buf, size_t len, uint64_t offset, int *errnum)
+{
+	Script	   *s = file;
+
+	if (++s->writes == s->fail_write)
+	{
+		*errnum = s->write_errno;
+		return s->write_errno ? -1 : 0;
+	}
+	assert_int_equal(offset, s->data.len);	/* the spill appends */
+	if (len > s->piece)
+		len = s->piece;
+	assert_true(n2p_buf_append(&s->data, buf, len));
+	return (ssize_t) len;
+}
+
+static ssize_t
+script_pread(void *file, void *buf, size_t len, uint64_t offset, int *errnum)
+{
+	Script	   *s = file;
+
+	if (++s->reads == s->fail_read)
+	{
+		*errnum = EIO;
+		return -1;
+	}
+	if (offset >= s->data.len)
+		return 0;
+	if (len > s->data.len - offset)
+		len = s->data.len - offset;
+	if (len > s->piece)
+		len = s->piece;
+	memcpy(buf, s->data.data + offset, len);
+	return (ssize_t) len;
+}
+
+static void
+script_close(void *file)
+{
+	Script	   *s = file;
+
+	s->closes++;
+	n2p_buf_free(&s->data);
+}
+
+static N2pFileIO
+script_io(Script *s)
+{
+	return (N2pFileIO) {.temp_create = script_create, .temp_pwrite = script_pwrite,
+		.temp_pread = script_pread, .temp_close = script_close, .ctx = s};
+}
+
+/* Every byte goes through the table, in pieces, and back. */
+static void
+test_io_table(void **state)
+{
+	Script		sc = {.piece = 7};
+	N2pFileIO	io = script_io(&sc);
+	N2pError	err;
+	N2pSpill   *sp;
+	Sample		s;
+	int			i;
+
+	(void) state;
+	make_sample(&s);
+	n2p_error_init(&err);
+	assert_non_null(sp = n2p_spill_new(&n2p_libc_allocator, &io, &err));
+	for (i = 0; i < 3; i++)
+		write_ok(sp, (i % 2) ? &s.rel : &s.node);
+	rewind_ok(sp);
+	assert_int_equal(sc.data.len, n2p_spill_bytes(sp));
+	assert_true(sc.writes > 1);
+	for (i = 0; i < 3; i++)
+		read_same(sp, (i % 2) ? &s.rel : &s.node);
+	read_end(sp);
+	assert_true(sc.reads > 1);
+	n2p_spill_free(sp);
+	assert_int_equal(sc.creates, 1);
+	assert_int_equal(sc.closes, 1);
+}
+
+static void
+test_io_create_fails(void **state)
+{
+	Script		sc = {.fail_create = ENOSPC, .piece = 64};
+	N2pFileIO	io = script_io(&sc);
+	FailingAlloc fa = {INT_MAX, 0, 0};
+	N2pAllocator alloc = {failing_malloc, failing_realloc, failing_free, &fa};
+	N2pError	err;
+
+	(void) state;
+	n2p_error_init(&err);
+	assert_null(n2p_spill_new(&alloc, &io, &err));
+	assert_int_equal(err.code, N2P_ERR_IO);
+	assert_string_equal(err.msg, "could not create a temporary file in \"scripted\": "
+						"No space left on device");
+	assert_int_equal(sc.closes, 0);
+	assert_int_equal(fa.live, 0);
+}
+
+/*
+ * A failed write, whether an error or nothing written, at any of the
+ * writes: the file is unusable from then on, says so, and is still closed
+ * once.
+ */
+static void
+test_io_write_fails(void **state)
+{
+	static const int errnos[] = {ENOSPC, 0};
+	Sample		s;
+	int			k,
+				at;
+
+	(void) state;
+	make_sample(&s);
+	for (k = 0; k < 2; k++)
+		for (at = 1; at <= 3; at++)
+		{
+			Script		sc = {.fail_write = at, .write_errno = errnos[k], .piece = 100};
+			N2pFileIO	io = script_io(&sc);
+			N2pError	err;
+			N2pRecord	back;
+			N2pSpill   *sp;
+			bool		ok = true;
+			int			i;
+
+			n2p_error_init(&err);
+			assert_non_null(sp = n2p_spill_new(&n2p_libc_allocator, &io, &err));
+			/* big enough records that the buffer is written before the rewind */
+			for (i = 0; ok && i < 400; i++)
+				ok = n2p_spill_write(sp, &s.node, &err);
+			ok = ok && n2p_spill_rewind(sp, &err);
+			assert_false(ok);
+			assert_int_equal(err.code, N2P_ERR_IO);
+			assert_string_equal(err.msg, errnos[k] ?
+								"could not write a temporary file: No space left on device" :
+								"could not write a temporary file: no space written");
+			n2p_error_init(&err);
+			assert_int_equal(n2p_spill_read(sp, &back, &err), -1);
+			assert_string_equal(err.msg, "a temporary file is unusable after an earlier error");
+			n2p_spill_free(sp);
+			assert_int_equal(sc.creates, 1);
+			assert_int_equal(sc.closes, 1);
+		}
+}
+
+/*
+ * A failed read, at each of the reads in turn, is an error naming the
+ * cause; a rewind starts over.
+ */
+static void
+test_io_read_fails(void **state)
+{
+	Sample		s;
+	int			at;
+
+	(void) state;
+	make_sample(&s);
+	for (at = 1;; at++)
+	{
+		Script		sc = {.fail_read = at, .piece = 256};
+		N2pFileIO	io = script_io(&sc);
+		N2pError	err;
+		N2pRecord	back;
+		N2pSpill   *sp;
+		int			i,
+					rc = 1;
+
+		n2p_error_init(&err);
+		assert_non_null(sp = n2p_spill_new(&n2p_libc_allocator, &io, &err));
+		for (i = 0; i < 3; i++)
+			write_ok(sp, (i % 2) ? &s.rel : &s.node);
+		rewind_ok(sp);
+		for (i = 0; i < 4 && rc == 1; i++)
+			rc = n2p_spill_read(sp, &back, &err);
+		if (rc == 0)
+		{
+			/* every read done: each failed in turn before */
+			n2p_spill_free(sp);
+			break;
+		}
+		assert_int_equal(rc, -1);
+		assert_int_equal(err.code, N2P_ERR_IO);
+		assert_string_equal(err.msg, "could not read a temporary file: Input/output error");
+		rewind_ok(sp);
+		for (i = 0; i < 3; i++)
+			read_same(sp, (i % 2) ? &s.rel : &s.node);
+		read_end(sp);
+		n2p_spill_free(sp);
+		assert_int_equal(sc.closes, 1);
+	}
+	assert_true(at > 3);
+}
+
 int
 main(void)
 {
@@ -870,6 +1103,10 @@ main(void)
 		cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_out_of_memory_writing),
 		cmocka_unit_test(test_out_of_memory_reading),
+		cmocka_unit_test(test_io_table),
+		cmocka_unit_test(test_io_create_fails),
+		cmocka_unit_test(test_io_write_fails),
+		cmocka_unit_test(test_io_read_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -276,7 +276,7 @@ test_spill_round_trip(void **state)
 	vals[2] = v_list(tags, 2);
 	vals[3] = v_str("a\0b", 3);
 	rec.props = v_map(keys, vals, 4);
-	assert_non_null(sp = n2p_spill_new(&n2p_libc_allocator, &err));
+	assert_non_null(sp = n2p_spill_new(&n2p_libc_allocator, &n2p_posix_io, &err));
 	assert_true(n2p_spill_write(sp, &rec, &err));
 	rec.id = 43;
 	assert_true(n2p_spill_write(sp, &rec, &err));
