@@ -4,18 +4,23 @@
 # all measured in this run, against the same throwaway Neo4j.
 #
 #   bench/neo4j.sh [NODES]      (default 200000; twice as many relationships)
+#   ROUNDS=N (default 3); JS=0 leaves the JavaScript driver out
 #
 # Timed in each round, after a warm-up round that is not counted:
 #   drain      build/bench/bolt_drain: neo2pg's two queries in one read
 #              transaction, replies de-chunked, records not decoded;
 #   js         the npm neo4j-driver (installed into bench/out/js) streaming
 #              the same records as JSON lines into a file;
+#   inspect    neo2pg inspect bolt://...: the extraction alone (records
+#              decoded, zone offsets asked), no PostgreSQL, no files;
 #   bolt>pg    neo2pg copy bolt://... into PostgreSQL (typed views);
-#   bolt>dir   neo2pg copy bolt://... DIR --no-compress, once neo2pg can
-#              write a backup (skipped, and said so, until then);
-#   dir>pg     neo2pg copy BACKUP into PostgreSQL: the backup written by
-#              bolt>dir when there is one, else a generated backup of the
-#              same size (tools/gen_backup.py), which is not the same graph.
+#   bolt>dir   neo2pg copy bolt://... DIR --no-compress;
+#   dir>pg     neo2pg copy DIR into PostgreSQL: the backup bolt>dir wrote,
+#              the same graph, so this is the PostgreSQL side alone.
+# Each run also reports the processor time of neo2pg, of the Neo4j server
+# (its JVM) and of PostgreSQL (the postmaster, its reaped children and
+# those still running), so that the floor the processors set on this
+# machine can be seen beside the wall times.
 # Ratios are taken within a round, then the median over the rounds.  Peak
 # memory is neo2pg's own report (getrusage).  Seeding is not timed.  Run
 # by hand; no test depends on timings.
@@ -50,30 +55,39 @@ echo "seeding Neo4j with $NODES nodes and $RELS relationships (not timed) ..."
 python3 bench/gen_neo4j.py "$NODES" >"$N4DIR/seed.cypher"
 build/test/neo4j_cypher "$N4DIR/seed.cypher"
 
-WRITER=no
-if ./neo2pg -q copy "$URI" "$OUT/neo4j-backup.try" --no-compress 2>/dev/null; then
-	WRITER=yes
-	BACKUP=$OUT/neo4j-backup
-else
-	BACKUP=$OUT/backup-$NODES-$RELS
-	if [ ! -f "$BACKUP/done" ]; then
-		echo "generating a backup of $NODES nodes and $RELS relationships ..."
-		rm -rf "$BACKUP"
-		python3 tools/gen_backup.py "$BACKUP" --nodes "$NODES" --rels "$RELS" --seed 11 >/dev/null
-		touch "$BACKUP/done"
-	fi
-fi
-rm -rf "$OUT/neo4j-backup.try"
+BACKUP=$OUT/neo4j-backup
 
-declare -A times
+declare -A times cpus
+HZ=$(getconf CLK_TCK)
 peak() { sed -n 's/.*peak memory: \([0-9]*\) kB.*/\1/p' "$1"; }
+# processor time (jiffies) of a process, of its reaped children and of
+# the children still running (a backend may not have exited yet)
+jiffies() {
+	local c
+	{
+		awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"
+		for c in $(pgrep -P "$1"); do
+			awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null
+		done
+	} | awk '{s += $1} END {print s}'
+}
+N4PID=$(cat "$N4DIR/server.pid")
+PGPID=$(head -1 "$PGDIR/data/postmaster.pid")
+# (this shell's reaped children count the timed command, run directly)
 timed() {
-	local name=$1 t0 t1
+	local name=$1 t0 t1 n0 n1 p0 p1 c0 c1
 	shift
+	n0=$(jiffies "$N4PID")
+	p0=$(jiffies "$PGPID")
+	c0=$(jiffies $$)
 	t0=$(now)
 	"$@" 2>"$OUT/neo4j-$name.log" >/dev/null || { echo "$name failed: see $OUT/neo4j-$name.log" >&2; exit 1; }
 	t1=$(now)
+	c1=$(jiffies $$)
+	n1=$(jiffies "$N4PID")
+	p1=$(jiffies "$PGPID")
 	times[$name]+="$(python3 -c "print($t1 - $t0)") "
+	cpus[$name]+="$(python3 -c "print(f'{($c1 - $c0) / $HZ:.2f},{($n1 - $n0) / $HZ:.2f},{($p1 - $p0) / $HZ:.2f}')") "
 }
 to_pg() {
 	q -c "DROP SCHEMA IF EXISTS neo4j CASCADE" -c "CHECKPOINT" 2>/dev/null
@@ -82,47 +96,48 @@ to_pg() {
 }
 round() {
 	timed drain build/bench/bolt_drain
-	timed js node bench/js_stream.cjs "$URI" "$OUT/neo4j-js.jsonl"
+	[ "${JS:-1}" = 0 ] || timed js node bench/js_stream.cjs "$URI" "$OUT/neo4j-js.jsonl"
+	timed inspect ./neo2pg -v inspect "$URI"
 	to_pg bolt_pg "$URI"
-	if [ "$WRITER" = yes ]; then
-		rm -rf "$BACKUP"
-		timed bolt_dir ./neo2pg -v copy "$URI" "$BACKUP" --no-compress
-	fi
+	rm -rf "$BACKUP"
+	timed bolt_dir ./neo2pg -v copy "$URI" "$BACKUP" --no-compress
 	to_pg dir_pg "$BACKUP"
 }
 
 round
-unset times
-declare -A times
+unset times cpus
+declare -A times cpus
 for i in $(seq "$ROUNDS"); do
 	round
 done
 wire=$(sed -n 's/.*bytes \([0-9]*\).*/\1/p' "$OUT/neo4j-drain.log")
 
-python3 - "${times[drain]}" "${times[js]}" "${times[bolt_pg]}" "${times[dir_pg]}" "${times[bolt_dir]:-}" \
-	"$(peak "$OUT/neo4j-bolt_pg.log")" "$(peak "$OUT/neo4j-bolt_dir.log" 2>/dev/null || true)" \
-	"$(peak "$OUT/neo4j-dir_pg.log")" "$NODES" "$RELS" "$wire" "$WRITER" <<'PY'
+python3 - "$NODES" "$RELS" "$wire" "$(peak "$OUT/neo4j-inspect.log")" "$(peak "$OUT/neo4j-bolt_pg.log")" \
+	"$(peak "$OUT/neo4j-bolt_dir.log")" "$(peak "$OUT/neo4j-dir_pg.log")" \
+	"$(for k in "${!times[@]}"; do echo "$k=${times[$k]}=${cpus[$k]}"; done)" <<'PY'
 import statistics, sys
-drain, js, bpg, dpg = ([float(x) for x in a.split()] for a in sys.argv[1:5])
-bdir = [float(x) for x in sys.argv[5].split()]
-peak_pg, peak_dir, peak_dpg = (int(x) if x else 0 for x in sys.argv[6:9])
-n, r, wire = (int(x) for x in sys.argv[9:12])
-writer = sys.argv[12] == "yes"
+n, r, wire = (int(x) for x in sys.argv[1:4])
+peaks = dict(zip(["inspect", "bolt_pg", "bolt_dir", "dir_pg"], (int(x or 0) for x in sys.argv[4:8])))
+t, c = {}, {}
+for line in sys.argv[8].splitlines():
+    k, ts, cs = line.split("=")
+    t[k] = [float(x) for x in ts.split()]
+    c[k] = [[float(y) for y in x.split(",")] for x in cs.split()]
 med = statistics.median
 def paired(a, b):
-    return med([x / y for x, y in zip(a, b)])
-runs = [("drain", drain), ("js", js), ("bolt>pg", bpg), ("dir>pg", dpg)] + ([("bolt>dir", bdir)] if bdir else [])
-print("runs (s): " + "; ".join(f"{k} " + " ".join(f"{x:.2f}" for x in v) for k, v in runs))
-print(f"graph: {n:,} nodes, {r:,} relationships, {wire / 1e6:.0f} MB on the wire; medians over {len(drain)} rounds")
-print(f"bare drain (floor):          {med(drain):7.2f} s")
-print(f"JavaScript driver, JSON:     {med(js):7.2f} s  {paired(js, drain):.2f} x drain")
-if bdir:
-    print(f"neo2pg copy bolt:// DIR:     {med(bdir):7.2f} s  {paired(bdir, drain):.2f} x drain (target <= 1.3), "
-          f"{paired(bdir, js):.2f} x JS; peak memory {peak_dir / 1024:.1f} MB")
-else:
-    print("neo2pg copy bolt:// DIR:     (neo2pg writes no backup yet: not timed)")
-print(f"neo2pg copy bolt:// pg:      {med(bpg):7.2f} s  {paired(bpg, drain):.2f} x drain, {paired(bpg, js):.2f} x JS, "
-      f"{paired(bpg, dpg):.2f} x the backup's load; peak memory {peak_pg / 1024:.1f} MB (target <= 64)")
-what = "the backup bolt>dir wrote" if writer else "a generated backup of the same size, not the same graph"
-print(f"neo2pg copy BACKUP pg:       {med(dpg):7.2f} s  ({what}); peak memory {peak_dpg / 1024:.1f} MB")
+    return med([x / y for x, y in zip(t[a], t[b])])
+names = [("drain", "bare drain (floor)"), ("js", "JavaScript driver, JSON"), ("inspect", "neo2pg inspect bolt://"),
+         ("bolt_pg", "neo2pg copy bolt:// pg"), ("bolt_dir", "neo2pg copy bolt:// DIR"), ("dir_pg", "neo2pg copy DIR pg")]
+print(f"graph: {n:,} nodes, {r:,} relationships, {wire / 1e6:.0f} MB on the wire; medians over {len(t['drain'])} rounds")
+print("runs (s): " + "; ".join(f"{k} " + " ".join(f"{x:.2f}" for x in t[k]) for k, _ in names if k in t))
+print(f"{'':26} {'wall s':>7} {'spread':>11} {'x drain':>8} {'cpu: neo2pg':>12} {'Neo4j':>6} {'PG':>6} {'peak MB':>8}")
+for k, label in names:
+    if k not in t:
+        continue
+    cc = [med([x[i] for x in c[k]]) for i in range(3)]
+    ratio = "" if k == "dir_pg" else f"{paired(k, 'drain'):.2f}"
+    pk = f"{peaks[k] / 1024:.1f}" if peaks.get(k) else ""
+    print(f"{label:26} {med(t[k]):7.2f} {min(t[k]):5.2f}-{max(t[k]):<5.2f} {ratio:>8} {cc[0]:12.2f} {cc[1]:6.2f} {cc[2]:6.2f} {pk:>8}")
+print(f"copy bolt:// pg against the same graph's load from DIR: {paired('bolt_pg', 'dir_pg'):.2f} x"
+      + (f"; against the JavaScript driver: {paired('bolt_pg', 'js'):.2f} x" if "js" in t else ""))
 PY

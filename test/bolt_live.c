@@ -13,6 +13,7 @@
  */
 #include "neo2pg/bolt.h"
 #include "neo2pg/neo4j_sink.h"
+#include "neo2pg/neo4j_source.h"
 #include "neo2pg/packstream.h"
 #include "neo4j_conn.h"
 
@@ -449,6 +450,146 @@ refusals(const char *uri)
 	}
 }
 
+/* ------------------------------------------------ the source's zone offsets */
+
+#define LIVE_ZONES 2500
+
+/* One write query, read to its end. */
+static bool
+write_query(Session *s, const char *cypher, N2pError *err)
+{
+	N2pArena	arena;
+	N2pValue	row;
+	int			r = -1;
+
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	if (n2p_bolt_begin(s->bolt, "w", NULL, err) && n2p_bolt_run(s->bolt, cypher, NULL, 0, err))
+		while ((r = n2p_bolt_next(s->bolt, &arena, &row, err)) > 0)
+			;
+	n2p_arena_destroy(&arena);
+	return r == 0 && n2p_bolt_commit(s->bolt, err);
+}
+
+/*
+ * Read the whole graph through the source, both connections at one
+ * version; each LiveZones node's DateTime must carry the server's own
+ * offset (want[k]), local seconds and zone.
+ */
+static int
+source_offsets(const char *uri, int v, const int64_t *want_epoch, const int32_t *want_off,
+			   N2pError *err)
+{
+	Session		main_s,
+				side_s;
+	N2pNeo4jSourceOptions so;
+	N2pSource  *src = NULL;
+	N2pRecord	rec;
+	int			r = -1,
+				right = 0;
+
+	if (!open_session(&main_s, uri, v, v, password, err))
+		return -1;
+	if (!open_session(&side_s, uri, v, v, password, err))
+		return (close_session(&main_s), -1);
+	memset(&so, 0, sizeof(so));
+	so.bolt = main_s.bolt;
+	so.side = side_s.bolt;
+	so.display = uri;
+	if ((src = n2p_neo4j_source_open(&n2p_libc_allocator, &so, err)) != NULL)
+		while ((r = src->ops->next(src, &rec, err)) > 0)
+		{
+			const N2pValue *k = n2p_map_get(&rec.props, "k", 1),
+					   *z = n2p_map_get(&rec.props, "z", 1);
+
+			if (rec.kind != N2P_REC_NODE || rec.nlabels != 1 || !n2p_str_eq(rec.labels[0], "LiveZones") ||
+				k == NULL || z == NULL || k->type != N2P_INT || k->u.i < 0 || k->u.i >= LIVE_ZONES)
+				continue;
+			if (z->type == N2P_DATETIME && z->u.dt.zone.len > 0 && z->u.dt.offset == want_off[k->u.i] &&
+				z->u.dt.secs == want_epoch[k->u.i] + want_off[k->u.i])
+				right++;
+		}
+	/* the end stays the end */
+	if (r == 0 && src->ops->next(src, &rec, err) != 0)
+		r = -1;
+	if (src)
+		src->ops->close(src);
+	close_session(&side_s);
+	close_session(&main_s);
+	return r == 0 ? right : -1;
+}
+
+/*
+ * Zoned DateTimes through the source, over Bolt 4.4 (local seconds, the
+ * offset asked with the local form of the batch query) and 5.x (UTC
+ * seconds): every offset is the server's own.  2,500 nodes make several
+ * batches, so the offsets of one are asked while the next is read.
+ */
+static void
+zone_offsets(const char *uri)
+{
+	static const char seed[] =
+		"WITH ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Europe/Amsterdam', "
+		"'Asia/Kolkata', 'America/St_Johns'] AS zs UNWIND range(0, 2499) AS k "
+		"CREATE (:LiveZones {k: k, z: datetime({epochSeconds: -2800000000 + k * 2000003, "
+		"timezone: zs[k % 6]})})";
+	static const int versions_tried[] = {N2P_BOLT_VERSION(4, 4), N2P_BOLT_VERSION(5, 0),
+	N2P_BOLT_VERSION(5, 8)};
+	static int64_t epoch[LIVE_ZONES];
+	static int32_t off[LIVE_ZONES];
+	N2pError	err;
+	Session		s;
+	N2pArena	arena;
+	N2pValue	row;
+	int			r = -1,
+				n = 0;
+	size_t		i;
+	char		what[160];
+
+	n2p_error_init(&err);
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	if (open_session(&s, uri, 0, 0, password, &err))
+	{
+		if (write_query(&s, "MATCH (n:LiveZones) DELETE n", &err) && write_query(&s, seed, &err) &&
+			n2p_bolt_begin(s.bolt, "r", NULL, &err) &&
+			n2p_bolt_run(s.bolt, "MATCH (n:LiveZones) RETURN n.k, n.z.epochSeconds, n.z.offsetSeconds", NULL,
+						 0, &err))
+			while ((r = n2p_bolt_next(s.bolt, &arena, &row, &err)) > 0 && row.u.list.n == 3)
+			{
+				int64_t		k = row.u.list.items[0].u.i;
+
+				if (k >= 0 && k < LIVE_ZONES)
+				{
+					epoch[k] = row.u.list.items[1].u.i;
+					off[k] = (int32_t) row.u.list.items[2].u.i;
+					n++;
+				}
+			}
+		if (r == 0)
+			n2p_bolt_commit(s.bolt, &err);
+		close_session(&s);
+	}
+	n2p_arena_destroy(&arena);
+	check(r == 0 && n == LIVE_ZONES, "the source's zone test: 2500 zoned DateTimes written and read back", &err);
+	for (i = 0; r == 0 && i < sizeof(versions_tried) / sizeof(versions_tried[0]); i++)
+	{
+		int			v = versions_tried[i],
+					right;
+
+		n2p_error_init(&err);
+		right = source_offsets(uri, v, epoch, off, &err);
+		snprintf(what, sizeof(what),
+				 "the source over Bolt %d.%d: 2500 zoned DateTimes in batches, each with the server's offset (%d right)",
+				 v / 256, v % 256, right);
+		check(right == LIVE_ZONES, what, &err);
+	}
+	n2p_error_init(&err);
+	if (open_session(&s, uri, 0, 0, password, &err))
+	{
+		check(write_query(&s, "MATCH (n:LiveZones) DELETE n", &err), "the source's zone test: nodes removed", &err);
+		close_session(&s);
+	}
+}
+
 int
 main(void)
 {
@@ -469,6 +610,7 @@ main(void)
 	route(atoi(port));
 	tls(atoi(port), dir);
 	refusals(uri);
+	zone_offsets(uri);
 	printf("bolt: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -80,6 +80,15 @@ bool		n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params,
 						 int64_t fetch_size, N2pError *err);
 
 /*
+ * The same without waiting: the RUN and its first PULL are written, and
+ * the RUN's reply is read by the first n2p_bolt_next (where a FAILURE of
+ * the query shows), so that the caller can work, or read another
+ * connection, while the server runs the query.
+ */
+bool		n2p_bolt_run_send(N2pBolt *b, const char *query, const N2pValue *params,
+							  int64_t fetch_size, N2pError *err);
+
+/*
  * The same with the parameters already encoded: params[0..len) is one
  * PackStream map (the import builds its batches row by row, in place).
  */

@@ -380,6 +380,12 @@ cmd_copy(int argc, char **argv)
 		copy_usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* an unset shell variable must not turn into "the local cluster" */
+	if (argv[optind][0] == '\0' || (argc - optind == 2 && argv[optind + 1][0] == '\0'))
+	{
+		log_error("an empty SOURCE or TARGET (an unset variable?)");
+		return EXIT_USAGE;
+	}
 	/* what replaces U+0000 goes into text and jsonb itself */
 	if (pgopts.nul_replacement &&
 		!n2p_pg_text_valid(pgopts.nul_replacement, strlen(pgopts.nul_replacement)))

@@ -58,6 +58,7 @@ struct N2pBolt
 	char		routing[300];
 	/* the running query */
 	bool		streaming;
+	bool		run_unread;		/* sent without waiting: the RUN's reply is unread */
 	bool		has_more;
 	int64_t		fetch_size;
 	/* input */
@@ -662,7 +663,7 @@ n2p_bolt_failure_code(const N2pBolt *b)
 
 /* -------------------------------------------------------- transactions */
 
-static bool run_tail(N2pBolt *b, int64_t fetch_size, N2pError *err);
+static bool run_tail(N2pBolt *b, int64_t fetch_size, bool wait, N2pError *err);
 
 bool
 n2p_bolt_begin(N2pBolt *b, const char *mode, const char *database, N2pError *err)
@@ -678,9 +679,9 @@ n2p_bolt_begin(N2pBolt *b, const char *mode, const char *database, N2pError *err
 	return send_body(b, err) && expect_success(b, 0, false, NULL, err);
 }
 
-bool
-n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params, int64_t fetch_size,
-			 N2pError *err)
+/* RUN's structure and query text, after the checks every RUN makes. */
+static bool
+run_head(N2pBolt *b, const char *query, N2pError *err)
 {
 	if (!check_alive(b, err))
 		return false;
@@ -688,6 +689,15 @@ n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params, int64_t fetc
 		return n2p_error_set(err, N2P_ERR_USAGE, "Bolt: a query is still streaming");
 	n2p_ps_put_struct_header(&b->body, MSG_RUN, 3);
 	put_str(&b->body, query);
+	return true;
+}
+
+static bool
+run_params(N2pBolt *b, const char *query, const N2pValue *params, int64_t fetch_size, bool wait,
+		   N2pError *err)
+{
+	if (!run_head(b, query, err))
+		return false;
 	if (params)
 	{
 		if (!n2p_ps_put_value(&b->body, params, b->utc, err))
@@ -695,34 +705,48 @@ n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params, int64_t fetc
 	}
 	else
 		n2p_ps_put_map_header(&b->body, 0);
-	return run_tail(b, fetch_size, err);
+	return run_tail(b, fetch_size, wait, err);
+}
+
+bool
+n2p_bolt_run(N2pBolt *b, const char *query, const N2pValue *params, int64_t fetch_size,
+			 N2pError *err)
+{
+	return run_params(b, query, params, fetch_size, true, err);
+}
+
+bool
+n2p_bolt_run_send(N2pBolt *b, const char *query, const N2pValue *params, int64_t fetch_size,
+				  N2pError *err)
+{
+	return run_params(b, query, params, fetch_size, false, err);
 }
 
 bool
 n2p_bolt_run_packed(N2pBolt *b, const char *query, const void *params, size_t len,
 					int64_t fetch_size, N2pError *err)
 {
-	if (!check_alive(b, err))
+	if (!run_head(b, query, err))
 		return false;
-	if (b->streaming)
-		return n2p_error_set(err, N2P_ERR_USAGE, "Bolt: a query is still streaming");
-	n2p_ps_put_struct_header(&b->body, MSG_RUN, 3);
-	put_str(&b->body, query);
 	n2p_buf_append(&b->body, params, len);
-	return run_tail(b, fetch_size, err);
+	return run_tail(b, fetch_size, true, err);
 }
 
-/* The RUN's empty metadata, then send it and the first PULL. */
+/*
+ * The RUN's empty metadata, then send it and the first PULL; wait for the
+ * RUN's SUCCESS, or leave it to the first n2p_bolt_next.
+ */
 static bool
-run_tail(N2pBolt *b, int64_t fetch_size, N2pError *err)
+run_tail(N2pBolt *b, int64_t fetch_size, bool wait, N2pError *err)
 {
 	n2p_ps_put_map_header(&b->body, 0);
 	if (!send_body(b, err))
 		return false;
 	b->fetch_size = fetch_size > 0 ? fetch_size : -1;
-	if (!send_pull(b, err) || !expect_success(b, 1, false, NULL, err))
+	if (!send_pull(b, err) || (wait && !expect_success(b, 1, false, NULL, err)))
 		return false;
 	b->streaming = true;
+	b->run_unread = !wait;
 	return true;
 }
 
@@ -750,6 +774,13 @@ n2p_bolt_next(N2pBolt *b, N2pArena *arena, N2pValue *fields, N2pError *err)
 			return -1;
 		if (!b->streaming)
 			return 0;
+		if (b->run_unread)
+		{
+			/* a FAILURE here is followed by the PULL's IGNORED */
+			b->run_unread = false;
+			if (!expect_success(b, 1, false, NULL, err))
+				return -1;
+		}
 		if (!read_reply(b, arena, &r, err))
 			return -1;
 		if (r.tag == MSG_RECORD)

@@ -210,7 +210,10 @@ t_usage() {
 	[ "$rc" -eq 2 ] || { not_ok "copy without source exits 2"; return; }
 	run copy /nonexistent "$(conninfo x)"
 	[ "$rc" -eq 2 ] || { not_ok "missing source exits 2" "$(cat "$WORK/out")"; return; }
-	ok "--help, --version, COMMAND --help and usage errors (exit 2)"
+	# an unset variable as the target is not "no target" (the local cluster)
+	NEO2PG_HOME="$WORK/never" run copy examples/backup ""
+	[ "$rc" -eq 2 ] && [ ! -e "$WORK/never" ] || { not_ok "an empty target exits 2" "$(cat "$WORK/out")"; return; }
+	ok "--help, --version, COMMAND --help and usage errors (exit 2), an empty target too"
 }
 
 t_password() {

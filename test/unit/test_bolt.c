@@ -320,6 +320,107 @@ test_records_and_has_more(void **state)
 	peer_free(&p);
 }
 
+/*
+ * A query sent without waiting: nothing is read until the first
+ * n2p_bolt_next, which reads the RUN's reply before the records.
+ */
+static void
+test_run_send(void **state)
+{
+	Peer		p;
+	N2pError	err;
+	N2pBolt    *b;
+	N2pArena	arena;
+	N2pValue	row;
+	size_t		read_before,
+				sent_before;
+
+	(void) state;
+	peer_init(&p, 3);
+	say_connected(&p);
+	SUCCESS_EMPTY(&p);			/* BEGIN */
+	say(&p, 0x70, "\xA1\x86\x66ields\x91\x81x", 11);	/* RUN */
+	say(&p, 0x71, "\x91\x07", 2);
+	SUCCESS_EMPTY(&p);			/* end of the result */
+	SUCCESS_EMPTY(&p);			/* COMMIT */
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	b = connect_peer(&p, &err);
+	assert_non_null(b);
+	assert_true(n2p_bolt_begin(b, "r", NULL, &err));
+	read_before = p.pos;
+	sent_before = p.client.len;
+	assert_true(n2p_bolt_run_send(b, "RETURN 7", NULL, 0, &err));
+	assert_int_equal(p.pos, read_before);
+	/* RUN "RETURN 7" {} {}, then PULL {n: -1}, each in its chunk */
+	assert_int_equal(p.client.len - sent_before, 2 + 13 + 2 + 2 + 6 + 2);
+	assert_memory_equal(p.client.data + sent_before, "\x00\x0D\xB3\x10\x88RETURN 7\xA0\xA0\x00\x00", 17);
+	assert_memory_equal(p.client.data + sent_before + 17, "\x00\x06\xB1\x3F\xA1\x81n\xFF\x00\x00", 10);
+	/* a second query before the first's replies are read is refused */
+	assert_false(n2p_bolt_run_send(b, "RETURN 8", NULL, 0, &err));
+	assert_int_equal(err.code, N2P_ERR_USAGE);
+	n2p_error_init(&err);
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 1);
+	assert_int_equal(row.u.list.items[0].u.i, 7);
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 0);
+	assert_true(n2p_bolt_commit(b, &err));
+	n2p_bolt_close(b);
+	n2p_arena_destroy(&arena);
+	peer_free(&p);
+}
+
+/*
+ * The query sent without waiting fails: the FAILURE shows at the first
+ * n2p_bolt_next, with the server's code; the PULL's IGNORED is read, RESET
+ * is sent, and the connection is ready for a new transaction.
+ */
+static void
+test_run_send_failure(void **state)
+{
+	static const char f[] = "\xA2\x84\x63ode\x8ENeo.X.Y.Broken\x87message\x83oh!";
+	Peer		p;
+	N2pError	err;
+	N2pBolt    *b;
+	N2pArena	arena;
+	N2pValue	row;
+	size_t		sent_before;
+
+	(void) state;
+	peer_init(&p, 5);
+	say_connected(&p);
+	SUCCESS_EMPTY(&p);			/* BEGIN */
+	say(&p, 0x7F, f, sizeof(f) - 1);	/* RUN */
+	IGNORED(&p);				/* PULL */
+	SUCCESS_EMPTY(&p);			/* RESET */
+	SUCCESS_EMPTY(&p);			/* BEGIN again */
+	say(&p, 0x70, "\xA0", 1);	/* RUN */
+	say(&p, 0x71, "\x91\x02", 2);
+	SUCCESS_EMPTY(&p);
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	b = connect_peer(&p, &err);
+	assert_non_null(b);
+	assert_true(n2p_bolt_begin(b, "r", NULL, &err));
+	assert_true(n2p_bolt_run_send(b, "RETURN 1/0", NULL, 0, &err));
+	sent_before = p.client.len;
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), -1);
+	assert_non_null(strstr(err.msg, "Neo4j: oh! (Neo.X.Y.Broken)"));
+	assert_string_equal(n2p_bolt_failure_code(b), "Neo.X.Y.Broken");
+	/* RESET, and nothing else, was sent */
+	assert_int_equal(p.client.len - sent_before, 6);
+	assert_memory_equal(p.client.data + sent_before, "\x00\x02\xB0\x0F\x00\x00", 6);
+	/* the failed result is over; the connection works again */
+	n2p_error_init(&err);
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 0);
+	assert_true(n2p_bolt_begin(b, "r", NULL, &err));
+	assert_true(n2p_bolt_run_send(b, "RETURN 2", NULL, 0, &err));
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 1);
+	assert_int_equal(row.u.list.items[0].u.i, 2);
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 0);
+	assert_int_equal(p.pos, p.server.len);
+	n2p_bolt_close(b);
+	n2p_arena_destroy(&arena);
+	peer_free(&p);
+}
+
 /* What the server sends after the first record; the next call must fail. */
 static void
 fault_after_record(void (*fault) (Peer *), const char *want)
@@ -424,6 +525,8 @@ main(void)
 		cmocka_unit_test(test_no_version),
 		cmocka_unit_test(test_wrong_password),
 		cmocka_unit_test(test_records_and_has_more),
+		cmocka_unit_test(test_run_send),
+		cmocka_unit_test(test_run_send_failure),
 		cmocka_unit_test(test_faults),
 	};
 
