@@ -186,6 +186,16 @@ n2p_str_same(N2pStr a, N2pStr b)
 	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
+/* Byte order, a prefix first: the order of sort(1) in the C locale. */
+static inline int
+n2p_str_cmp(N2pStr a, N2pStr b)
+{
+	size_t		n = a.len < b.len ? a.len : b.len;
+	int			c = n ? __builtin_memcmp(a.ptr, b.ptr, n) : 0;
+
+	return c ? c : (a.len > b.len) - (a.len < b.len);
+}
+
 static inline bool
 n2p_str_eq(N2pStr s, const char *lit)
 {

@@ -96,15 +96,6 @@ nomem(N2pError *err)
 	return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 }
 
-static int
-str_cmp(N2pStr a, N2pStr b)
-{
-	size_t		n = a.len < b.len ? a.len : b.len;
-	int			c = n ? memcmp(a.ptr, b.ptr, n) : 0;
-
-	return c ? c : (a.len > b.len) - (a.len < b.len);
-}
-
 /* --------------------------------------------------------------- values */
 
 static const char *
@@ -332,7 +323,7 @@ group_name(AdminCsv *w, const N2pRecord *rec, N2pError *err)
 		if (l.len == 0 || memchr(l.ptr, N2P_ADMIN_ARRAY_DELIM, l.len))
 			return n2p_error_set(err, N2P_ERR_DATA, "label \"%.*s\" is empty or holds U+001F, "
 								 "the array delimiter", (int) (l.len > 64 ? 64 : l.len), l.ptr);
-		for (j = i; j > 0 && str_cmp(rec->labels[w->order[j - 1]], l) > 0; j--)
+		for (j = i; j > 0 && n2p_str_cmp(rec->labels[w->order[j - 1]], l) > 0; j--)
 			w->order[j] = w->order[j - 1];
 		w->order[j] = i;
 	}

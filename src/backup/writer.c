@@ -96,15 +96,6 @@ nomem(N2pError *err)
 
 /* ------------------------------------------------------------ string sets */
 
-static int
-str_cmp(N2pStr a, N2pStr b)
-{
-	size_t		n = a.len < b.len ? a.len : b.len;
-	int			c = n ? memcmp(a.ptr, b.ptr, n) : 0;
-
-	return c ? c : (a.len > b.len) - (a.len < b.len);
-}
-
 /*
  * Bytewise order of UTF-8 is code point order, which is how the tool's
  * own lists would sort; keeping them sorted also makes a backup
@@ -121,7 +112,7 @@ strset_add(Writer *w, StrSet *set, const char *p, size_t len)
 	while (lo < hi)
 	{
 		size_t		mid = (lo + hi) / 2;
-		int			c = str_cmp(set->items[mid], s);
+		int			c = n2p_str_cmp(set->items[mid], s);
 
 		if (c == 0)
 			return true;

@@ -91,18 +91,6 @@ put_str(N2pBuf *b, N2pStr s)
 	return put_varint(b, s.len) && n2p_buf_append(b, s.ptr, s.len);
 }
 
-/* Byte order, shorter first: the order of sort(1) in the C locale. */
-static int
-str_cmp(N2pStr a, N2pStr b)
-{
-	size_t		n = a.len < b.len ? a.len : b.len;
-	int			c = n ? memcmp(a.ptr, b.ptr, n) : 0;
-
-	if (c != 0)
-		return c;
-	return (a.len > b.len) - (a.len < b.len);
-}
-
 /* Insertion sort of indexes by key: maps are small, and mostly in order already. */
 static void
 sort_keys(const N2pStr *keys, size_t *order, size_t n)
@@ -116,7 +104,7 @@ sort_keys(const N2pStr *keys, size_t *order, size_t n)
 	{
 		size_t		k = order[i];
 
-		for (j = i; j > 0 && str_cmp(keys[order[j - 1]], keys[k]) > 0; j--)
+		for (j = i; j > 0 && n2p_str_cmp(keys[order[j - 1]], keys[k]) > 0; j--)
 			order[j] = order[j - 1];
 		order[j] = k;
 	}
@@ -254,10 +242,10 @@ n2p_verify_encode_labels(N2pVerifyEnc *enc, const N2pStr *labels, size_t n, N2pB
 	sort_keys(labels, enc->order, n);
 	/* a set: a label given twice counts once */
 	for (i = 0; i < n; i++)
-		distinct += i == 0 || str_cmp(labels[enc->order[i - 1]], labels[enc->order[i]]) != 0;
+		distinct += i == 0 || n2p_str_cmp(labels[enc->order[i - 1]], labels[enc->order[i]]) != 0;
 	put_varint(out, distinct);
 	for (i = 0; i < n; i++)
-		if (i == 0 || str_cmp(labels[enc->order[i - 1]], labels[enc->order[i]]) != 0)
+		if (i == 0 || n2p_str_cmp(labels[enc->order[i - 1]], labels[enc->order[i]]) != 0)
 			put_str(out, labels[enc->order[i]]);
 	return !out->oom;
 }

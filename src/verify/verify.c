@@ -603,15 +603,6 @@ report_only(Cmp *c, int side, const char *line, size_t len)
 		emit(c, false);
 }
 
-static int
-key_cmp(N2pStr a, N2pStr b)
-{
-	size_t		n = a.len < b.len ? a.len : b.len;
-	int			r = n ? memcmp(a.ptr, b.ptr, n) : 0;
-
-	return r ? r : (a.len > b.len) - (a.len < b.len);
-}
-
 /* One line per key that differs, each starting with the record's prefix. */
 static int
 props_diff(Cmp *c, const char *prefix, size_t plen, const char *pa, size_t na, const char *pb,
@@ -628,7 +619,7 @@ props_diff(Cmp *c, const char *prefix, size_t plen, const char *pa, size_t na, c
 	while (!c->failed && (i < a.u.map.n || j < b.u.map.n))
 	{
 		int			k = i >= a.u.map.n ? 1 : j >= b.u.map.n ? -1 :
-			key_cmp(a.u.map.keys[i], b.u.map.keys[j]);
+			n2p_str_cmp(a.u.map.keys[i], b.u.map.keys[j]);
 		const char *what = NULL;
 		int			r = k != 0 ? 1 : n2p_verify_value_cmp(&a.u.map.vals[i], &b.u.map.vals[j],
 														  &c->scratch, &what);
