@@ -39,7 +39,7 @@
 /* a batch also ends at this many bytes, so that wide rows keep memory bounded */
 #define BATCH_BYTES (16 * 1024 * 1024)
 /* rows per transaction when deleting or relabelling */
-#define CLEANUP_BATCH 10000
+#define CLEANUP_BATCH 50000
 #define LABEL_MAX 128
 
 #define STATE_KEY "neo2pg_import_state"
@@ -98,7 +98,8 @@ typedef struct Neo4jSink
 	int64_t    *ends;
 	uint64_t	nodes;
 	uint64_t	rels;
-	bool		started;		/* the constraint and marker exist */
+	bool		started;		/* the marker exists */
+	bool		indexed;		/* the temporary constraint exists */
 	bool		finishing;		/* every record is written */
 	bool		rolled_back;
 	bool		previous_done;	/* recover() finished this same source's import */
@@ -303,7 +304,11 @@ has_name(char **list, size_t n, const char *name)
 
 /* ------------------------------------------------------------- cleanup */
 
-/* Remove the temporary label and ids, the constraint, then the marker. */
+/*
+ * Drop the constraint, then remove the temporary label and ids, then the
+ * marker.  Dropped first, its index is not maintained for every removal;
+ * the removal finds the nodes by their label alone.
+ */
 static bool
 finish_cleanup(Neo4jSink *s, const char *label, N2pError *err)
 {
@@ -312,7 +317,7 @@ finish_cleanup(Neo4jSink *s, const char *label, N2pError *err)
 
 	if (drop == NULL || marker == NULL)
 		return nomem(err);
-	return drain(s, UNLABEL_Q, label, NULL, err) && tx_simple(s, drop, NULL, err) &&
+	return tx_simple(s, drop, NULL, err) && drain(s, UNLABEL_Q, label, NULL, err) &&
 		tx_simple(s, marker, NULL, err);
 }
 
@@ -694,14 +699,13 @@ static bool
 neo4j_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 {
 	Neo4jSink  *s = (Neo4jSink *) sink;
-	char	   *constraint = build(s, CONSTRAINT_Q, s->label),
-			   *marker = build(s, MARKER_Q, s->label);
+	char	   *marker = build(s, MARKER_Q, s->label);
 	N2pValue	params,
 				src;
 	N2pStr		key;
 
 	s->meta = meta;
-	if (constraint == NULL || marker == NULL)
+	if (marker == NULL)
 		return nomem(err);
 	memset(&src, 0, sizeof(src));
 	src.type = N2P_STRING;
@@ -710,8 +714,25 @@ neo4j_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 	one_param(&params, &key, &src, "source");
 	/* from here on, an abort has something to undo */
 	s->started = true;
-	return tx_simple(s, constraint, NULL, err) &&
-		tx_run(s, "w", marker, NULL, &params, NULL, err);
+	return tx_run(s, "w", marker, NULL, &params, NULL, err);
+}
+
+/*
+ * The temporary constraint, made before the first relationship batch: its
+ * index built once over the written nodes costs the server less than
+ * maintained node by node while they are created.
+ */
+static bool
+index_ends(Neo4jSink *s, N2pError *err)
+{
+	char	   *constraint = build(s, CONSTRAINT_Q, s->label);
+
+	if (constraint == NULL)
+		return nomem(err);
+	if (!tx_simple(s, constraint, NULL, err))
+		return false;
+	s->indexed = true;
+	return true;
 }
 
 /* A record holding a refused value, left out; a node's id is kept. */
@@ -773,6 +794,8 @@ neo4j_write(N2pSink *sink, const N2pRecord *rec, N2pError *err)
 				return n2p_error_set(err, N2P_ERR_DATA, "this key is neo2pg's own, for the import");
 			}
 	if (rec->kind != s->kind && !flush(s, err))
+		return false;
+	if (rec->kind == N2P_REC_REL && !s->indexed && !index_ends(s, err))
 		return false;
 	s->kind = rec->kind;
 	s->ids[s->nrows] = rec->id;
