@@ -4,10 +4,12 @@
  *	  neo2pg verify SOURCE_A SOURCE_B: are two graphs the same, value by
  *	  value and type by type?
  *
- * Both sources are read at once, each by a thread of its own, into files
- * of canonical lines (src/verify); a file whose records did not come in id
- * order is sorted by sort(1) with a bounded buffer; then the core merges
- * the two sides' files.  Memory stays bounded whatever the graph's size.
+ * Both sources are read at once, each by a thread of its own, into
+ * canonical lines (src/verify): nodes into files, sorted by sort(1) with a
+ * bounded buffer when they did not come in id order, and relationships,
+ * when they come in id order, merged as they are read; otherwise into
+ * files too.  The core merges the two sides' lines.  Memory stays bounded
+ * whatever the graph's size.
  *
  * Copyright (c) 2026, neo2pg developers
  *
@@ -508,6 +510,332 @@ compare_by_content(Work *w, Side *sides, Diffs *d)
 		compare_files(N2P_VL_REL_CONTENT, rc[0], rc[1], d, counts);
 }
 
+/* ---------------------------------------------------------------- streaming */
+
+/*
+ * Relationships usually come in id order (a backup's chunks, Neo4j's store
+ * scan, the PostgreSQL layout as loaded), and they are two thirds of a
+ * graph's lines: when both sides' come in order, they are merged as they
+ * are read, with no work file.  Nodes, which come first, go to work files as
+ * before (a backup's node chunks are often in no order), which are sorted if
+ * needed and compared while the readers wait on a small ring of chunks of
+ * relationship lines.  A side whose relationships break the order stops,
+ * and verify reads both sides again into work files.
+ */
+#define CHUNK_BYTES (256 * 1024)
+#define RING_CHUNKS 8
+
+typedef enum StreamEnd
+{
+	STREAM_MORE,
+	STREAM_DONE,				/* every record was read */
+	STREAM_FAILED,				/* a read error: the side's err */
+	STREAM_UNORDERED,			/* not in id order: use work files */
+	STREAM_CANCELLED			/* the other side stopped */
+} StreamEnd;
+
+typedef struct Chunk
+{
+	N2pBuf		lines;
+	StreamEnd	end;			/* STREAM_MORE, or the last chunk's reason */
+} Chunk;
+
+typedef struct Ring
+{
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	Chunk		chunks[RING_CHUNKS];
+	int			ready;			/* published, not yet taken */
+	int			held;			/* published, not yet given back */
+	int			w;
+	int			r;
+	bool		cancel;
+	bool		nodes_done;		/* the node file is complete (or the read stopped) */
+	StreamEnd	end;			/* how the reader stopped */
+	Side	   *side;
+	Chunk	   *cur;			/* the merging thread's chunk */
+	size_t		pos;
+} Ring;
+
+static void
+ring_nodes_done(Ring *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->nodes_done = true;
+	pthread_cond_broadcast(&q->cond);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* The reader's next chunk to fill, once one is free; NULL when cancelled. */
+static Chunk *
+ring_slot(Ring *q)
+{
+	Chunk	   *c = NULL;
+
+	pthread_mutex_lock(&q->mu);
+	while (!q->cancel && q->held == RING_CHUNKS)
+		pthread_cond_wait(&q->cond, &q->mu);
+	if (!q->cancel)
+		c = &q->chunks[q->w];
+	pthread_mutex_unlock(&q->mu);
+	if (c)
+	{
+		n2p_buf_reset(&c->lines);
+		c->end = STREAM_MORE;
+	}
+	return c;
+}
+
+static void
+ring_publish(Ring *q)
+{
+	pthread_mutex_lock(&q->mu);
+	q->w = (q->w + 1) % RING_CHUNKS;
+	q->ready++;
+	q->held++;
+	pthread_cond_broadcast(&q->cond);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* One node record to the node file; false (with s->err) on an error. */
+static bool
+stream_node(Side *s, FileLines *out, N2pVerifyEnc *enc, N2pBuf *line, const N2pRecord *rec,
+			int64_t *last)
+{
+	if (rec->id <= *last)
+		s->nodes_sorted = false;
+	*last = rec->id;
+	s->nnodes++;
+	n2p_buf_reset(line);
+	return n2p_verify_record_line(enc, rec, line, &s->err) &&
+		file_write(out, line->data, line->len, &s->err);
+}
+
+/* Nodes to their work file, relationships into the ring. */
+static StreamEnd
+stream_records(Ring *q, FileLines *out, N2pVerifyEnc *enc, N2pBuf *line)
+{
+	Side	   *s = q->side;
+	N2pRecord	rec;
+	int64_t		last[2] = {INT64_MIN, INT64_MIN};
+	Chunk	   *c = NULL;
+	int			rc;
+
+	while ((rc = s->src->ops->next(s->src, &rec, &s->err)) == 1)
+	{
+		if (rec.kind == N2P_REC_NODE)
+		{
+			if (c != NULL)
+				return STREAM_UNORDERED;	/* a node after relationships */
+			if (!stream_node(s, out, enc, line, &rec, &last[0]))
+				return STREAM_FAILED;
+			continue;
+		}
+		if (c == NULL)
+		{
+			if (!lines_close(out, &s->err))
+				return STREAM_FAILED;
+			ring_nodes_done(q);
+			if ((c = ring_slot(q)) == NULL)
+				return STREAM_CANCELLED;
+		}
+		if (rec.id <= last[1])
+			return STREAM_UNORDERED;
+		last[1] = rec.id;
+		s->nrels++;
+		if (c->lines.len >= CHUNK_BYTES)
+		{
+			ring_publish(q);
+			if ((c = ring_slot(q)) == NULL)
+				return STREAM_CANCELLED;
+		}
+		if (!n2p_verify_record_line(enc, &rec, &c->lines, &s->err))
+			return STREAM_FAILED;
+	}
+	if (rc < 0 || (c == NULL && !lines_close(out, &s->err)))
+		return STREAM_FAILED;
+	if (c != NULL)
+		ring_publish(q);
+	return STREAM_DONE;
+}
+
+static void *
+stream_side(void *arg)
+{
+	Ring	   *q = arg;
+	Side	   *s = q->side;
+	FileLines	out;
+	N2pVerifyEnc enc;
+	N2pBuf		line;
+	double		t0 = now_seconds();
+	StreamEnd	end = STREAM_FAILED;
+	Chunk	   *c;
+
+	s->nodes_sorted = s->rels_sorted = true;
+	n2p_verify_enc_init(&enc, &n2p_libc_allocator);
+	n2p_buf_init(&line, &n2p_libc_allocator);
+	if (lines_open(&out, s->nodes, "w", &s->err))
+		end = stream_records(q, &out, &enc, &line);
+	lines_close(&out, &s->err);
+	s->ok = end == STREAM_DONE;
+	s->seconds = now_seconds() - t0;
+	q->end = end;
+	/* the last chunk says how the stream ended */
+	if (end != STREAM_CANCELLED && (c = ring_slot(q)) != NULL)
+	{
+		c->end = end;
+		ring_publish(q);
+	}
+	ring_nodes_done(q);
+	n2p_buf_free(&line);
+	n2p_verify_enc_free(&enc);
+	return NULL;
+}
+
+/* A line reader over a ring; the last chunk says how it ended. */
+static int
+ring_next(void *ctx, const char **line, size_t *len, N2pError *err)
+{
+	Ring	   *q = ctx;
+	const char *nl;
+
+	while (q->cur == NULL || q->pos >= q->cur->lines.len)
+	{
+		if (q->cur && q->cur->end != STREAM_MORE)
+			return q->cur->end == STREAM_DONE ? 0 :
+				(n2p_error_set(err, N2P_ERR_DATA, "the stream stopped"), -1);
+		pthread_mutex_lock(&q->mu);
+		if (q->cur)
+		{
+			q->held--;
+			pthread_cond_broadcast(&q->cond);
+		}
+		while (q->ready == 0)
+			pthread_cond_wait(&q->cond, &q->mu);
+		q->cur = &q->chunks[q->r];
+		q->r = (q->r + 1) % RING_CHUNKS;
+		q->ready--;
+		pthread_mutex_unlock(&q->mu);
+		q->pos = 0;
+	}
+	*line = q->cur->lines.data + q->pos;
+	nl = memchr(*line, '\n', q->cur->lines.len - q->pos);
+	*len = nl ? (size_t) (nl - *line) : q->cur->lines.len - q->pos;
+	q->pos += *len + 1;
+	return 1;
+}
+
+static void
+ring_init(Ring *q, Side *side)
+{
+	int			i;
+
+	memset(q, 0, sizeof(*q));
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cond, NULL);
+	for (i = 0; i < RING_CHUNKS; i++)
+		n2p_buf_init(&q->chunks[i].lines, &n2p_libc_allocator);
+	q->end = STREAM_CANCELLED;
+	q->side = side;
+}
+
+static void
+ring_stop(Ring *q, pthread_t t)
+{
+	int			i;
+
+	pthread_mutex_lock(&q->mu);
+	q->cancel = true;
+	pthread_cond_broadcast(&q->cond);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(t, NULL);
+	for (i = 0; i < RING_CHUNKS; i++)
+		n2p_buf_free(&q->chunks[i].lines);
+	pthread_cond_destroy(&q->cond);
+	pthread_mutex_destroy(&q->mu);
+}
+
+/* Wait until a side's node file is complete; false if its read stopped. */
+static bool
+ring_wait_nodes(Ring *q)
+{
+	pthread_mutex_lock(&q->mu);
+	while (!q->nodes_done)
+		pthread_cond_wait(&q->cond, &q->mu);
+	pthread_mutex_unlock(&q->mu);
+	return q->end != STREAM_FAILED && q->end != STREAM_UNORDERED;
+}
+
+/* Nodes from the (sorted) work files, then relationships from the rings. */
+static bool
+compare_rings(Ring *q, Work *w, Side *sides, Diffs *d)
+{
+	N2pLineReader ra = {ring_next, &q[0]},
+				rb = {ring_next, &q[1]};
+	const char *paths[2] = {sides[0].nodes, sides[1].nodes};
+	bool		need[2];
+	uint64_t	counts[2];
+	N2pError	err;
+	bool		ok;
+
+	ok = ring_wait_nodes(&q[0]) & ring_wait_nodes(&q[1]);
+	if (!ok)
+		return false;
+	need[0] = !sides[0].nodes_sorted;
+	need[1] = !sides[1].nodes_sorted;
+	if (!sort_files(w, paths, need, 2) ||
+		!compare_files(N2P_VL_NODE_ID, sides[0].nodes, sides[1].nodes, d, counts))
+		return false;
+	n2p_error_init(&err);
+	ok = n2p_verify_compare(N2P_VL_REL_ID, &ra, &rb, collect, d, counts, &n2p_libc_allocator,
+							&err);
+	if (!ok && q[0].end != STREAM_FAILED && q[0].end != STREAM_UNORDERED &&
+		q[1].end != STREAM_FAILED && q[1].end != STREAM_UNORDERED)
+		log_n2p_error(&err);
+	return ok;
+}
+
+/*
+ * Read both sides and compare them by id as the relationships come.
+ * STREAM_UNORDERED when a side (or a thread) cannot stream: then the work
+ * files serve.
+ */
+static StreamEnd
+compare_streaming(Work *w, Side *sides, Diffs *d)
+{
+	Ring		q[2];
+	pthread_t	t[2];
+	bool		ok;
+	int			i;
+	StreamEnd	res = STREAM_DONE;
+
+	ring_init(&q[0], &sides[0]);
+	ring_init(&q[1], &sides[1]);
+	if (pthread_create(&t[0], NULL, stream_side, &q[0]) != 0)
+		return STREAM_UNORDERED;
+	if (pthread_create(&t[1], NULL, stream_side, &q[1]) != 0)
+	{
+		ring_stop(&q[0], t[0]);
+		return STREAM_UNORDERED;
+	}
+	ok = compare_rings(q, w, sides, d);
+	ring_stop(&q[0], t[0]);
+	ring_stop(&q[1], t[1]);
+	if (ok)
+		return STREAM_DONE;
+	for (i = 0; i < 2; i++)
+		if (q[i].end == STREAM_FAILED)
+		{
+			log_n2p_error(&sides[i].err);
+			if (neo4j_is_uri(sides[i].spec))
+				neo4j_explain(&sides[i].err);
+			res = STREAM_FAILED;
+		}
+	if (res == STREAM_DONE && q[0].end != STREAM_UNORDERED && q[1].end != STREAM_UNORDERED)
+		return STREAM_FAILED;	/* sort(1) or a work file failed, and said so */
+	return res == STREAM_DONE ? STREAM_UNORDERED : res;
+}
+
 /* ---------------------------------------------------------------- the command */
 
 static bool
@@ -554,6 +882,95 @@ print_result(const Side *sides, const Diffs *d, const char *how)
 			   d->losses == 1 ? "" : "es");
 }
 
+/* The work directory and the files of the lines by id. */
+static bool
+work_init(Work *w, Side *sides)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(w->dir, sizeof(w->dir), "%s/neo2pg-verify-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(w->dir) == NULL)
+	{
+		log_error("cannot create a temporary directory in %s: %s", tmp && *tmp ? tmp : "/tmp",
+				  strerror(errno));
+		w->dir[0] = '\0';
+		return false;
+	}
+	sides[0].nodes = work_file(w, "a.nodes");
+	sides[0].rels = work_file(w, "a.rels");
+	sides[1].nodes = work_file(w, "b.nodes");
+	sides[1].rels = work_file(w, "b.rels");
+	return true;
+}
+
+/* Read both sides into the work files, sorted by id. */
+static bool
+read_to_files(Work *w, Side *sides)
+{
+	const char *paths[4];
+	bool		need[4];
+	int			i;
+
+	if (!read_both(sides))
+	{
+		for (i = 0; i < 2; i++)
+			if (!sides[i].ok)
+			{
+				log_n2p_error(&sides[i].err);
+				if (neo4j_is_uri(sides[i].spec))
+					neo4j_explain(&sides[i].err);
+			}
+		return false;
+	}
+	log_verbose("read A in %.2f s, B in %.2f s", sides[0].seconds, sides[1].seconds);
+	for (i = 0; i < 2; i++)
+	{
+		paths[2 * i] = sides[i].nodes;
+		need[2 * i] = !sides[i].nodes_sorted;
+		paths[2 * i + 1] = sides[i].rels;
+		need[2 * i + 1] = !sides[i].rels_sorted;
+	}
+	return sort_files(w, paths, need, 4);
+}
+
+static void
+close_sides(Side *sides)
+{
+	int			i;
+
+	for (i = 0; i < 2; i++)
+		if (sides[i].src)
+			sides[i].src->ops->close(sides[i].src);
+	sides[0].src = sides[1].src = NULL;
+}
+
+/* Open both sources (again, for a second read); the exit status on failure. */
+static int
+open_sides(Side *sides, const Neo4jCliOptions *neo)
+{
+	int			i;
+
+	close_sides(sides);
+	for (i = 0; i < 2; i++)
+	{
+		sides[i].nnodes = sides[i].nrels = 0;
+		sides[i].ok = false;
+		n2p_error_init(&sides[i].err);
+		if ((sides[i].src = open_side(sides[i].spec, i == 1, neo, &sides[i].err)) == NULL)
+		{
+			close_sides(sides);
+			return sides[i].err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
+		}
+	}
+	return 0;
+}
+
+/*
+ * By id first: streamed when both sides come in id order, else through
+ * sorted work files.  By content (--match=content, or auto when ids found
+ * differences) the records are read again into work files, since a content
+ * matching needs several sorts.
+ */
 static int
 run_verify(const char *spec_a, const char *spec_b, const Neo4jCliOptions *neo, MatchMode mode)
 {
@@ -564,79 +981,47 @@ run_verify(const char *spec_a, const char *spec_b, const Neo4jCliOptions *neo, M
 				common = {0};
 	const Diffs *result;
 	const char *how;
-	const char *paths[4];
-	bool		need[4];
 	uint64_t	nc[2],
 				rc[2];
 	int			i,
-				status = EXIT_DATA;
-	const char *tmp = getenv("TMPDIR");
+				status;
+	bool		files = false;
 	double		t0 = now_seconds();
 
-	n2p_error_init(&sides[0].err);
-	n2p_error_init(&sides[1].err);
-	if ((sides[0].src = open_side(spec_a, false, neo, &sides[0].err)) == NULL)
-		return sides[0].err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
-	if ((sides[1].src = open_side(spec_b, true, neo, &sides[1].err)) == NULL)
-	{
-		sides[0].src->ops->close(sides[0].src);
-		return sides[1].err.code == N2P_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
-	}
-	snprintf(w.dir, sizeof(w.dir), "%s/neo2pg-verify-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(w.dir) == NULL)
-	{
-		log_error("cannot create a temporary directory in %s: %s", tmp && *tmp ? tmp : "/tmp",
-				  strerror(errno));
-		w.dir[0] = '\0';
-		goto done;
-	}
-	sides[0].nodes = work_file(&w, "a.nodes");
-	sides[0].rels = work_file(&w, "a.rels");
-	sides[1].nodes = work_file(&w, "b.nodes");
-	sides[1].rels = work_file(&w, "b.rels");
-	if (!read_both(sides))
-	{
-		for (i = 0; i < 2; i++)
-			if (!sides[i].ok)
-			{
-				log_n2p_error(&sides[i].err);
-				if (neo4j_is_uri(sides[i].spec))
-					neo4j_explain(&sides[i].err);
-			}
-		goto done;
-	}
-	log_verbose("read A in %.2f s, B in %.2f s", sides[0].seconds, sides[1].seconds);
-	for (i = 0; i < 2; i++)
-	{
-		paths[2 * i] = sides[i].nodes;
-		need[2 * i] = !sides[i].nodes_sorted;
-		paths[2 * i + 1] = sides[i].rels;
-		need[2 * i + 1] = !sides[i].rels_sorted;
-	}
-	if (!sort_files(&w, paths, need, 4))
-		goto done;
-
+	if ((status = open_sides(sides, neo)) != 0)
+		return status;
+	status = EXIT_DATA;
 	compare_constraints(sides[0].src, sides[1].src, &common);
-	if (sides[0].nnodes != sides[1].nnodes || sides[0].nrels != sides[1].nrels)
+	if (!work_init(&w, sides))
+		goto done;
+	if (mode != MATCH_CONTENT)
 	{
-		char		text[256];
+		StreamEnd	se = compare_streaming(&w, sides, &by_id);
 
-		snprintf(text, sizeof(text), "counts differ: %llu nodes and %llu relationships in A, "
-				 "%llu and %llu in B", (unsigned long long) sides[0].nnodes,
-				 (unsigned long long) sides[0].nrels, (unsigned long long) sides[1].nnodes,
-				 (unsigned long long) sides[1].nrels);
-		diff_add(&common, text, false);
+		if (se == STREAM_FAILED)
+			goto done;
+		if (se == STREAM_UNORDERED)
+		{
+			log_verbose("not in id order: reading again into work files");
+			diffs_free(&by_id);
+			if (open_sides(sides, neo) != 0 || !read_to_files(&w, sides) ||
+				!compare_files(N2P_VL_NODE_ID, sides[0].nodes, sides[1].nodes, &by_id, nc) ||
+				!compare_files(N2P_VL_REL_ID, sides[0].rels, sides[1].rels, &by_id, rc))
+				goto done;
+			files = true;
+		}
+		else
+			log_verbose("read A in %.2f s, B in %.2f s", sides[0].seconds, sides[1].seconds);
+		log_verbose("compared by id in %.2f s: %llu differences", now_seconds() - t0,
+					(unsigned long long) by_id.total);
 	}
 	result = &by_id;
 	how = "nodes and relationships matched by id";
-	if (mode != MATCH_CONTENT &&
-		(!compare_files(N2P_VL_NODE_ID, sides[0].nodes, sides[1].nodes, &by_id, nc) ||
-		 !compare_files(N2P_VL_REL_ID, sides[0].rels, sides[1].rels, &by_id, rc)))
-		goto done;
-	log_verbose("compared by id in %.2f s: %llu differences", now_seconds() - t0,
-				(unsigned long long) by_id.total);
 	if (mode == MATCH_CONTENT || (mode == MATCH_AUTO && by_id.total > 0))
 	{
+		if (!files && ((mode != MATCH_CONTENT && open_sides(sides, neo) != 0) ||
+					   !read_to_files(&w, sides)))
+			goto done;
 		if (!compare_by_content(&w, sides, &by_content))
 			goto done;
 		log_verbose("compared by content in %.2f s: %llu differences", now_seconds() - t0,
@@ -648,6 +1033,16 @@ run_verify(const char *spec_a, const char *spec_b, const Neo4jCliOptions *neo, M
 				"matched by content: the ids differ (an import gives new ids)";
 		}
 	}
+	if (sides[0].nnodes != sides[1].nnodes || sides[0].nrels != sides[1].nrels)
+	{
+		char		text[256];
+
+		snprintf(text, sizeof(text), "counts differ: %llu nodes and %llu relationships in A, "
+				 "%llu and %llu in B", (unsigned long long) sides[0].nnodes,
+				 (unsigned long long) sides[0].nrels, (unsigned long long) sides[1].nnodes,
+				 (unsigned long long) sides[1].nrels);
+		diff_add(&common, text, false);
+	}
 	/* the constraint and count lines first, then the chosen matching's */
 	for (i = 0; i < result->nshown; i++)
 		diff_add(&common, result->shown[i], false);
@@ -657,8 +1052,7 @@ run_verify(const char *spec_a, const char *spec_b, const Neo4jCliOptions *neo, M
 	status = common.total ? EXIT_DATA : 0;
 
 done:
-	sides[0].src->ops->close(sides[0].src);
-	sides[1].src->ops->close(sides[1].src);
+	close_sides(sides);
 	work_cleanup(&w);
 	diffs_free(&by_id);
 	diffs_free(&by_content);

@@ -1836,8 +1836,26 @@ PY
 	ok "verify sorts work files whose rows are not in id order"
 }
 
+# verify of a source that fails while its relationships are being merged as
+# they are read: the error names the file, exit 1, no work file is left
+t_verify_broken() {
+	local d="$WORK/verify-broken"
+	rm -rf "$d" && mkdir -p "$d/tmp"
+	$GEN "$d/good" --nodes 40 --rels 60 --chunk-rows 15 >/dev/null
+	$GEN "$d/bad" --nodes 40 --rels 60 --chunk-rows 15 --bad truncated-gzip >/dev/null
+	TMPDIR="$d/tmp" run verify "$d/good" "$d/good"
+	[ "$rc" -eq 0 ] || { not_ok "verify of a generated backup against itself" "$(cat "$WORK/out")"; return; }
+	TMPDIR="$d/tmp" run verify "$d/good" "$d/bad"
+	expect_fail "verify: B truncated" "data/relationships_60.json.gz" "truncated" || return
+	grep -q "^equal" "$WORK/out" && { not_ok "verify: B truncated is not equal" "$(cat "$WORK/out")"; return; }
+	TMPDIR="$d/tmp" run verify "$d/bad" "$d/good"
+	expect_fail "verify: A truncated" "data/relationships_60.json.gz" "truncated" || return
+	[ -z "$(ls "$d/tmp")" ] || { not_ok "verify of a broken source leaves no work files" "$(ls -R "$d/tmp")"; return; }
+	ok "verify: a source truncated in its relationships is an error naming the file, exit 1, no work files left"
+}
+
 tests=("$@")
-[ ${#tests[@]} -eq 0 ] && tests=(verify verify_unsorted example_values layout no_replace replace replace_rollback
+[ ${#tests[@]} -eq 0 ] && tests=(verify verify_unsorted verify_broken example_values layout no_replace replace replace_rollback
 	schema_option plain_chunks generated bad_inputs skip_dangling replace_nul
 	unique_violation inspect usage password local_cluster big_chunk_memory
 	typed_values typed_values_postgis typed_edges typed_names typed_none
