@@ -178,28 +178,16 @@ dir_is_empty(const char *path)
 	return empty;
 }
 
+/* Is dir/name an entry of that mode (S_IFDIR, S_IFREG), not a link to one? */
 static bool
-is_dir(const char *dir, const char *name)
+has_entry(const char *dir, const char *name, mode_t mode)
 {
 	char	   *p = xcalloc(1, strlen(dir) + strlen(name) + 2);
 	struct stat st;
 	bool		yes;
 
 	sprintf(p, "%s/%s", dir, name);
-	yes = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
-	free(p);
-	return yes;
-}
-
-static bool
-has_file(const char *dir, const char *name)
-{
-	char	   *p = xcalloc(1, strlen(dir) + strlen(name) + 2);
-	struct stat st;
-	bool		yes;
-
-	sprintf(p, "%s/%s", dir, name);
-	yes = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+	yes = lstat(p, &st) == 0 && (st.st_mode & S_IFMT) == mode;
 	free(p);
 	return yes;
 }
@@ -234,7 +222,7 @@ check_target(const char *dir, bool allow_replace, bool *replace)
 		log_error("\"%s\" exists and is not empty; use --replace to replace the backup in it", dir);
 		return false;
 	}
-	if (!is_dir(dir, "data") || !has_file(dir, "db_id.json"))
+	if (!has_entry(dir, "data", S_IFDIR) || !has_entry(dir, "db_id.json", S_IFREG))
 	{
 		log_error("\"%s\" is not a neo4j-backup directory (no data/ and db_id.json): --replace "
 				  "replaces only a backup", dir);
