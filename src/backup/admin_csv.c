@@ -386,7 +386,9 @@ get_group(AdminCsv *w, const N2pRecord *rec, N2pError *err)
 	n2p_buf_init(&g->out, w->alloc);
 	if ((g->name = n2p_alloc(w->alloc, w->name.len + 1)) == NULL)
 		return nomem(err), NULL;
-	memcpy(g->name, w->name.data, w->name.len);
+	/* an unlabeled node's group has an empty name, maybe before any buffer */
+	if (w->name.len)
+		memcpy(g->name, w->name.data, w->name.len);
 	g->name[w->name.len] = '\0';
 	g->nlen = w->name.len;
 	if ((p = file_path(w, g, ".csv")) == NULL)
