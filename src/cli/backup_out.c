@@ -193,6 +193,28 @@ has_entry(const char *dir, const char *name, mode_t mode)
 }
 
 /*
+ * Pump src into a sink that writes files under dir; on failure say that
+ * nothing was written there, else close the progress display.
+ */
+static bool
+pump_to_files(N2pSource *src, N2pSink *sink, const char *dir, Progress *progress, N2pError *err)
+{
+	if (sink == NULL || !n2p_stream_copy(src, sink, progress_update, progress, err))
+	{
+		if (progress->tty)
+			fputc('\n', stderr);
+		log_n2p_error(err);
+		log_error("nothing was written under \"%s\"", dir);
+		return false;
+	}
+	progress_phase_done(progress, (int) progress->phase);
+	if (progress->phase == N2P_REC_NODE)
+		progress_phase_done(progress, N2P_REC_REL);
+	progress_summary(progress);
+	return true;
+}
+
+/*
  * A non-empty directory is replaced only when asked, and only when it is
  * a backup (data/ and db_id.json): --replace must never empty a home
  * directory given by mistake.  Sets *replace when it is to be replaced.
@@ -277,20 +299,9 @@ copy_to_backup(N2pSource *src, const char *source, const char *dir, const Backup
 	n2p_error_init(&err);
 	progress_init(&progress, &src->meta);
 	sink = n2p_backup_writer_open(&opts, &n2p_libc_allocator, &err);
-	ok = sink && n2p_stream_copy(src, sink, progress_update, &progress, &err);
-	if (!ok)
+	ok = pump_to_files(src, sink, dir, &progress, &err);
+	if (ok)
 	{
-		if (progress.tty)
-			fputc('\n', stderr);
-		log_n2p_error(&err);
-		log_error("nothing was written under \"%s\"", dir);
-	}
-	else
-	{
-		progress_phase_done(&progress, (int) progress.phase);
-		if (progress.phase == N2P_REC_NODE)
-			progress_phase_done(&progress, N2P_REC_REL);
-		progress_summary(&progress);
 		n2p_backup_writer_stats(sink, &files, &bytes, &exact);
 		log_info("wrote %llu nodes and %llu relationships to \"%s\": %llu files, %llu bytes%s",
 				 (unsigned long long) progress.stats[N2P_REC_NODE].rows,
@@ -325,20 +336,9 @@ copy_to_admin_csv(N2pSource *src, const char *dir)
 	n2p_error_init(&err);
 	progress_init(&progress, &src->meta);
 	sink = n2p_admin_csv_open(&opts, &n2p_libc_allocator, &err);
-	ok = sink && n2p_stream_copy(src, sink, progress_update, &progress, &err);
-	if (!ok)
+	ok = pump_to_files(src, sink, dir, &progress, &err);
+	if (ok)
 	{
-		if (progress.tty)
-			fputc('\n', stderr);
-		log_n2p_error(&err);
-		log_error("nothing was written under \"%s\"", dir);
-	}
-	else
-	{
-		progress_phase_done(&progress, (int) progress.phase);
-		if (progress.phase == N2P_REC_NODE)
-			progress_phase_done(&progress, N2P_REC_REL);
-		progress_summary(&progress);
 		mixed = n2p_admin_csv_mixed_keys(sink);
 		if (mixed[0])
 			log_info("warning: keys with values of several types, written as string columns "
