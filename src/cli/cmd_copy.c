@@ -161,7 +161,7 @@ run_copy(const char *source, const Neo4jCliOptions *neo, PgSinkOptions *pgopts)
 	progress_init(&progress, &src->meta);
 	pgopts->progress = &progress;
 	sink = pg_sink_open(pgopts, &err);
-	ok = sink && n2p_stream_copy(src, sink, progress_update, &progress, &err);
+	ok = sink && interrupt_stream_copy(src, sink, progress_update, &progress, &err);
 	if (!ok)
 	{
 		if (progress.tty)

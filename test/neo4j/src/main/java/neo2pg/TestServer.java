@@ -83,6 +83,10 @@ public final class TestServer
 			s.append("dbms.ssl.policy.bolt.public_certificate=public.crt\n");
 			s.append("dbms.ssl.policy.bolt.client_auth=NONE\n");
 		}
+		/* more settings for one test (test/integration/neo4j.sh: a transaction timeout) */
+		String extra = System.getenv("N2P_TEST_NEO4J_SETTINGS");
+		if (extra != null)
+			s.append(extra).append('\n');
 		Path conf = home.resolve("test-server.conf");
 		Files.writeString(conf, s.toString(), StandardCharsets.UTF_8);
 		return conf;
