@@ -428,7 +428,8 @@ cmd_copy(int argc, char **argv)
 	if (argc - optind == 2 && !is_pg_target(argv[optind + 1]) && looks_like_uri(argv[optind + 1]))
 	{
 		/* not echoed: a mistyped URI may hold a password */
-		log_error("the target is not a PostgreSQL URI (postgresql://...), a conninfo string (key=value ...) "
+		log_error("the target is not a PostgreSQL URI (postgresql://...), a conninfo string (key=value ...), "
+				  "a Neo4j URI (bolt:// or neo4j://, with +s or +ssc, and a host) "
 				  "or a directory (write a directory whose name has a ':' as ./NAME)");
 		return EXIT_USAGE;
 	}

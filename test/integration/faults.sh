@@ -346,8 +346,27 @@ t_crash_restart() {
 	ok "$name: exit 1 with libpq's message, nothing after recovery, the rerun an exact copy"
 }
 
+# a target that is neither a directory nor a URI: what was expected, exit 2,
+# nothing created, the text not echoed (it may hold a password)
+t_bad_target() {
+	local name="a target that is neither a directory nor a URI" t bin
+	bin=$(realpath "$NEO2PG")
+	for t in "mysql://u:S3cret@h/db" "neo4j:/x" "bolt:S3cret" "http://h/x"; do
+		(cd "$WORK" && "$bin" copy "$OLDPWD/examples/backup" "$t" >"$WORK/out" 2>&1)
+		rc=$?
+		[ "$rc" -eq 2 ] && grep -qF "a Neo4j URI (bolt:// or neo4j://" "$WORK/out" &&
+			grep -qF "a PostgreSQL URI (postgresql://...)" "$WORK/out" && ! grep -q "S3cret" "$WORK/out" &&
+			[ -z "$(ls "$WORK" | grep -E '^(mysql|neo4j|bolt|http)')" ] ||
+			{ not_ok "$name: $t: exit $rc" "$(cat "$WORK/out")" "$(ls "$WORK")"; return; }
+	done
+	: >"$WORK/a-file"
+	run copy examples/backup "$WORK/a-file"
+	expect_fail "$name: a file" "exists and is not a directory" || return
+	ok "$name: exit 2 listing what a target may be, nothing created, nothing echoed; an existing file: exit 1"
+}
+
 tests=("$@")
-[ ${#tests[@]} -eq 0 ] && tests=(signal_load signal_backup signal_verify kill_rerun terminate_backend
+[ ${#tests[@]} -eq 0 ] && tests=(bad_target signal_load signal_backup signal_verify kill_rerun terminate_backend
 	timeouts concurrent_load staging_locked disk_full crash_restart)
 for t in "${tests[@]}"; do
 	"t_$t"
