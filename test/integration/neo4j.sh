@@ -698,6 +698,21 @@ t_hostile_paths() {
 	ok "$name: SQL and Cypher injection, back-quotes, \$(…), U+0000 (in a value; in a key refused by name), 300-character names, case and NFC/NFD twins as labels, types, keys and a schema name: backup -> PostgreSQL -> backup, backup -> Neo4j -> PostgreSQL and -> backup, each verified equal, the labels exact in both databases, nothing run"
 }
 
+# kill -9 of a pull into PostgreSQL, then a rerun: an exact copy
+t_pull_kill() {
+	local name="kill -9 of a pull into PostgreSQL, then a rerun"
+	fresh_db it_pull_kill
+	NEO2PG_TEST_FAULT=relationships:KILL run copy --typed=tables "$URI" "$(conninfo it_pull_kill)"
+	[ "$rc" -eq 137 ] && [ "$(sql it_pull_kill "SELECT count(*) FROM pg_namespace WHERE nspname = 'neo4j'")" = 0 ] ||
+		{ not_ok "$name: killed, exit $rc" "$(cat "$WORK/out")"; return; }
+	run copy --typed=tables "$URI" "$(conninfo it_pull_kill)"
+	[ "$rc" -eq 0 ] || { not_ok "$name: the rerun" "$(cat "$WORK/out")"; return; }
+	run verify "$URI" "$(conninfo it_pull_kill)"
+	[ "$rc" -eq 0 ] && grep -q "^equal" "$WORK/out" && check_neo4j it_pull_kill ||
+		{ not_ok "$name: equal to the source" "$(cat "$WORK/out" "$WORK/check")"; return; }
+	ok "$name: nothing after the kill, the rerun equal to the source (verify) and every value as expected"
+}
+
 # ------------------------------------------------ Neo4j faults (issue 13)
 # On the target server, last: it is stopped mid-pull and mid-import, then
 # started again with a transaction timeout.
@@ -819,7 +834,7 @@ t_neo4j_faults() {
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets
 	bolt_many_zones bolt_backup bolt_faults verify_neo4j import_backup import_seed import_refusals import_append import_kill
-	pg_source_seed round_trips admin_csv admin_csv_refusals hostile_paths neo4j_faults)
+	pg_source_seed round_trips admin_csv admin_csv_refusals pull_kill hostile_paths neo4j_faults)
 if seed; then
 	for t in "${tests[@]}"; do
 		"t_$t"
