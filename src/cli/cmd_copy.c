@@ -271,6 +271,7 @@ cmd_copy(int argc, char **argv)
 	BackupCliOptions bo = {.compress = true, .gzip_level = 6, .chunk_rows = N2P_BACKUP_CHUNK_ROWS};
 	bool		pg_only = false,
 				dir_only = false,
+				neo4j_only = false,
 				schema_given = false,
 				admin = false;
 	Neo4jCliOptions neo = {NULL, NULL, 0};
@@ -349,12 +350,16 @@ cmd_copy(int argc, char **argv)
 				break;
 			case 'A':
 				sinkopts.append = true;
+				neo4j_only = true;
 				break;
 			case 'K':
 				sinkopts.skip_refused = true;
+				neo4j_only = true;
 				break;
 			case 'B':
-				if ((sinkopts.batch_rows = strtoul(optarg, NULL, 10)) == 0 || sinkopts.batch_rows > 1000000)
+				neo4j_only = true;
+				if (strspn(optarg, "0123456789") != strlen(optarg) || strlen(optarg) > 7 ||
+					(sinkopts.batch_rows = strtoul(optarg, NULL, 10)) == 0 || sinkopts.batch_rows > 1000000)
 				{
 					log_error("--batch-size takes a number of rows from 1 to 1000000");
 					return EXIT_USAGE;
@@ -420,9 +425,9 @@ cmd_copy(int argc, char **argv)
 		}
 		return neo4j_cli_import(argv[optind], argv[optind + 1], &neo, &sinkopts);
 	}
-	if (sinkopts.skip_refused)
+	if (neo4j_only)
 	{
-		log_error("--skip-refused applies to a Neo4j target");
+		log_error("--append, --batch-size and --skip-refused apply to a Neo4j target");
 		return EXIT_USAGE;
 	}
 	if (argc - optind == 2 && !is_pg_target(argv[optind + 1]) && looks_like_uri(argv[optind + 1]))

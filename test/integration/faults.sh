@@ -362,7 +362,13 @@ t_bad_target() {
 	: >"$WORK/a-file"
 	run copy examples/backup "$WORK/a-file"
 	expect_fail "$name: a file" "exists and is not a directory" || return
-	ok "$name: exit 2 listing what a target may be, nothing created, nothing echoed; an existing file: exit 1"
+	# options of another kind of target, or malformed: refused before anything is opened
+	fresh_db it_badopt
+	for t in "--batch-size=5" "--append" "--batch-size=5x" "--chunk-rows=0" "--typed=table"; do
+		run copy "$t" examples/backup "$(conninfo it_badopt)"
+		[ "$rc" -eq 2 ] && schema_absent it_badopt || { not_ok "$name: $t: exit $rc" "$(cat "$WORK/out")"; return; }
+	done
+	ok "$name: exit 2 listing what a target may be, nothing created, nothing echoed; an existing file: exit 1; options for another target or malformed: exit 2, nothing loaded"
 }
 
 tests=("$@")
