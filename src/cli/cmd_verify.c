@@ -398,8 +398,11 @@ compare_constraints(N2pSource *a, N2pSource *b, Diffs *d)
 				na = a->meta.nconstraints,
 				nb = b->meta.nconstraints;
 
-	memcpy(ca, a->meta.constraints, na * sizeof(N2pConstraint));
-	memcpy(cb, b->meta.constraints, nb * sizeof(N2pConstraint));
+	/* a source without constraints may have no array at all */
+	if (na > 0)
+		memcpy(ca, a->meta.constraints, na * sizeof(N2pConstraint));
+	if (nb > 0)
+		memcpy(cb, b->meta.constraints, nb * sizeof(N2pConstraint));
 	qsort(ca, na, sizeof(N2pConstraint), constraint_cmp);
 	qsort(cb, nb, sizeof(N2pConstraint), constraint_cmp);
 	while (i < na || j < nb)
