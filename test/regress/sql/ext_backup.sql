@@ -6,13 +6,15 @@
 --
 SET search_path = public;
 
-\set example `pwd`/examples/backup
+-- copies in a directory the server can read (it runs as another user, and
+-- the repository may be in a private home directory), and bad backups made
+-- by the generator
+\set tmp `d=$(mktemp -d /tmp/neo2pg-regress.XXXXXX) && chmod 755 "$d" && echo "$d"`
+\set made `cp -R examples/backup :'tmp'/example && for b in bad-literal wrong-digest nul truncated-gzip int-overflow; do python3 tools/gen_backup.py --nodes 30 --rels 20 --chunk-rows 10 --bad $b :'tmp'/$b >/dev/null || exit 1; done && chmod -R a+rX :'tmp' && echo made`
+SELECT :'made' AS generated;
+\set example :tmp/example
 SELECT * FROM neo2pg_backup_rows(:'example');
 
--- bad backups made by the generator, in a directory the server can read
-\set tmp `d=$(mktemp -d /tmp/neo2pg-regress.XXXXXX) && chmod 755 "$d" && echo "$d"`
-\set made `for b in bad-literal wrong-digest nul truncated-gzip int-overflow; do python3 tools/gen_backup.py --nodes 30 --rels 20 --chunk-rows 10 --bad $b :'tmp'/$b >/dev/null || exit 1; done && chmod -R a+rX :'tmp' && echo made`
-SELECT :'made' AS generated;
 -- each names the file and the row in its DETAIL (the message is the CLI's);
 -- U+0000 is not the reader's rule but PostgreSQL's (neo2pg_props applies it)
 SELECT * FROM neo2pg_backup_rows(:'tmp' || '/bad-literal');
@@ -21,8 +23,6 @@ SELECT * FROM neo2pg_backup_rows(:'tmp' || '/nul');
 SELECT * FROM neo2pg_backup_rows(:'tmp' || '/int-overflow');
 SELECT * FROM neo2pg_backup_rows(:'tmp' || '/truncated-gzip');
 SELECT * FROM neo2pg_backup_rows('/nonexistent/neo2pg-backup');
-\set cleaned `rm -rf :'tmp' && echo cleaned`
-SELECT :'cleaned' AS cleaned;
 
 -- only superusers and roles with pg_read_server_files read server files
 CREATE ROLE neo2pg_regress_reader;
@@ -34,3 +34,6 @@ SET ROLE neo2pg_regress_reader;
 SELECT * FROM neo2pg_backup_rows(:'example');
 RESET ROLE;
 DROP ROLE neo2pg_regress_reader;
+
+\set cleaned `rm -rf :'tmp' && echo cleaned`
+SELECT :'cleaned' AS cleaned;
