@@ -143,5 +143,11 @@ run_regress "regress (PostGIS)" neo2pg_regress_postgis test/regress/schedule_pos
 # the same example to compare with
 run_regress "regress (extension)" neo2pg_regress_ext test/regress/schedule_ext
 
+# the logs are worth keeping only when something failed
+if [ "$failed" -eq 0 ]; then
+	rm -rf "$LOGDIR"
+else
+	echo "check: the logs are in $LOGDIR"
+fi
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
