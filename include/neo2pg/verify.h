@@ -7,7 +7,8 @@
  *
  * A line is fields separated by 0x01 and ended by '\n'.  Each field is a
  * canonical binary encoding with 0x00, 0x01, 0x02 and '\n' escaped as 0x02
- * followed by the byte + 0x40, so that the separator is the smallest byte
+ * followed by the byte + 0x40 (only strings can hold them: canon.c), so
+ * that the separator is the smallest byte
  * of a line: the order of whole lines under memcmp (sort(1) in the C
  * locale) is then the order of their field tuples, each field compared by
  * its escaped bytes, shorter first.  The merge compares lines the same way.
@@ -53,18 +54,26 @@ typedef struct N2pVerifyEnc
 	size_t	   *order;
 	size_t		order_cap;
 	int			depth;
+	bool		escape;			/* strings escaped as in a line (set by record_line) */
 } N2pVerifyEnc;
 
 void		n2p_verify_enc_init(N2pVerifyEnc *enc, const N2pAllocator *alloc);
 void		n2p_verify_enc_free(N2pVerifyEnc *enc);
 
-/* The canonical binary encoding of one value (unescaped), appended to out. */
+/*
+ * The canonical binary encoding of one value, appended to out: unescaped,
+ * or with its strings escaped as in a line when enc->escape is set (no
+ * other byte of it is below 0x40).
+ */
 bool		n2p_verify_encode_value(N2pVerifyEnc *enc, const N2pValue *v, N2pBuf *out);
 
 /* A label set: its count and the labels in byte order, each once. */
 bool		n2p_verify_encode_labels(N2pVerifyEnc *enc, const N2pStr *labels, size_t n, N2pBuf *out);
 
-/* Decode one canonical value from p[0..len); returns the bytes used, 0 if malformed. */
+/* p[0..n) escaped as in a line, appended to out. */
+bool		n2p_verify_escape(N2pBuf *out, const char *p, size_t n);
+
+/* Decode one canonical value (unescaped) from p[0..len); returns the bytes used, 0 if malformed. */
 size_t		n2p_verify_decode_value(const uint8_t *p, size_t len, N2pArena *arena, N2pValue *out);
 
 /* A record's by-id line (node or relationship), '\n' included, appended to out. */

@@ -5,15 +5,22 @@
  *	  equal exactly when Neo4j would call the values the same value of the
  *	  same type.
  *
- * A value is its N2pType as a tag byte, then: BOOL one byte; INT, DATE,
- * LOCALTIME nanos 8 bytes big-endian with the sign bit flipped; FLOAT the
- * double's 8 bytes, bit for bit (NaN equals NaN, -0.0 is not 0.0); STRING
+ * A value is its N2pType + 0x40 as a tag byte, then: BOOL 0x40 + 0 or 1;
+ * INT, DATE, LOCALTIME nanos 64 bits with the sign bit flipped; FLOAT the
+ * double's 64 bits, bit for bit (NaN equals NaN, -0.0 is not 0.0); STRING
  * and BYTES a varint length and the bytes; LIST a varint count and the
  * values; MAP a varint count and (key, value) pairs in key order; TIME
  * nanos and offset; DATETIME secs, nanos, offset, zone; LOCALDATETIME secs,
  * nanos; DURATION months, days, secs, nanos; POINT srid, x, y and z only in
- * 3-D; a PackStream structure its tag byte, count and fields.
+ * 3-D; a PackStream structure its tag as a varint, count and fields.
  *
+ * No byte of it is below 0x40 except inside strings: a 64-bit field is ten
+ * bytes of 7 bits each, most significant first, each with 0x80 set (a
+ * 32-bit one five); a varint is 7-bit groups with 0x80 set, least
+ * significant first, ended by a byte 0x40 + the last 6 bits.  So a line
+ * needs its strings escaped and nothing else (most of a graph's values are
+ * numbers and times), and the strings are scanned a word at a time.
+  *
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
@@ -49,31 +56,90 @@ n2p_verify_enc_free(N2pVerifyEnc *enc)
 	enc->order = NULL;
 }
 
+#define ESC '\x02'
+#define TAG(t) ((char) ((t) + 0x40))
+
+/* A word holds a byte below 0x03 or a newline: the bytes a line escapes. */
+static inline bool
+word_dirty(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL,
+				highs = 0x8080808080808080ULL,
+				nl = x ^ (ones * '\n');
+
+	return (((x - ones * 3) & ~x) | ((nl - ones) & ~nl)) & highs;
+}
+
+bool
+n2p_verify_escape(N2pBuf *out, const char *p, size_t n)
+{
+	size_t		i = 0,
+				run = 0;
+
+	while (i < n)
+	{
+		uint64_t	w;
+		unsigned char ch;
+
+		if (i + 8 <= n)
+		{
+			memcpy(&w, p + i, 8);
+			if (!word_dirty(w))
+			{
+				i += 8;
+				continue;
+			}
+		}
+		ch = (unsigned char) p[i];
+		if (ch <= 0x02 || ch == '\n')
+		{
+			n2p_buf_append(out, p + run, i - run);
+			n2p_buf_putc(out, ESC);
+			n2p_buf_putc(out, (char) (ch + 0x40));
+			run = i + 1;
+		}
+		i++;
+	}
+	return n2p_buf_append(out, p + run, n - run);
+}
+
 static bool
 put_varint(N2pBuf *b, uint64_t v)
 {
-	char		tmp[10];
+	char		tmp[11];
 	size_t		n = 0;
 
-	while (v >= 0x80)
+	while (v >= 0x40)
 	{
-		tmp[n++] = (char) (v | 0x80);
+		tmp[n++] = (char) (0x80 | (v & 0x7f));
 		v >>= 7;
 	}
-	tmp[n++] = (char) v;
+	tmp[n++] = (char) (0x40 | v);
 	return n2p_buf_append(b, tmp, n);
+}
+
+/* The low 7 * n bits of v, most significant group first, each byte with 0x80 set. */
+static bool
+put_groups(N2pBuf *b, uint64_t v, int n)
+{
+	char		tmp[10];
+	int			i;
+
+	for (i = n - 1; i >= 0; i--, v >>= 7)
+		tmp[i] = (char) (0x80 | (v & 0x7f));
+	return n2p_buf_append(b, tmp, (size_t) n);
 }
 
 static bool
 put_s64(N2pBuf *b, int64_t v)
 {
-	return n2p_put_be64(b, (uint64_t) v ^ (1ULL << 63));
+	return put_groups(b, (uint64_t) v ^ (1ULL << 63), 10);
 }
 
 static bool
 put_s32(N2pBuf *b, int32_t v)
 {
-	return n2p_put_be32(b, (uint32_t) v ^ (1U << 31));
+	return put_groups(b, (uint32_t) v ^ (1U << 31), 5);
 }
 
 static bool
@@ -82,13 +148,15 @@ put_f64(N2pBuf *b, double d)
 	uint64_t	bits;
 
 	memcpy(&bits, &d, 8);
-	return n2p_put_be64(b, bits);
+	return put_groups(b, bits, 10);
 }
 
 static bool
-put_str(N2pBuf *b, N2pStr s)
+put_str(N2pVerifyEnc *enc, N2pBuf *b, N2pStr s)
 {
-	return put_varint(b, s.len) && n2p_buf_append(b, s.ptr, s.len);
+	if (!put_varint(b, s.len))
+		return false;
+	return enc->escape ? n2p_verify_escape(b, s.ptr, s.len) : n2p_buf_append(b, s.ptr, s.len);
 }
 
 /* Insertion sort of indexes by key: maps are small, and mostly in order already. */
@@ -140,28 +208,28 @@ encode_map(N2pVerifyEnc *enc, const N2pValue *v, N2pBuf *out)
 		return false;
 	sort_keys(v->u.map.keys, order, n);
 	for (i = 0; ok && i < n; i++)
-		ok = put_str(out, v->u.map.keys[order[i]]) && encode(enc, &v->u.map.vals[order[i]], out);
+		ok = put_str(enc, out, v->u.map.keys[order[i]]) && encode(enc, &v->u.map.vals[order[i]], out);
 	if (order != enc->order)
 		n2p_free(enc->alloc, order);
 	return ok;
 }
 
 static bool
-encode_scalar(const N2pValue *v, N2pBuf *out)
+encode_scalar(N2pVerifyEnc *enc, const N2pValue *v, N2pBuf *out)
 {
 	switch (v->type)
 	{
 		case N2P_NULL:
 			return true;
 		case N2P_BOOL:
-			return n2p_buf_putc(out, v->u.b ? 1 : 0);
+			return n2p_buf_putc(out, v->u.b ? 0x41 : 0x40);
 		case N2P_INT:
 			return put_s64(out, v->u.i);
 		case N2P_FLOAT:
 			return put_f64(out, v->u.f);
 		case N2P_STRING:
 		case N2P_BYTES:
-			return put_str(out, v->u.str);
+			return put_str(enc, out, v->u.str);
 		case N2P_DATE:
 			return put_s64(out, v->u.date);
 		case N2P_LOCALTIME:
@@ -172,7 +240,7 @@ encode_scalar(const N2pValue *v, N2pBuf *out)
 			return put_s64(out, v->u.dt.secs) && put_s32(out, v->u.dt.nanos);
 		case N2P_DATETIME:
 			return put_s64(out, v->u.dt.secs) && put_s32(out, v->u.dt.nanos) &&
-				put_s32(out, v->u.dt.offset) && put_str(out, v->u.dt.zone);
+				put_s32(out, v->u.dt.offset) && put_str(enc, out, v->u.dt.zone);
 		case N2P_DURATION:
 			return put_s64(out, v->u.dur.months) && put_s64(out, v->u.dur.days) &&
 				put_s64(out, v->u.dur.secs) && put_s32(out, v->u.dur.nanos);
@@ -191,10 +259,10 @@ encode(N2pVerifyEnc *enc, const N2pValue *v, N2pBuf *out)
 	size_t		i;
 	bool		ok;
 
-	if (!n2p_buf_putc(out, (char) v->type))
+	if (!n2p_buf_putc(out, TAG(v->type)))
 		return false;
 	if (v->type != N2P_LIST && v->type != N2P_MAP && v->type != N2P_STRUCT)
-		return encode_scalar(v, out);
+		return encode_scalar(enc, v, out);
 	if (enc->depth >= MAX_DEPTH)
 		return false;
 	enc->depth++;
@@ -208,7 +276,7 @@ encode(N2pVerifyEnc *enc, const N2pValue *v, N2pBuf *out)
 	}
 	else
 	{
-		ok = n2p_buf_putc(out, (char) v->u.st.tag) && put_varint(out, v->u.st.n);
+		ok = put_varint(out, v->u.st.tag) && put_varint(out, v->u.st.n);
 		for (i = 0; ok && i < v->u.st.n; i++)
 			ok = encode(enc, &v->u.st.fields[i], out);
 	}
@@ -246,7 +314,7 @@ n2p_verify_encode_labels(N2pVerifyEnc *enc, const N2pStr *labels, size_t n, N2pB
 	put_varint(out, distinct);
 	for (i = 0; i < n; i++)
 		if (i == 0 || n2p_str_cmp(labels[enc->order[i - 1]], labels[enc->order[i]]) != 0)
-			put_str(out, labels[enc->order[i]]);
+			put_str(enc, out, labels[enc->order[i]]);
 	return !out->oom;
 }
 
@@ -270,10 +338,15 @@ get_varint(Cursor *c)
 	{
 		uint8_t		b = c->p[c->pos++];
 
-		v |= (uint64_t) (b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return v;
-		shift += 7;
+		if (b >= 0x80)
+		{
+			v |= (uint64_t) (b & 0x7f) << shift;
+			shift += 7;
+			continue;
+		}
+		if (b < 0x40)
+			break;
+		return v | (uint64_t) (b & 0x3f) << shift;
 	}
 	c->bad = true;
 	return 0;
@@ -293,27 +366,38 @@ take(Cursor *c, size_t n)
 	return p;
 }
 
+static uint64_t
+get_groups(Cursor *c, int n)
+{
+	const uint8_t *p = take(c, (size_t) n);
+	uint64_t	v = 0;
+	int			i;
+
+	for (i = 0; p && i < n; i++)
+	{
+		if (p[i] < 0x80)
+			c->bad = true;
+		v = (v << 7) | (p[i] & 0x7f);
+	}
+	return v;
+}
+
 static int64_t
 get_s64(Cursor *c)
 {
-	const uint8_t *p = take(c, 8);
-
-	return p ? (int64_t) (n2p_get_be64(p) ^ (1ULL << 63)) : 0;
+	return (int64_t) (get_groups(c, 10) ^ (1ULL << 63));
 }
 
 static int32_t
 get_s32(Cursor *c)
 {
-	const uint8_t *p = take(c, 4);
-
-	return p ? (int32_t) (n2p_get_be32(p) ^ (1U << 31)) : 0;
+	return (int32_t) ((uint32_t) get_groups(c, 5) ^ (1U << 31));
 }
 
 static double
 get_f64(Cursor *c)
 {
-	const uint8_t *p = take(c, 8);
-	uint64_t	bits = p ? n2p_get_be64(p) : 0;
+	uint64_t	bits = get_groups(c, 10);
 	double		d;
 
 	memcpy(&d, &bits, 8);
@@ -380,14 +464,17 @@ decode(Cursor *c, N2pArena *arena, N2pValue *out, int depth)
 	if (t == NULL)
 		return false;
 	memset(out, 0, sizeof(*out));
-	out->type = (N2pType) *t;
+	if (*t < 0x40 || *t > TAG(N2P_STRUCT))
+		return false;
+	out->type = (N2pType) (*t - 0x40);
 	switch (out->type)
 	{
 		case N2P_NULL:
 			break;
 		case N2P_BOOL:
 			t = take(c, 1);
-			out->u.b = t && *t;
+			out->u.b = t && *t == 0x41;
+			c->bad |= t && *t != 0x40 && *t != 0x41;
 			break;
 		case N2P_INT:
 			out->u.i = get_s64(c);
@@ -437,9 +524,9 @@ decode(Cursor *c, N2pArena *arena, N2pValue *out, int depth)
 				out->u.point.z = get_f64(c);
 			break;
 		case N2P_STRUCT:
-			if ((t = take(c, 1)) == NULL)
+			out->u.st.tag = (uint8_t) get_varint(c);
+			if (c->bad)
 				return false;
-			out->u.st.tag = *t;
 			return decode_items(c, arena, &out->u.st.fields, &out->u.st.n, depth);
 		default:
 			return false;

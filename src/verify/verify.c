@@ -35,30 +35,6 @@ static const struct
 };
 
 static bool
-needs_escape(unsigned char c)
-{
-	return c <= 0x02 || c == '\n';
-}
-
-static bool
-esc_append(N2pBuf *out, const char *p, size_t n)
-{
-	size_t		i,
-				run = 0;
-
-	for (i = 0; i < n; i++)
-	{
-		if (!needs_escape((unsigned char) p[i]))
-			continue;
-		n2p_buf_append(out, p + run, i - run);
-		n2p_buf_putc(out, ESC);
-		n2p_buf_putc(out, (char) (p[i] + 0x40));
-		run = i + 1;
-	}
-	return n2p_buf_append(out, p + run, n - run);
-}
-
-static bool
 unesc(const char *p, size_t n, N2pBuf *out)
 {
 	size_t		i;
@@ -131,19 +107,19 @@ n2p_verify_record_line(N2pVerifyEnc *enc, const N2pRecord *rec, N2pBuf *out, N2p
 {
 	char		hex[ID_HEX];
 
+	/* the encoding escapes its strings as it goes: no second pass over the line */
+	enc->escape = true;
 	id_hex(rec->id, hex);
 	n2p_buf_append(out, hex, ID_HEX);
 	n2p_buf_putc(out, N2P_VERIFY_SEP);
-	n2p_buf_reset(&enc->raw);
 	if (rec->kind == N2P_REC_NODE)
 	{
-		if (!n2p_verify_encode_labels(enc, rec->labels, rec->nlabels, &enc->raw))
+		if (!n2p_verify_encode_labels(enc, rec->labels, rec->nlabels, out))
 			goto fail;
-		esc_append(out, enc->raw.data, enc->raw.len);
 	}
 	else
 	{
-		esc_append(out, rec->type.ptr, rec->type.len);
+		n2p_verify_escape(out, rec->type.ptr, rec->type.len);
 		n2p_buf_putc(out, N2P_VERIFY_SEP);
 		id_hex(rec->start_id, hex);
 		n2p_buf_append(out, hex, ID_HEX);
@@ -152,14 +128,14 @@ n2p_verify_record_line(N2pVerifyEnc *enc, const N2pRecord *rec, N2pBuf *out, N2p
 		n2p_buf_append(out, hex, ID_HEX);
 	}
 	n2p_buf_putc(out, N2P_VERIFY_SEP);
-	n2p_buf_reset(&enc->raw);
-	if (!n2p_verify_encode_value(enc, &rec->props, &enc->raw))
+	if (!n2p_verify_encode_value(enc, &rec->props, out))
 		goto fail;
-	esc_append(out, enc->raw.data, enc->raw.len);
+	enc->escape = false;
 	if (n2p_buf_putc(out, '\n'))
 		return true;
 fail:
-	return n2p_error_set(err, enc->raw.oom || out->oom ? N2P_ERR_NOMEM : N2P_ERR_LIMIT,
+	enc->escape = false;
+	return n2p_error_set(err, out->oom ? N2P_ERR_NOMEM : N2P_ERR_LIMIT,
 						 "%s %lld: cannot encode its properties for verify (out of memory, or nested too deep)",
 						 rec->kind == N2P_REC_NODE ? "node" : "relationship", (long long) rec->id);
 }
@@ -168,13 +144,17 @@ fail:
 static size_t
 prefix_len(const char *s, size_t len, int nfields)
 {
-	size_t		i;
+	const char *p = s,
+			   *sep;
 
 	if (nfields == 0)
 		return len;
-	for (i = 0; i < len; i++)
-		if (s[i] == N2P_VERIFY_SEP && --nfields == 0)
-			return i;
+	while ((sep = memchr(p, N2P_VERIFY_SEP, len - (size_t) (p - s))) != NULL)
+	{
+		if (--nfields == 0)
+			return (size_t) (sep - s);
+		p = sep + 1;
+	}
 	return len;
 }
 
@@ -454,6 +434,25 @@ put_name(N2pBuf *b, N2pStr s)
 		n2p_verify_quote(b, s);
 }
 
+/* canon.c's varint: 7-bit groups with 0x80 set, then 0x40 + the last 6 bits */
+static uint64_t
+get_varint(const uint8_t *u, size_t len, size_t *pos)
+{
+	uint64_t	v = 0;
+	int			shift = 0;
+
+	while (*pos < len && shift < 64)
+	{
+		uint8_t		b = u[(*pos)++];
+
+		if (b < 0x80)
+			return b >= 0x40 ? v | (uint64_t) (b & 0x3f) << shift : 0;
+		v |= (uint64_t) (b & 0x7f) << shift;
+		shift += 7;
+	}
+	return 0;
+}
+
 /* A labels field (escaped) as :A:B, or "no labels". */
 static void
 put_labels(Cmp *c, const char *p, size_t n)
@@ -467,28 +466,15 @@ put_labels(Cmp *c, const char *p, size_t n)
 	unesc(p, n, &c->scratch);
 	u = (const uint8_t *) c->scratch.data;
 	len = c->scratch.len;
-	/* varint count, then varint length and bytes each */
-	for (i = 0; pos < len; i++)
-	{
-		count |= (uint64_t) (u[pos] & 0x7f) << (7 * i);
-		if (!(u[pos++] & 0x80))
-			break;
-	}
+	/* varint count, then varint length and bytes each (canon.c) */
+	count = get_varint(u, len, &pos);
 	if (count == 0)
 		n2p_buf_append(&c->text, "no labels", 9);
 	for (i = 0; i < count && pos < len; i++)
 	{
-		uint64_t	l = 0;
-		int			shift = 0;
+		uint64_t	l = get_varint(u, len, &pos);
 		N2pStr		s;
 
-		while (pos < len)
-		{
-			l |= (uint64_t) (u[pos] & 0x7f) << shift;
-			shift += 7;
-			if (!(u[pos++] & 0x80))
-				break;
-		}
 		if (l > len - pos)
 			break;
 		s.ptr = (const char *) u + pos;
@@ -839,6 +825,10 @@ n2p_verify_compare(N2pVerifyLines kind, N2pLineReader *a, N2pLineReader *b, N2pV
 	Side		s[2] = {{a, NULL, 0, 0, {0}, false}, {b, NULL, 0, 0, {0}, false}};
 	int			nall = shapes[kind].nkey + shapes[kind].npay,
 				i;
+
+	/* a by-id line has no fields after its payload: whole lines, no scan for separators */
+	if (kind == N2P_VL_NODE_ID || kind == N2P_VL_REL_ID)
+		nall = 0;
 
 	n2p_buf_init(&c.text, alloc);
 	n2p_buf_init(&c.scratch, alloc);
