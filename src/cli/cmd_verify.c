@@ -243,6 +243,12 @@ typedef struct Side
 	const char *rels;
 	bool		nodes_sorted;
 	bool		rels_sorted;
+	/* the streaming path's node file: sorted runs, at these offsets */
+	uint64_t   *run_start;
+	int			nruns;
+	uint64_t	run_bytes;		/* the file's size */
+	uint64_t	run_last;		/* the last key of the last run */
+	bool		runs_overlap;	/* a run starts below the end of the one before */
 	uint64_t	nnodes;
 	uint64_t	nrels;
 	double		seconds;
@@ -536,6 +542,344 @@ compare_by_content(Work *w, Side *sides, Diffs *d)
 		compare_files(N2P_VL_REL_CONTENT, rc[0], rc[1], d, counts);
 }
 
+/* ---------------------------------------------------------------- sorted runs */
+
+/*
+ * The streaming path sorts a side's node lines itself, in the reader's
+ * thread: runs of RUN_BYTES of lines are sorted in memory (a radix sort on
+ * the id) and written one after the other to the node file; the comparison
+ * merges the runs, one stream per run.  Runs that follow each other (ids
+ * already in order, the usual case for Neo4j and PostgreSQL) are read as
+ * one.  More than MAX_RUNS overlapping runs (some 7 million nodes) go to
+ * sort(1) instead, which keeps the merge's memory bounded.
+ * NEO2PG_TEST_RUNS=BYTES,MAX sets both, for the tests.
+ */
+#define RUN_BYTES ((size_t) 6 << 20)
+#define MAX_RUNS 128
+#define RUN_FILE_BUFFER (32 * 1024)
+
+typedef struct RunLine
+{
+	uint64_t	key;			/* the id, sign bit flipped: its hex's order */
+	size_t		off;
+	size_t		len;			/* '\n' included */
+} RunLine;
+
+typedef struct NodeRuns
+{
+	N2pBuf		buf;
+	RunLine    *lines;
+	RunLine    *tmp;
+	size_t		n;
+	size_t		cap;
+	size_t		limit;
+	bool		sorted;			/* the run's lines came in order */
+} NodeRuns;
+
+static void
+run_limits(size_t *bytes, int *max)
+{
+	const char *t = getenv("NEO2PG_TEST_RUNS");
+	char	   *end;
+	unsigned long b;
+
+	*bytes = RUN_BYTES;
+	*max = MAX_RUNS;
+	if (t == NULL || (b = strtoul(t, &end, 10)) == 0 || *end != ',')
+		return;
+	*bytes = b;
+	*max = atoi(end + 1);
+}
+
+static void
+runs_init(NodeRuns *r)
+{
+	int			max;
+
+	memset(r, 0, sizeof(*r));
+	run_limits(&r->limit, &max);
+	n2p_buf_init(&r->buf, &n2p_libc_allocator);
+	r->sorted = true;
+}
+
+static void
+runs_free(NodeRuns *r)
+{
+	n2p_buf_free(&r->buf);
+	free(r->lines);
+	free(r->tmp);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Lines with the same id (a source may repeat one) in whole-line order, as sort(1) has them. */
+static _Thread_local const char *tie_base;
+
+static int
+tie_cmp(const void *x, const void *y)
+{
+	const RunLine *a = x,
+			   *b = y;
+	size_t		na = a->len - 1,
+				nb = b->len - 1;
+	int			c = memcmp(tie_base + a->off, tie_base + b->off, na < nb ? na : nb);
+
+	return c ? c : (na > nb) - (na < nb);
+}
+
+/* LSD radix sort on the key, skipping the bytes all keys share (most of them). */
+static void
+sort_run(NodeRuns *r)
+{
+	RunLine    *a = r->lines,
+			   *b = r->tmp,
+			   *t;
+	size_t		count[256],
+				i,
+				j,
+				sum;
+	int			shift;
+
+	for (shift = 0; shift < 64; shift += 8)
+	{
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < r->n; i++)
+			count[(a[i].key >> shift) & 0xff]++;
+		if (count[(a[0].key >> shift) & 0xff] == r->n)
+			continue;
+		for (i = 0, sum = 0; i < 256; i++)
+		{
+			size_t		c = count[i];
+
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < r->n; i++)
+			b[count[(a[i].key >> shift) & 0xff]++] = a[i];
+		t = a;
+		a = b;
+		b = t;
+	}
+	r->lines = a;
+	r->tmp = b;
+	tie_base = r->buf.data;
+	for (i = 0; i < r->n; i = j)
+	{
+		for (j = i + 1; j < r->n && a[j].key == a[i].key; j++)
+			;
+		if (j - i > 1)
+			qsort(a + i, j - i, sizeof(RunLine), tie_cmp);
+	}
+}
+
+/* The run in memory, sorted, to the end of the node file. */
+static bool
+runs_flush(Side *s, NodeRuns *r, FileLines *out)
+{
+	size_t		i;
+
+	if (r->n == 0)
+		return true;
+	if (!r->sorted)
+		sort_run(r);
+	if (s->nruns > 0 && r->lines[0].key <= s->run_last)
+		s->runs_overlap = true;
+	s->run_last = r->lines[r->n - 1].key;
+	if ((s->nruns & 63) == 0)
+		s->run_start = xrealloc(s->run_start, (size_t) (s->nruns + 64) * sizeof(uint64_t));
+	s->run_start[s->nruns++] = s->run_bytes;
+	for (i = 0; i < r->n; i++)
+	{
+		if (!file_write(out, r->buf.data + r->lines[i].off, r->lines[i].len, &s->err))
+			return false;
+		s->run_bytes += r->lines[i].len;
+	}
+	n2p_buf_reset(&r->buf);
+	r->n = 0;
+	r->sorted = true;
+	return true;
+}
+
+/* One node's line into the run, which goes to the file once full. */
+static bool
+runs_add(Side *s, NodeRuns *r, FileLines *out, N2pVerifyEnc *enc, const N2pRecord *rec)
+{
+	size_t		off = r->buf.len;
+	uint64_t	key = (uint64_t) rec->id ^ (1ULL << 63);
+
+	if (!n2p_verify_record_line(enc, rec, &r->buf, &s->err))
+		return false;
+	if (r->n == r->cap)
+	{
+		r->cap = r->cap ? 2 * r->cap : 4096;
+		r->lines = xrealloc(r->lines, r->cap * sizeof(RunLine));
+		r->tmp = xrealloc(r->tmp, r->cap * sizeof(RunLine));
+	}
+	if (r->n > 0 && key <= r->lines[r->n - 1].key)
+		r->sorted = false;
+	r->lines[r->n].key = key;
+	r->lines[r->n].off = off;
+	r->lines[r->n].len = r->buf.len - off;
+	r->n++;
+	return r->buf.len < r->limit || runs_flush(s, r, out);
+}
+
+/* One stream per run of the node file, merged through a heap. */
+typedef struct RunHead
+{
+	FILE	   *f;
+	uint64_t	left;			/* bytes of the run not yet read */
+	char	   *line;
+	size_t		cap;
+	size_t		len;			/* without '\n' */
+	uint64_t	key;
+} RunHead;
+
+typedef struct RunMerge
+{
+	const char *path;
+	RunHead    *h;
+	int		   *heap;
+	int			n;				/* runs not yet at their end */
+	int			nruns;
+	bool		top_taken;		/* the top's line was handed out */
+} RunMerge;
+
+static uint64_t
+hex_key(const char *p, size_t n)
+{
+	uint64_t	u = 0;
+	size_t		i;
+
+	for (i = 0; i < n && i < 16; i++)
+		u = (u << 4) | (uint64_t) (p[i] <= '9' ? p[i] - '0' : p[i] - 'a' + 10);
+	return u;
+}
+
+static int
+run_read(RunMerge *m, RunHead *h, N2pError *err)
+{
+	ssize_t		n;
+
+	if (h->left == 0)
+		return 0;
+	n = getline(&h->line, &h->cap, h->f);
+	if (n <= 0 || (uint64_t) n > h->left)
+	{
+		n2p_error_set(err, N2P_ERR_IO, "%s: %s", m->path,
+					  ferror(h->f) ? strerror(errno) : "a run ends early");
+		return -1;
+	}
+	h->left -= (uint64_t) n;
+	h->len = (size_t) n - (h->line[n - 1] == '\n');
+	h->key = hex_key(h->line, h->len);
+	return 1;
+}
+
+static bool
+head_less(const RunHead *a, const RunHead *b)
+{
+	int			c;
+
+	if (a->key != b->key)
+		return a->key < b->key;
+	c = memcmp(a->line, b->line, a->len < b->len ? a->len : b->len);
+	return c < 0 || (c == 0 && a->len < b->len);
+}
+
+static void
+sift_down(RunMerge *m, int i)
+{
+	for (;;)
+	{
+		int			l = 2 * i + 1,
+					least = i,
+					t;
+
+		if (l < m->n && head_less(&m->h[m->heap[l]], &m->h[m->heap[least]]))
+			least = l;
+		if (l + 1 < m->n && head_less(&m->h[m->heap[l + 1]], &m->h[m->heap[least]]))
+			least = l + 1;
+		if (least == i)
+			return;
+		t = m->heap[i];
+		m->heap[i] = m->heap[least];
+		m->heap[least] = t;
+		i = least;
+	}
+}
+
+static int
+merge_next(void *ctx, const char **line, size_t *len, N2pError *err)
+{
+	RunMerge   *m = ctx;
+	RunHead    *h;
+
+	if (m->top_taken)
+	{
+		int			rc = run_read(m, &m->h[m->heap[0]], err);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			m->heap[0] = m->heap[--m->n];
+		sift_down(m, 0);
+		m->top_taken = false;
+	}
+	if (m->n == 0)
+		return 0;
+	h = &m->h[m->heap[0]];
+	*line = h->line;
+	*len = h->len;
+	m->top_taken = true;
+	return 1;
+}
+
+static void
+merge_close(RunMerge *m)
+{
+	int			i;
+
+	for (i = 0; i < m->nruns; i++)
+	{
+		if (m->h[i].f)
+			fclose(m->h[i].f);
+		free(m->h[i].line);
+	}
+	free(m->h);
+	free(m->heap);
+	memset(m, 0, sizeof(*m));
+}
+
+static bool
+merge_open(RunMerge *m, const Side *s, N2pError *err)
+{
+	int			i;
+
+	memset(m, 0, sizeof(*m));
+	m->path = s->nodes;
+	m->nruns = s->nruns;
+	m->h = xcalloc((size_t) s->nruns, sizeof(RunHead));
+	m->heap = xcalloc((size_t) s->nruns, sizeof(int));
+	for (i = 0; i < s->nruns; i++)
+	{
+		RunHead    *h = &m->h[i];
+		int			rc;
+
+		if ((h->f = fopen(s->nodes, "r")) == NULL ||
+			fseeko(h->f, (off_t) s->run_start[i], SEEK_SET) != 0)
+			return n2p_error_set(err, N2P_ERR_IO, "%s: %s", s->nodes, strerror(errno));
+		setvbuf(h->f, NULL, _IOFBF, RUN_FILE_BUFFER);
+		h->left = (i + 1 < s->nruns ? s->run_start[i + 1] : s->run_bytes) - s->run_start[i];
+		if ((rc = run_read(m, h, err)) < 0)
+			return false;
+		if (rc == 1)
+			m->heap[m->n++] = i;
+	}
+	for (i = m->n / 2 - 1; i >= 0; i--)
+		sift_down(m, i);
+	return true;
+}
+
 /* ---------------------------------------------------------------- streaming */
 
 /*
@@ -623,27 +967,23 @@ ring_publish(Ring *q)
 	pthread_mutex_unlock(&q->mu);
 }
 
-/* One node record to the node file; false (with s->err) on an error. */
+/* The last run to the node file, which is then complete. */
 static bool
-stream_node(Side *s, FileLines *out, N2pVerifyEnc *enc, N2pBuf *line, const N2pRecord *rec,
-			int64_t *last)
+nodes_finish(Side *s, NodeRuns *runs, FileLines *out)
 {
-	if (rec->id <= *last)
-		s->nodes_sorted = false;
-	*last = rec->id;
-	s->nnodes++;
-	n2p_buf_reset(line);
-	return n2p_verify_record_line(enc, rec, line, &s->err) &&
-		file_write(out, line->data, line->len, &s->err);
+	bool		ok = runs_flush(s, runs, out);
+
+	runs_free(runs);
+	return lines_close(out, &s->err) && ok;
 }
 
 /* Nodes to their work file, relationships into the ring. */
 static StreamEnd
-stream_records(Ring *q, FileLines *out, N2pVerifyEnc *enc, N2pBuf *line)
+stream_records(Ring *q, FileLines *out, N2pVerifyEnc *enc, NodeRuns *runs)
 {
 	Side	   *s = q->side;
 	N2pRecord	rec;
-	int64_t		last[2] = {INT64_MIN, INT64_MIN};
+	int64_t		last = INT64_MIN;
 	Chunk	   *c = NULL;
 	int			rc;
 
@@ -656,21 +996,22 @@ stream_records(Ring *q, FileLines *out, N2pVerifyEnc *enc, N2pBuf *line)
 		{
 			if (c != NULL)
 				return STREAM_UNORDERED;	/* a node after relationships */
-			if (!stream_node(s, out, enc, line, &rec, &last[0]))
+			s->nnodes++;
+			if (!runs_add(s, runs, out, enc, &rec))
 				return STREAM_FAILED;
 			continue;
 		}
 		if (c == NULL)
 		{
-			if (!lines_close(out, &s->err))
+			if (!nodes_finish(s, runs, out))
 				return STREAM_FAILED;
 			ring_nodes_done(q);
 			if ((c = ring_slot(q)) == NULL)
 				return STREAM_CANCELLED;
 		}
-		if (rec.id <= last[1])
+		if (rec.id <= last)
 			return STREAM_UNORDERED;
-		last[1] = rec.id;
+		last = rec.id;
 		s->nrels++;
 		if (c->lines.len >= CHUNK_BYTES)
 		{
@@ -681,7 +1022,7 @@ stream_records(Ring *q, FileLines *out, N2pVerifyEnc *enc, N2pBuf *line)
 		if (!n2p_verify_record_line(enc, &rec, &c->lines, &s->err))
 			return STREAM_FAILED;
 	}
-	if (rc < 0 || (c == NULL && !lines_close(out, &s->err)))
+	if (rc < 0 || (c == NULL && !nodes_finish(s, runs, out)))
 		return STREAM_FAILED;
 	if (c != NULL)
 		ring_publish(q);
@@ -695,17 +1036,21 @@ stream_side(void *arg)
 	Side	   *s = q->side;
 	FileLines	out;
 	N2pVerifyEnc enc;
-	N2pBuf		line;
+	NodeRuns	runs;
 	double		t0 = now_seconds();
 	StreamEnd	end = STREAM_FAILED;
 	Chunk	   *c;
 
 	s->nodes_sorted = s->rels_sorted = true;
+	s->nruns = 0;
+	s->run_bytes = 0;
+	s->runs_overlap = false;
 	n2p_verify_enc_init(&enc, &n2p_libc_allocator);
-	n2p_buf_init(&line, &n2p_libc_allocator);
+	runs_init(&runs);
 	if (lines_open(&out, s->nodes, "w", &s->err))
-		end = stream_records(q, &out, &enc, &line);
+		end = stream_records(q, &out, &enc, &runs);
 	lines_close(&out, &s->err);
+	runs_free(&runs);
 	s->ok = end == STREAM_DONE;
 	s->seconds = now_seconds() - t0;
 	q->end = end;
@@ -716,7 +1061,6 @@ stream_side(void *arg)
 		ring_publish(q);
 	}
 	ring_nodes_done(q);
-	n2p_buf_free(&line);
 	n2p_verify_enc_free(&enc);
 	return NULL;
 }
@@ -795,25 +1139,72 @@ ring_wait_nodes(Ring *q)
 	return q->end != STREAM_FAILED && q->end != STREAM_UNORDERED;
 }
 
-/* Nodes from the (sorted) work files, then relationships from the rings. */
+/*
+ * The node files of the streaming path, by id: each side's runs merged, or
+ * read as one when they follow each other; sort(1) when there are too many.
+ */
+static bool
+compare_nodes(Work *w, Side *sides, Diffs *d)
+{
+	FileLines	fl[2] = {{0}, {0}};
+	RunMerge	rm[2] = {{0}, {0}};
+	N2pLineReader r[2];
+	const char *paths[2] = {sides[0].nodes, sides[1].nodes};
+	bool		need[2];
+	uint64_t	counts[2];
+	size_t		bytes;
+	int			max,
+				i;
+	N2pError	err;
+	bool		ok = true;
+
+	run_limits(&bytes, &max);
+	for (i = 0; i < 2; i++)
+		need[i] = sides[i].runs_overlap && sides[i].nruns > max;
+	if (!sort_files(w, paths, need, 2))
+		return false;
+	n2p_error_init(&err);
+	for (i = 0; i < 2 && ok; i++)
+	{
+		if (sides[i].runs_overlap && !need[i])
+		{
+			log_verbose("%s: merging %d runs of nodes", i ? "B" : "A", sides[i].nruns);
+			r[i].next = merge_next;
+			r[i].ctx = &rm[i];
+			ok = merge_open(&rm[i], &sides[i], &err);
+		}
+		else
+		{
+			r[i].next = file_next;
+			r[i].ctx = &fl[i];
+			ok = lines_open(&fl[i], paths[i], "r", &err);
+		}
+	}
+	ok = ok && n2p_verify_compare(N2P_VL_NODE_ID, &r[0], &r[1], collect, d, counts,
+								  &n2p_libc_allocator, &err);
+	for (i = 0; i < 2; i++)
+	{
+		lines_close(&fl[i], &err);
+		if (rm[i].h)
+			merge_close(&rm[i]);
+	}
+	if (!ok)
+		log_n2p_error(&err);
+	return ok;
+}
+
+/* Nodes from their work files, then relationships from the rings. */
 static bool
 compare_rings(Ring *q, Work *w, Side *sides, Diffs *d)
 {
 	N2pLineReader ra = {ring_next, &q[0]},
 				rb = {ring_next, &q[1]};
-	const char *paths[2] = {sides[0].nodes, sides[1].nodes};
-	bool		need[2];
 	uint64_t	counts[2];
 	N2pError	err;
 	bool		ok;
 
 	ok = ring_wait_nodes(&q[0]) & ring_wait_nodes(&q[1]);
-	if (!ok)
-		return false;
-	need[0] = !sides[0].nodes_sorted;
-	need[1] = !sides[1].nodes_sorted;
-	if (!sort_files(w, paths, need, 2) ||
-		!compare_files(N2P_VL_NODE_ID, sides[0].nodes, sides[1].nodes, d, counts))
+	if (!ok || !compare_nodes(w, sides, d))
 		return false;
 	n2p_error_init(&err);
 	ok = n2p_verify_compare(N2P_VL_REL_ID, &ra, &rb, collect, d, counts, &n2p_libc_allocator,
@@ -1134,6 +1525,8 @@ run_verify(const char *spec_a, const char *spec_b, const Neo4jCliOptions *neo, M
 
 done:
 	close_sides(sides);
+	free(sides[0].run_start);
+	free(sides[1].run_start);
 	work_cleanup(&w);
 	interrupt_arm(false);
 	diffs_free(&by_id);

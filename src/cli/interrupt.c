@@ -205,13 +205,29 @@ interrupt_exit_status(int rc)
 
 /* ------------------------------------------------------- test faults */
 
+/* read once: the points are passed once per record, and getenv scans the environment */
+static const char *fault_spec;
+static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
+
+static void
+fault_read(void)
+{
+	const char *spec = getenv("NEO2PG_TEST_FAULT");
+
+	fault_spec = spec ? xstrdup(spec) : NULL;
+}
+
 void
 test_point(const char *name)
 {
 	static atomic_bool fired;
-	const char *spec = getenv("NEO2PG_TEST_FAULT");
-	const char *colon = spec ? strrchr(spec, ':') : NULL;
+	const char *spec;
+	const char *colon;
 	int			sig;
+
+	pthread_once(&fault_once, fault_read);
+	spec = fault_spec;
+	colon = spec ? strrchr(spec, ':') : NULL;
 
 	if (colon == NULL || strlen(name) != (size_t) (colon - spec) ||
 		strncmp(spec, name, (size_t) (colon - spec)) != 0 || atomic_exchange(&fired, true))
