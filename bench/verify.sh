@@ -14,7 +14,9 @@
 #   verify           neo2pg verify A B (auto: by id, equal);
 #   old              $OLD verify A B, when given.
 # The ratio is taken within a round (verify over the slower read), then
-# the median over the rounds.  Peak memory is neo2pg's own report
+# the median over the rounds; so is the processor time of verify (user +
+# system, children included) over that of both reads together, which
+# does not depend on how busy the machine is.  Peak memory is neo2pg's own report
 # (getrusage).  Generating is not timed.  Run by hand; no test depends on
 # timings.
 set -eu
@@ -35,39 +37,44 @@ if [ ! -d "$B" ]; then
 	build/neo2pg copy -q "$A" "$B" >/dev/null
 fi
 
-# seconds of one run of "$@"
+# "wall processor" seconds of one run of "$@" (processor: user + system,
+# sort(1)'s included; the machine is shared, so wall time varies with load)
 timed() {
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@" >/dev/null 2>"$OUT/verify.err"
-	t1=$(date +%s.%N)
-	echo "$t1 - $t0" | bc
+	local TIMEFORMAT='%R %U %S' t
+	t=$( { time "$@" >/dev/null 2>"$OUT/verify.err"; } 2>&1)
+	echo "$t" | awk '{ printf "%s %.2f\n", $1, $2 + $3 }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+div() { echo "$1 / $2" | bc -l; }
 
 ratios=()
+cpus=()
 olds=()
+oldcpus=()
 for round in $(seq 0 "$ROUNDS"); do
-	ta=$(timed build/neo2pg inspect "$A")
-	tb=$(timed build/neo2pg inspect "$B")
-	tv=$(timed build/neo2pg verify -v "$A" "$B")
+	read -r ta ca < <(timed build/neo2pg inspect "$A")
+	read -r tb cb < <(timed build/neo2pg inspect "$B")
+	read -r tv cv < <(timed build/neo2pg verify -v "$A" "$B")
 	peak=$(sed -n 's/.*peak memory: \([0-9]*\) kB/\1/p' "$OUT/verify.err")
 	slow=$(echo "if ($ta > $tb) $ta else $tb" | bc)
-	line=$(printf "read A %.2f s, read B %.2f s, verify %.2f s (%.2f times the slower read), peak %d kB" \
-		"$ta" "$tb" "$tv" "$(echo "$tv / $slow" | bc -l)" "$peak")
+	reads=$(echo "$ca + $cb" | bc)
+	line=$(printf "read A %.2f s (%.2f s cpu), read B %.2f s (%.2f s cpu), verify %.2f s (%.2f s cpu): %.2f times the slower read, cpu %.2f times both reads', peak %d kB" \
+		"$ta" "$ca" "$tb" "$cb" "$tv" "$cv" "$(div "$tv" "$slow")" "$(div "$cv" "$reads")" "$peak")
 	if [ -n "${OLD:-}" ]; then
-		to=$(timed "$OLD" verify "$A" "$B")
-		line="$line; old verify $(printf %.2f "$to") s ($(printf %.2f "$(echo "$to / $slow" | bc -l)") times)"
-		[ "$round" -eq 0 ] || olds+=("$(echo "$to / $slow" | bc -l)")
+		read -r to co < <(timed "$OLD" verify "$A" "$B")
+		line="$line; old verify $(printf %.2f "$to") s ($(printf %.2f "$co") s cpu): $(printf %.2f "$(div "$to" "$slow")") times, cpu $(printf %.2f "$(div "$co" "$reads")") times"
+		[ "$round" -eq 0 ] || { olds+=("$(div "$to" "$slow")"); oldcpus+=("$(div "$co" "$reads")"); }
 	fi
 	if [ "$round" -eq 0 ]; then
 		echo "warm-up: $line"
 		continue
 	fi
 	echo "round $round: $line"
-	ratios+=("$(echo "$tv / $slow" | bc -l)")
+	ratios+=("$(div "$tv" "$slow")")
+	cpus+=("$(div "$cv" "$reads")")
 done
-printf "median: verify takes %.2f times the slower read (target 1.5)\n" \
-	"$(printf '%s\n' "${ratios[@]}" | median)"
-[ -z "${OLD:-}" ] || printf "median: old verify %.2f times\n" "$(printf '%s\n' "${olds[@]}" | median)"
+printf "median: verify takes %.2f times the slower read (target 1.5); its processor time %.2f times both reads'\n" \
+	"$(printf '%s\n' "${ratios[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)"
+[ -z "${OLD:-}" ] || printf "median: old verify %.2f times; its processor time %.2f times both reads'\n" \
+	"$(printf '%s\n' "${olds[@]}" | median)" "$(printf '%s\n' "${oldcpus[@]}" | median)"

@@ -1193,7 +1193,47 @@ compare_nodes(Work *w, Side *sides, Diffs *d)
 	return ok;
 }
 
-/* Nodes from their work files, then relationships from the rings. */
+typedef struct NodeJob
+{
+	Work	   *w;
+	Side	   *sides;
+	Diffs		diffs;
+	bool		ok;
+} NodeJob;
+
+static void *
+node_job(void *arg)
+{
+	NodeJob    *j = arg;
+
+	j->ok = compare_nodes(j->w, j->sides, &j->diffs);
+	return NULL;
+}
+
+/* The nodes' differences, then the relationships': the order a single pass gave. */
+static void
+diffs_append(Diffs *d, Diffs *more)
+{
+	int			i;
+
+	for (i = 0; i < more->nshown; i++)
+	{
+		if (d->nshown < SHOW_DIFFS)
+			d->shown[d->nshown++] = more->shown[i];
+		else
+			free(more->shown[i]);
+	}
+	d->total += more->total;
+	d->losses += more->losses;
+	more->nshown = 0;
+	diffs_free(more);
+}
+
+/*
+ * Nodes from their work files, then relationships from the rings: the
+ * nodes in a thread of their own, so that the readers go on with the
+ * relationships while they are compared.
+ */
 static bool
 compare_rings(Ring *q, Work *w, Side *sides, Diffs *d)
 {
@@ -1201,18 +1241,28 @@ compare_rings(Ring *q, Work *w, Side *sides, Diffs *d)
 				rb = {ring_next, &q[1]};
 	uint64_t	counts[2];
 	N2pError	err;
-	bool		ok;
+	NodeJob		job = {w, sides, {0}, false};
+	Diffs		rels = {0};
+	pthread_t	t;
+	bool		ok,
+				threaded;
 
 	ok = ring_wait_nodes(&q[0]) & ring_wait_nodes(&q[1]);
-	if (!ok || !compare_nodes(w, sides, d))
+	if (!ok)
 		return false;
+	if (!(threaded = pthread_create(&t, NULL, node_job, &job) == 0))
+		node_job(&job);
 	n2p_error_init(&err);
-	ok = n2p_verify_compare(N2P_VL_REL_ID, &ra, &rb, collect, d, counts, &n2p_libc_allocator,
+	ok = n2p_verify_compare(N2P_VL_REL_ID, &ra, &rb, collect, &rels, counts, &n2p_libc_allocator,
 							&err);
 	if (!ok && q[0].end != STREAM_FAILED && q[0].end != STREAM_UNORDERED &&
 		q[1].end != STREAM_FAILED && q[1].end != STREAM_UNORDERED)
 		log_n2p_error(&err);
-	return ok;
+	if (threaded)
+		pthread_join(t, NULL);
+	diffs_append(d, &job.diffs);
+	diffs_append(d, &rels);
+	return ok && job.ok;
 }
 
 /*
