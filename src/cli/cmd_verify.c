@@ -5,11 +5,12 @@
  *	  value and type by type?
  *
  * Both sources are read at once, each by a thread of its own, into
- * canonical lines (src/verify): nodes into files, sorted by sort(1) with a
- * bounded buffer when they did not come in id order, and relationships,
- * when they come in id order, merged as they are read; otherwise into
- * files too.  The core merges the two sides' lines.  Memory stays bounded
- * whatever the graph's size.
+ * canonical lines (src/verify): nodes into files in sorted runs (sorted in
+ * memory, run by run, when they did not come in id order; the runs merged
+ * as they are compared), and relationships, when they come in id order,
+ * merged as they are read; otherwise into files too, sorted by sort(1)
+ * with a bounded buffer.  The core merges the two sides' lines.  Memory
+ * stays bounded whatever the graph's size.
  *
  * Copyright (c) 2026, neo2pg developers
  *
