@@ -127,6 +127,106 @@ test_losses(void **state)
 	assert_int_equal(cmp(v_bytes("\x00", 1), v_cstr("b'\\x01'"), &what), 1);
 }
 
+/* The escape of p[0..n), byte by byte: what n2p_verify_escape must give. */
+static size_t
+escape_slow(const unsigned char *p, size_t n, unsigned char *out)
+{
+	size_t		i,
+				o = 0;
+
+	for (i = 0; i < n; i++)
+	{
+		if (p[i] <= 2 || p[i] == '\n')
+		{
+			out[o++] = 2;
+			out[o++] = (unsigned char) (p[i] + 0x40);
+		}
+		else
+			out[o++] = p[i];
+	}
+	return o;
+}
+
+/* The word-at-a-time escape against the byte-by-byte one, at every alignment, near the bytes it looks for. */
+static void
+test_escape(void **state)
+{
+	static const unsigned char alphabet[] = {0, 1, 2, 3, 9, '\n', 11, 0x40, 0x41, 0x7f, 0x80, 0x81, 0x8a, 0xfe, 0xff, 'a'};
+	unsigned char src[80],
+				want[160];
+	uint32_t	seed = 12345;
+	N2pBuf		out;
+	int			round;
+
+	(void) state;
+	n2p_buf_init(&out, &n2p_libc_allocator);
+	for (round = 0; round < 20000; round++)
+	{
+		size_t		off = (size_t) round % 8,
+					n = (size_t) (round / 8) % 70,
+					i,
+					w;
+
+		for (i = 0; i < off + n; i++)
+		{
+			seed = seed * 1103515245u + 12345u;
+			/* mostly clean bytes, so that whole words pass */
+			src[i] = (seed >> 16) % 5 ? 'a' + (seed >> 20) % 26 : alphabet[(seed >> 24) % 16];
+		}
+		w = escape_slow(src + off, n, want);
+		n2p_buf_reset(&out);
+		assert_true(n2p_verify_escape(&out, (const char *) src + off, n));
+		assert_int_equal(out.len, w);
+		assert_memory_equal(out.data, want, w);
+	}
+	n2p_buf_free(&out);
+}
+
+/* An escaped encoding: no byte below 0x02 or newline, 0x02 only before an escaped byte; unescaped, the raw one. */
+static void
+test_escaped_encoding(void **state)
+{
+	N2pValue	items[] = {v_int(0), v_int(-1), v_int(10), v_float(0.0), v_cstr("a\n\x01b"),
+		v_bytes("\x00\x02\x0a", 3), v_date(1970, 1, 1), v_time(0, 0, 0, 10, 0), v_bool(true)};
+	N2pStr		keys[] = {s_cstr("k\n"), s_cstr("\x01")};
+	N2pValue	vals[] = {v_list(items, 9), v_int(2)},
+				map = v_map(keys, vals, 2);
+	N2pVerifyEnc enc;
+	N2pBuf		raw,
+				esc;
+	size_t		i,
+				o = 0;
+	char	   *back;
+
+	(void) state;
+	n2p_verify_enc_init(&enc, &n2p_libc_allocator);
+	n2p_buf_init(&raw, &n2p_libc_allocator);
+	n2p_buf_init(&esc, &n2p_libc_allocator);
+	assert_true(n2p_verify_encode_value(&enc, &map, &raw));
+	enc.escape = true;
+	assert_true(n2p_verify_encode_value(&enc, &map, &esc));
+	back = malloc(esc.len + 1);
+	for (i = 0; i < esc.len; i++)
+	{
+		unsigned char ch = (unsigned char) esc.data[i];
+
+		assert_true((ch > 2 && ch != '\n') || (ch == 2 && i + 1 < esc.len));
+		if (ch == 2)
+		{
+			ch = (unsigned char) esc.data[++i];
+			assert_true(ch == 0x40 || ch == 0x41 || ch == 0x42 || ch == 0x4a);
+			ch -= 0x40;
+		}
+		back[o++] = (char) ch;
+	}
+	assert_int_equal(o, raw.len);
+	assert_memory_equal(back, raw.data, o);
+	free(back);
+	n2p_buf_free(&raw);
+	n2p_buf_free(&esc);
+	n2p_verify_enc_free(&enc);
+}
+
 static void
 test_round_trip(void **state)
 {
@@ -264,6 +364,8 @@ main(void)
 		cmocka_unit_test(test_exact_types),
 		cmocka_unit_test(test_losses),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_escaped_encoding),
 		cmocka_unit_test(test_compare_nodes),
 	};
 
