@@ -20,7 +20,7 @@
  * significant first, ended by a byte 0x40 + the last 6 bits.  So a line
  * needs its strings escaped and nothing else (most of a graph's values are
  * numbers and times), and the strings are scanned a word at a time.
-  *
+ *
  * Copyright (c) 2026, neo2pg developers
  *
  * IDENTIFICATION
@@ -29,7 +29,6 @@
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/verify.h"
-#include "neo2pg/bytes.h"
 #include "neo2pg/float_repr.h"
 #include "neo2pg/pyjson.h"
 #include "neo2pg/temporal.h"
