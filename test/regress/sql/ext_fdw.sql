@@ -33,6 +33,15 @@ BEGIN
     RETURN NEXT replace(l, (SELECT dir FROM fdw_dir), '<dir>');
   END LOOP;
 END $$;
+-- the same without ANALYZE
+CREATE FUNCTION fdw_t.plan(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+  l text;
+BEGIN
+  FOR l IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+    RETURN NEXT replace(l, (SELECT dir FROM fdw_dir), '<dir>');
+  END LOOP;
+END $$;
 -- rows of two relations that the other lacks, duplicates counted, as text
 CREATE FUNCTION fdw_t.diff(a text, b text) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
@@ -108,6 +117,18 @@ SELECT count(*) FROM gen."Person" p JOIN gen.relationships r ON r.start_id = p.i
 RESET enable_hashjoin;
 RESET enable_mergejoin;
 RESET enable_material;
+-- parallel workers take whole chunk files: the same rows
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET max_parallel_workers_per_gather = 2;
+SELECT * FROM fdw_t.plan('SELECT count(*), sum(length(props::text)) FROM f.relationships');
+SELECT count(*), sum(length(props::text)), sum(id) FROM f.relationships;
+SELECT count(*), sum(length(props::text)), sum(id) FROM gen.relationships;
+SELECT count(*), sum(length(k::text)), sum(id) FROM f."KNOWS" k;
+SELECT count(*), sum(length(k::text)), sum(id) FROM gen."KNOWS" k;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET max_parallel_workers_per_gather;
 -- EXPLAIN: the files and their sizes; with ANALYZE the rows and bytes read
 SELECT * FROM fdw_t.explain('SELECT count(*) FROM f.nodes');
 SELECT * FROM fdw_t.explain('SELECT id FROM f."KNOWS" WHERE id < 0');
