@@ -239,6 +239,10 @@ static const char *const role_names[] = {
 	"id", "labels", "type", "start_id", "end_id", "props", "prop_types", "element_id"
 };
 
+static const Oid role_types[] = {
+	INT8OID, TEXTARRAYOID, TEXTOID, INT8OID, INT8OID, JSONBOID, JSONBOID, TEXTOID
+};
+
 /* The base record's fields (n2p_copy_record), by kind and role. */
 static int
 role_field(N2pRecKind kind, ColRole role)
@@ -249,9 +253,12 @@ role_field(N2pRecKind kind, ColRole role)
 	return kind == N2P_REC_NODE ? node[role] : rel[role];
 }
 
-static N2pColKind
+/* The column kind of a typed column's (scalar) type; -1 for no kind. */
+static int
 col_kind(Oid typid)
 {
+	char	   *name;
+
 	switch (typid)
 	{
 		case INT8OID:
@@ -279,22 +286,34 @@ col_kind(Oid typid)
 		case JSONBOID:
 			return N2P_COL_JSONB;
 		default:
-			/* PostGIS geometry or neo2pg_point, as IMPORT makes them */
-			return N2P_COL_POINT;
+			break;
 	}
+	/* PostGIS geometry or neo2pg_point, as IMPORT makes them */
+	name = format_type_be(typid);
+	if (strstr(name, "geometry") || strstr(name, "neo2pg_point"))
+		return N2P_COL_POINT;
+	return -1;
 }
 
 static void
-setup_key_column(FdwTable *t, FdwColumn *c, const char *key)
+setup_key_column(FdwTable *t, FdwColumn *c, const char *attname, const char *key)
 {
 	Oid			scalar = c->elemtype ? c->elemtype : c->typid;
+	int			kind;
 
 	c->role = ROLE_KEY;
 	c->key = pstrdup(key);
 	c->key_len = strlen(key);
 	memset(&c->ctype, 0, sizeof(c->ctype));
 	c->ctype.is_array = c->elemtype != InvalidOid && c->typid != JSONBOID;
-	c->ctype.kind = col_kind(c->ctype.is_array ? scalar : c->typid);
+	kind = col_kind(c->ctype.is_array ? scalar : c->typid);
+	if (kind < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("column \"%s\" has type %s, which neo2pg does not make for a property",
+						attname, format_type_be(c->typid)),
+				 errhint("IMPORT FOREIGN SCHEMA chooses the type a typed view has.")));
+	c->ctype.kind = (N2pColKind) kind;
 	if (c->ctype.kind == N2P_COL_POINT)
 	{
 		char	   *name = format_type_be(scalar);
@@ -328,7 +347,7 @@ setup_column(FdwTable *t, Relation rel, int i)
 		DefElem    *def = (DefElem *) lfirst(cell);
 
 		if (strcmp(def->defname, "key") == 0)
-			setup_key_column(t, c, defGetString(def));
+			setup_key_column(t, c, NameStr(att->attname), defGetString(def));
 	}
 	if (c->role != ROLE_KEY)
 	{
@@ -348,6 +367,12 @@ setup_column(FdwTable *t, Relation rel, int i)
 							 "element_id")));
 		c->role = (ColRole) r;
 		c->field = role_field(t->kind, c->role);
+		if (c->typid != role_types[r])
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("column \"%s\" of foreign table \"%s\" must have type %s, as the load makes it",
+							NameStr(att->attname), RelationGetRelationName(rel),
+							format_type_be(role_types[r]))));
 	}
 	getTypeBinaryInputInfo(c->typid, &recv, &c->ioparam);
 	fmgr_info(recv, &c->recv);
@@ -571,7 +596,10 @@ field_datum(FdwColumn *c, const char *p, bool *isnull)
 	return d;
 }
 
-/* The base record's fields in order: where each starts. */
+/*
+ * The base record's fields in order: where each starts; NULL for one it
+ * lacks (element_id of a backup without element ids).
+ */
 static void
 split_fields(const N2pBuf *buf, const char **fields, int max)
 {
@@ -579,6 +607,8 @@ split_fields(const N2pBuf *buf, const char **fields, int max)
 	int			n = (int) (((unsigned char) buf->data[0] << 8) | (unsigned char) buf->data[1]),
 				i;
 
+	for (i = 0; i < max; i++)
+		fields[i] = NULL;
 	for (i = 0; i < n && i < max; i++)
 	{
 		int			len = (int) get_be32(p);
@@ -682,7 +712,7 @@ build_row(FdwScan *s, const N2pRecord *rec, Datum *values, bool *nulls)
 			continue;
 		if (c->role == ROLE_KEY)
 			values[i] = key_datum(s, c, rec, &nulls[i]);
-		else
+		else if (fields[c->field] != NULL)
 			values[i] = field_datum(c, fields[c->field], &nulls[i]);
 	}
 }

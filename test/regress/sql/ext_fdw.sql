@@ -164,6 +164,16 @@ CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (filename 'x');
 CREATE FOREIGN TABLE fdw_t.bad (id bigint, nosuch int) SERVER gen OPTIONS (kind 'nodes');
 SELECT fdw_t.err('SELECT * FROM fdw_t.bad');
 DROP FOREIGN TABLE fdw_t.bad;
+CREATE FOREIGN TABLE fdw_t.bad (id text) SERVER gen OPTIONS (kind 'nodes');
+SELECT fdw_t.err('SELECT * FROM fdw_t.bad');
+DROP FOREIGN TABLE fdw_t.bad;
+CREATE FOREIGN TABLE fdw_t.bad (id bigint, name integer OPTIONS (key 'name')) SERVER gen OPTIONS (label 'Person');
+SELECT fdw_t.err('SELECT * FROM fdw_t.bad');
+DROP FOREIGN TABLE fdw_t.bad;
+-- a backup without element ids: element_id is NULL
+CREATE FOREIGN TABLE fdw_t.bad (element_id text, id bigint) SERVER gen OPTIONS (kind 'relationships');
+SELECT count(*), count(element_id), sum(id) FROM fdw_t.bad;
+DROP FOREIGN TABLE fdw_t.bad;
 -- a table of one's own shape: by column name, and a key by its option
 CREATE FOREIGN TABLE fdw_t.people (name text OPTIONS (key 'name'), id bigint) SERVER gen OPTIONS (label 'Person');
 SELECT count(*), count(name) FROM fdw_t.people;
