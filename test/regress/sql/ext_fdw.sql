@@ -52,8 +52,13 @@ BEGIN
     INTO n;
   RETURN n;
 END $$;
-SELECT format('CREATE SERVER %I FOREIGN DATA WRAPPER neo2pg OPTIONS (path %L)', s, dir || '/' || s)
-  FROM fdw_dir, unnest(ARRAY['gen', 'big']) s \gexec
+DO $$
+BEGIN
+  EXECUTE format('CREATE SERVER gen FOREIGN DATA WRAPPER neo2pg OPTIONS (path %L)',
+                 (SELECT dir FROM fdw_dir) || '/gen');
+  EXECUTE format('CREATE SERVER big FOREIGN DATA WRAPPER neo2pg OPTIONS (path %L)',
+                 (SELECT dir FROM fdw_dir) || '/big');
+END $$;
 CREATE SCHEMA f;
 IMPORT FOREIGN SCHEMA neo4j FROM SERVER gen INTO f;
 -- the base tables: the load's columns and types exactly
