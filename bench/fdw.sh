@@ -14,8 +14,9 @@
 #   fdw-par   fdw with up to 2 parallel workers (by chunk file)
 #   table     fdw's queries over the loaded tables
 #   table-count
-# and prints medians, ratios paired within a round, and the processor time
-# the whole machine spent on each (it is shared: wall time alone misleads).
+# and prints medians, ratios paired within a round, the processor time the
+# whole machine spent on each (it is shared: wall time alone misleads) and,
+# for the queries, their backend's own processor time (/proc/self/stat).
 # JIT is off for every query.  Run by hand; no test depends on timings.
 set -eu
 cd "$(dirname "$0")/.."
@@ -52,26 +53,54 @@ SQL
 
 FULL="SELECT count(*), sum(length(props::text)) FROM %s.nodes; SELECT count(*), sum(length(props::text)) FROM %s.relationships;"
 COUNT="SELECT count(*) FROM %s.nodes; SELECT count(*) FROM %s.relationships;"
-declare -A times cpu answers
+declare -A times cpu own procs answers
+
+# the backend's own user + system time, in clock ticks, from its /proc/self/stat
+STAT="SELECT 'STAT ' || pg_read_file('/proc/self/stat')"
+
+# Processor time of this run's own processes, in seconds: the server's
+# processes that ended (backends, parallel workers: the postmaster's
+# cutime + cstime) and this script's children (neo2pg, psql).  Read once
+# the last backend has ended, which happens just after its client left.
+POSTMASTER=$(head -1 "$PGDIR/data/postmaster.pid")
+children_cpu() {
+	local n=0
+	while [ "$(pgrep -c -P "$POSTMASTER")" -gt "$BASE_CHILDREN" ] && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	awk -v hz="$HZ" '{sub(/.*\) /, ""); s += $14 + $15} END {print s / hz}' \
+		"/proc/$POSTMASTER/stat" "/proc/$$/stat"
+}
+BASE_CHILDREN=$(pgrep -c -P "$POSTMASTER")
 
 # timed NAME SETTINGS FORMAT SCHEMA: one psql session running the queries
 timed() {
-	local name=$1 set=$2 sql t0 t1 c0 c1 out
+	local name=$1 set=$2 sql t0 t1 c0 c1 p0 p1 out
 	# shellcheck disable=SC2059
 	sql=$(printf "$3" "$4" "$4")
+	p0=$(children_cpu)
 	c0=$(busy)
 	t0=$(now)
-	out=$(q -c "SET jit = off; $set" -c "$sql" | tr '\n' ' ')
+	out=$(q -c "SET jit = off; $set" -c "$STAT" -c "$sql" -c "$STAT")
 	t1=$(now)
 	c1=$(busy)
+	p1=$(children_cpu)
+	procs[$name]+="$(python3 -c "print($p1 - $p0)") "
 	times[$name]+="$(python3 -c "print($t1 - $t0)") "
 	cpu[$name]+="$(python3 -c "print(($c1 - $c0) / $HZ)") "
-	answers[$name]=$out
+	# fields 14 and 15 after the command's parenthesis: utime, stime
+	own[$name]+="$(grep '^STAT ' <<<"$out" | sed 's/.*) //' |
+		awk -v hz="$HZ" '{t[NR] = $12 + $13} END {print (t[2] - t[1]) / hz}') "
+	answers[$name]=$(grep -v '^STAT ' <<<"$out" | tr '\n' ' ')
 }
 
 load() {
-	local r
+	local r p0 p1
+	p0=$(children_cpu)
 	r=$(timed_load ./neo2pg none "$OUT/fdw-load.log")
+	p1=$(children_cpu)
+	procs[load]+="$(python3 -c "print($p1 - $p0)") "
 	times[load]+="${r% *} "
 	cpu[load]+="${r#* } "
 }
@@ -87,8 +116,8 @@ round() {
 
 # a first round warms the caches and is not counted
 round
-unset times cpu
-declare -A times cpu
+unset times cpu own procs
+declare -A times cpu own procs
 for i in $(seq "$ROUNDS"); do
 	round
 done
@@ -104,12 +133,16 @@ done
 python3 - "$NODES" "$RELS" "$plan" "${times[load]}" "${times[fdw]}" "${times[fdw-count]}" \
 	"${times[fdw-par]}" "${times[table]}" "${times[table-count]}" \
 	"${cpu[load]}" "${cpu[fdw]}" "${cpu[fdw-count]}" "${cpu[fdw-par]}" "${cpu[table]}" \
-	"${cpu[table-count]}" <<'PY'
+	"${cpu[table-count]}" "${own[fdw]}" "${own[fdw-count]}" "${own[fdw-par]}" "${own[table]}" \
+	"${own[table-count]}" "${procs[load]}" "${procs[fdw]}" "${procs[fdw-count]}" "${procs[fdw-par]}" \
+	"${procs[table]}" "${procs[table-count]}" <<'PY'
 import statistics, sys
 n, r, plan = (int(x) for x in sys.argv[1:4])
 names = ["load", "fdw", "fdw-count", "fdw-par", "table", "table-count"]
 t = {k: [float(x) for x in a.split()] for k, a in zip(names, sys.argv[4:10])}
 c = {k: [float(x) for x in a.split()] for k, a in zip(names, sys.argv[10:16])}
+o = {k: [float(x) for x in a.split()] for k, a in zip(names[1:], sys.argv[16:21])}
+p = {k: [float(x) for x in a.split()] for k, a in zip(names, sys.argv[21:27])}
 med = statistics.median
 def paired(a, b):
     return med([x / y for x, y in zip(a, b)])
@@ -121,9 +154,12 @@ what = {"load": "neo2pg copy --typed=none",
         "fdw-par": "foreign tables, full, 2 parallel workers" + ("" if plan else " (NOT planned)"),
         "table": "loaded tables, count + sum(length(props::text))",
         "table-count": "loaded tables, count(*) alone"}
+print("(own: processor seconds of this run's processes, client, backends and workers; "
+      "backend: the query's own backend alone; machine: core-seconds the whole shared machine was busy)")
 for k in names:
-    ratio = "" if k == "load" else f"  {paired(t[k], t['load']):.3f} x load"
-    print(f"{what[k]:52s} {med(t[k]):7.2f} s  cpu {med(c[k]):6.1f} core-s{ratio}")
+    ratio = "" if k == "load" else f"  {paired(t[k], t['load']):.3f} x load, own {paired(p[k], p['load']):.3f} x"
+    mine = f" backend {med(o[k]):5.1f}" if k in o else " " * 14
+    print(f"{what[k]:52s} {med(t[k]):6.2f} s  own {med(p[k]):5.1f}{mine}  machine {med(c[k]):5.1f}{ratio}")
 print(f"target: fdw <= 0.5 x load: {'met' if paired(t['fdw'], t['load']) <= 0.5 else 'NOT met'}")
 print(f"fdw vs loaded tables: {paired(t['fdw'], t['table']):.1f} x; "
       f"processor time fdw / load: {paired(c['fdw'], c['load']):.3f}")
