@@ -7,6 +7,8 @@
 #   make ext        build the PostgreSQL extension (PGXS) in build-ext/
 #   make install    install the neo2pg binary under $(PREFIX)/bin, and the
 #                   extension into the server that $(PG_CONFIG) names
+#   make install-bin   the binary alone (no write into the server's
+#                   directories, e.g. PREFIX=$$HOME/.local as a user)
 #
 # The shared folders (src/core, src/backup, src/neo4j, src/pg, src/verify) make the
 # library: they never print or exit, and they are compiled with -Iinclude
@@ -40,7 +42,7 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all check example unit install clean asan format bench-tools ext ext-install
+.PHONY: all check example unit install install-bin clean asan format bench-tools ext ext-install
 
 all: neo2pg
 
@@ -128,7 +130,9 @@ check:
 example:
 	tools/example.sh
 
-install: neo2pg ext-install
+install: install-bin ext-install
+
+install-bin: neo2pg
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 neo2pg $(DESTDIR)$(PREFIX)/bin/neo2pg
 

@@ -166,5 +166,11 @@ run_regress "regress (extension)" neo2pg_regress_ext test/regress/schedule_ext "
 python3 test/fdw_mutants.py --dir "$FDWDIR/all-mutants" | tee "$LOGDIR/fdw_mutants.log"
 count "$LOGDIR/fdw_mutants.log"
 
+# the logs are worth keeping only when something failed
+if [ "$failed" -eq 0 ]; then
+	rm -rf "$LOGDIR"
+else
+	echo "check: the logs are in $LOGDIR"
+fi
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -122,6 +122,7 @@ ext_temp_pwrite(void *file, const void *buf, size_t len, uint64_t offset, int *e
 {
 	int			n;
 
+	CHECK_FOR_INTERRUPTS();
 	n = FileWrite(NUMBER(file), (char *) buf, (int) Min(len, MAX_IO_BYTES), (off_t) offset,
 				  WAIT_EVENT_BUFFILE_WRITE);
 	if (n < 0)
@@ -134,6 +135,7 @@ ext_temp_pread(void *file, void *buf, size_t len, uint64_t offset, int *errnum)
 {
 	int			n;
 
+	CHECK_FOR_INTERRUPTS();
 	n = FileRead(NUMBER(file), buf, (int) Min(len, MAX_IO_BYTES), (off_t) offset,
 				 WAIT_EVENT_BUFFILE_READ);
 	if (n < 0)
@@ -217,10 +219,15 @@ n2p_ext_sqlstate(N2pErrCode code)
 
 /* "File "f", node 12, byte offset 345." or "" when none applies. */
 static void
-error_detail(StringInfo s, const N2pError *err)
+error_detail(StringInfo s, const N2pError *err, const char *where)
 {
 	const char *sep = "";
 
+	if (where)
+	{
+		appendStringInfo(s, "In %s", where);
+		sep = ", ";
+	}
 	if (err->file[0])
 	{
 		appendStringInfo(s, "File \"%s\"", err->file);
@@ -243,10 +250,16 @@ error_detail(StringInfo s, const N2pError *err)
 void
 n2p_ext_report(const N2pError *err, const char *hint)
 {
+	n2p_ext_report_in(err, NULL, hint);
+}
+
+void
+n2p_ext_report_in(const N2pError *err, const char *where, const char *hint)
+{
 	StringInfoData detail;
 
 	initStringInfo(&detail);
-	error_detail(&detail, err);
+	error_detail(&detail, err, where);
 	/* the key stays in the message, as the CLI prints it: it is what is bad */
 	ereport(ERROR,
 			(errcode(n2p_ext_sqlstate(err->code)),

@@ -50,6 +50,13 @@ extern const N2pFileIO n2p_ext_io;
  */
 pg_attribute_noreturn() void n2p_ext_report(const N2pError *err, const char *hint);
 
+/*
+ * The same for input that is not a file (a function's argument): the
+ * DETAIL starts with "In <where>" (e.g. "In hash_props, byte offset 7.").
+ */
+pg_attribute_noreturn() void n2p_ext_report_in(const N2pError *err, const char *where,
+											   const char *hint);
+
 /* The SQLSTATE for an error class. */
 int			n2p_ext_sqlstate(N2pErrCode code);
 

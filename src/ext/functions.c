@@ -16,8 +16,11 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_authid.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 
@@ -37,6 +40,7 @@ PG_MODULE_MAGIC;
 PG_FUNCTION_INFO_V1(neo2pg_version);
 PG_FUNCTION_INFO_V1(neo2pg_literal);
 PG_FUNCTION_INFO_V1(neo2pg_props);
+PG_FUNCTION_INFO_V1(neo2pg_backup_rows);
 PG_FUNCTION_INFO_V1(neo2pg_date_text);
 PG_FUNCTION_INFO_V1(neo2pg_date_jsonb);
 PG_FUNCTION_INFO_V1(neo2pg_time_text);
@@ -135,14 +139,7 @@ parse_member(Call *c, N2pJsonReader *r, text *t, const char *what, N2pValue *out
 	size_t		len = VARSIZE_ANY_EXHDR(t);
 
 	if (n2p_json_parse_mem(r, s, len, &c->arena, out, &c->err) < 0)
-	{
-		char		msg[sizeof(c->err.msg)];
-
-		/* the core's message quotes where it stopped; say which argument */
-		snprintf(msg, sizeof(msg), "%s: %s", what, c->err.msg);
-		memcpy(c->err.msg, msg, sizeof(msg));
-		n2p_ext_report(&c->err, NULL);
-	}
+		n2p_ext_report_in(&c->err, what, NULL);
 	if (out->type != N2P_MAP)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -164,9 +161,9 @@ nul_replacement(PG_FUNCTION_ARGS, int arg)
 }
 
 static void
-report_props_error(const N2pError *err)
+report_props_error(const N2pError *err, const N2pPgEncodeOpts *opts)
 {
-	n2p_ext_report(err, strstr(err->msg, "U+0000") ?
+	n2p_ext_report(err, opts->nul_replacement == NULL && strstr(err->msg, "U+0000") ?
 				   "neo2pg_props(..., replace_nul => '\uFFFD') replaces it, as neo2pg copy --replace-nul does." :
 				   NULL);
 }
@@ -202,6 +199,7 @@ neo2pg_props(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("neo2pg_props needs a UTF8 database: Neo4j's strings are Unicode")));
 	call_init(&c);
+	opts.nul_replacement = nul_replacement(fcinfo, 2);
 	if ((r = n2p_json_reader_new(NULL, &c.alloc, &c.err)) == NULL)
 		n2p_ext_report(&c.err, NULL);
 	rec.kind = N2P_REC_NODE;
@@ -209,15 +207,14 @@ neo2pg_props(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(1))
 		parse_member(&c, r, PG_GETARG_TEXT_PP(1), "hash_props", &hash);
 	if (!n2p_backup_convert_props(&rec.props, PG_ARGISNULL(1) ? NULL : &hash, &c.arena, &c.err))
-		report_props_error(&c.err);
-	opts.nul_replacement = nul_replacement(fcinfo, 2);
+		report_props_error(&c.err, &opts);
 	n2p_pg_keyfix_init(&kf, &c.alloc);
 	if (!n2p_pg_storable_keys(&kf, &rec, &opts, &stored, &c.err))
-		report_props_error(&c.err);
+		report_props_error(&c.err, &opts);
 	n2p_buf_init(&props, &c.alloc);
 	n2p_buf_init(&types, &c.alloc);
 	if (!n2p_pg_props_json(&stored->props, &props, &types, &opts, &c.err))
-		report_props_error(&c.err);
+		report_props_error(&c.err, &opts);
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "neo2pg_props must return a record");
 	values[0] = DirectFunctionCall1(jsonb_in, CStringGetDatum(props.data));
@@ -225,6 +222,61 @@ neo2pg_props(PG_FUNCTION_ARGS)
 	nulls[1] = types.len == 0;
 	if (!nulls[1])
 		values[1] = DirectFunctionCall1(jsonb_in, CStringGetDatum(types.data));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
+
+/* --------------------------------------------------------------- backup */
+
+/*
+ * Reading a file on the server is what pg_read_server_files grants, as
+ * file_fdw has it: anyone else could read what the server's user can.
+ */
+static void
+check_read_server_files(void)
+{
+	if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to read a backup on the server"),
+				 errdetail("Only superusers and roles with privileges of the "
+						   "pg_read_server_files role may read files on the server.")));
+}
+
+/*
+ * neo2pg_backup_rows(path text, OUT nodes bigint, OUT relationships
+ * bigint): every row of a backup directory on the server read with the
+ * load's rules, through the backend's I/O table, in the memory of one
+ * row; the first bad row is an ERROR naming its file and row.
+ */
+Datum
+neo2pg_backup_rows(PG_FUNCTION_ARGS)
+{
+	char	   *path = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Call		c;
+	N2pSource  *src;
+	N2pRecord	rec;
+	int			rc;
+	int64		counts[2] = {0, 0};
+	TupleDesc	desc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	check_read_server_files();
+	call_init(&c);
+	if ((src = n2p_backup_open_io(path, &n2p_ext_io, &c.alloc, &c.err)) == NULL)
+		n2p_ext_report(&c.err, NULL);
+	while ((rc = src->ops->next(src, &rec, &c.err)) == 1)
+	{
+		CHECK_FOR_INTERRUPTS();
+		counts[rec.kind == N2P_REC_NODE ? 0 : 1]++;
+	}
+	if (rc < 0)
+		n2p_ext_report(&c.err, NULL);
+	src->ops->close(src);
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "neo2pg_backup_rows must return a record");
+	values[0] = Int64GetDatum(counts[0]);
+	values[1] = Int64GetDatum(counts[1]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 
@@ -279,6 +331,7 @@ point_from_json(Call *c, const char *s, size_t len, N2pValue *out)
 	StringInfoData props;
 	static const char types[] = "{\"v\": \"point\"}";
 	N2pValue	map;
+	bool		ok;
 
 	if ((r = n2p_pg_reader_new(&c->alloc, &c->err)) == NULL)
 		n2p_ext_report(&c->err, NULL);
@@ -286,11 +339,12 @@ point_from_json(Call *c, const char *s, size_t len, N2pValue *out)
 	appendStringInfoString(&props, "{\"v\": ");
 	appendBinaryStringInfo(&props, s, (int) len);
 	appendStringInfoChar(&props, '}');
-	if (!n2p_pg_props_parse(r, props.data, props.len, types, strlen(types), &c->arena, &map,
-							&c->err) || map.u.map.n != 1)
-		return false;
-	*out = map.u.map.vals[0];
-	return true;
+	ok = n2p_pg_props_parse(r, props.data, props.len, types, strlen(types), &c->arena, &map,
+							&c->err) && map.u.map.n == 1;
+	n2p_pg_reader_free(r);
+	if (ok)
+		*out = map.u.map.vals[0];
+	return ok;
 }
 
 /*
