@@ -83,6 +83,11 @@ count "$LOGDIR/typed_equiv.log"
 NEO2PG=build-asan/neo2pg NEO2PG_RELEASE=./neo2pg test/integration/run.sh | tee "$LOGDIR/integration.log"
 count "$LOGDIR/integration.log"
 
+# --- faults (issue 13): signals, kill -9 and reruns, a terminated backend,
+# a crashed server, a full disk, timeouts, concurrent loads, locks
+NEO2PG=build-asan/neo2pg test/integration/faults.sh | tee "$LOGDIR/faults.log"
+count "$LOGDIR/faults.log"
+
 # --- the mutation corpus (issue 9) with the sanitizer build: each mutant
 # loads exactly what an independent reading says, or fails naming the file
 # and the row, leaving nothing behind
