@@ -5,6 +5,7 @@
 #                   start a throwaway PostgreSQL, run every test
 #   make example    load examples/backup into a local PostgreSQL, query it
 #   make install    install the neo2pg binary under $(PREFIX)/bin
+#   make fuzz       run each libFuzzer target (test/fuzz) for FUZZ_SECONDS
 #
 # The shared folders (src/core, src/backup, src/neo4j, src/pg, src/verify) make the
 # library: they never print or exit, and they are compiled with -Iinclude
@@ -38,7 +39,7 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all check example unit install clean asan format bench-tools
+.PHONY: all check example unit install clean asan format bench-tools fuzz fuzz-build
 
 all: neo2pg
 
@@ -64,7 +65,7 @@ $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SHARED_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/test/unit/%: test/unit/%.c test/unit/test_support.h $(BUILD)/libneo2pg.a
+$(BUILD)/test/unit/%: test/unit/%.c test/unit/test_support.h test/unit/mem_io.h $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itest/unit -o $@ $< $(BUILD)/libneo2pg.a -lcmocka $(LDLIBS)
 
@@ -107,6 +108,28 @@ asan:
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		build-asan/neo2pg unit
 
+# libFuzzer targets (test/fuzz): the library built again by clang with
+# coverage for libFuzzer, ASan and UBSan, in a tree of its own.
+FUZZ_CC ?= clang
+FUZZ_SRCS := $(wildcard test/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:test/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 60
+
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+		fuzz-bins
+
+fuzz-bins: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/%: test/fuzz/%.c test/fuzz/fuzz.h test/unit/mem_io.h $(BUILD)/libneo2pg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SHARED_CFLAGS) -fsanitize=fuzzer -Itest/unit -o $@ $< $(BUILD)/libneo2pg.a \
+		-lz -lcrypto -lm
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) test/fuzz/run.sh time
+
 check:
 	test/check.sh
 
@@ -121,6 +144,7 @@ format:
 	clang-format -i $(CORE_SRCS) $(CLI_SRCS) include/neo2pg/*.h $(wildcard src/*/*.h)
 
 clean:
-	rm -rf build build-asan build-tsan neo2pg test/regress/results test/regress/regression.*
+	rm -rf build build-asan build-tsan build-fuzz neo2pg test/regress/results test/regress/regression.*
 
 -include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+.PHONY: fuzz-bins

@@ -1,0 +1,134 @@
+/*-------------------------------------------------------------------------
+ *
+ * fuzz_bolt.c
+ *	  The Bolt client (src/neo4j/bolt.c) fed a server's replies: the
+ *	  handshake, HELLO and LOGON, then what the CLI does with a
+ *	  connection (BEGIN, RUN and PULL in batches, ROUTE, COMMIT, a
+ *	  pipelined RUN, ROLLBACK), all against a peer that replays the input
+ *	  as the server's bytes.
+ *
+ * The first byte sets how many bytes each read returns (1 to 255, 0 for
+ * as many as asked), so that messages and chunks are split everywhere;
+ * the rest is the server's byte stream.  The client's own bytes are
+ * dropped.  Messages are capped at 4 KB, as libFuzzer's inputs are.
+ *
+ * Beyond "no crash": a failure always carries an error, records are
+ * lists, a routing table is a map, and once the server has hung up no
+ * call succeeds.
+ *
+ * Copyright (c) 2026, neo2pg developers
+ *
+ * IDENTIFICATION
+ *	  test/fuzz/fuzz_bolt.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "fuzz.h"
+
+#include <string.h>
+
+#include "neo2pg/bolt.h"
+
+typedef struct Peer
+{
+	const uint8_t *data;
+	size_t		len;
+	size_t		pos;
+	size_t		step;
+} Peer;
+
+static bool
+peer_read(void *ctx, void *buf, size_t cap, size_t *got, N2pError *err)
+{
+	Peer	   *p = ctx;
+	size_t		n = p->len - p->pos;
+
+	(void) err;
+	if (n > cap)
+		n = cap;
+	if (p->step && n > p->step)
+		n = p->step;
+	if (n)
+		memcpy(buf, p->data + p->pos, n);
+	p->pos += n;
+	*got = n;
+	return true;
+}
+
+static bool
+peer_write(void *ctx, const void *buf, size_t len, N2pError *err)
+{
+	(void) ctx;
+	(void) buf;
+	(void) len;
+	(void) err;
+	return true;
+}
+
+/* The result of one call, true for success; the error is cleared for the next. */
+static bool
+step(bool ok, N2pError *err)
+{
+	if (!ok)
+		fuzz_check_error(err);
+	n2p_error_init(err);
+	return ok;
+}
+
+static int
+drain(N2pBolt *b, N2pArena *arena, N2pError *err)
+{
+	N2pValue	row;
+	int			rc;
+
+	while ((rc = n2p_bolt_next(b, arena, &row, err)) == 1)
+	{
+		FUZZ_CHECK(row.type == N2P_LIST);
+		n2p_arena_reset(arena);
+	}
+	step(rc == 0, err);
+	return rc;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	Peer		peer;
+	N2pBoltIo	io = {peer_read, peer_write, &peer};
+	N2pBoltOptions opts = {"neo4j", "secret", "localhost:7687", 0, 0, 4096};
+	N2pError	err;
+	N2pArena	arena;
+	N2pValue	rt;
+	N2pBolt    *b;
+
+	if (size < 1)
+		return 0;
+	peer = (Peer) {data + 1, size - 1, 0, data[0]};
+	n2p_error_init(&err);
+	b = n2p_bolt_connect(&n2p_libc_allocator, &io, &opts, &err);
+	if (b == NULL)
+	{
+		fuzz_check_error(&err);
+		return 0;
+	}
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	if (step(n2p_bolt_begin(b, "r", "neo4j", &err), &err) &&
+		step(n2p_bolt_run(b, "MATCH (n) RETURN n", NULL, 2, &err), &err))
+		drain(b, &arena, &err);
+	if (step(n2p_bolt_route(b, NULL, &arena, &rt, &err), &err))
+		FUZZ_CHECK(rt.type == N2P_MAP);
+	step(n2p_bolt_commit(b, &err), &err);
+	if (step(n2p_bolt_begin(b, "w", NULL, &err), &err) &&
+		step(n2p_bolt_run_send(b, "RETURN 1", NULL, 0, &err), &err))
+		drain(b, &arena, &err);
+	step(n2p_bolt_rollback(b, &err), &err);
+	/* a connection that broke stays broken */
+	if (peer.pos == peer.len)
+	{
+		FUZZ_CHECK(!n2p_bolt_begin(b, "r", NULL, &err));
+		fuzz_check_error(&err);
+	}
+	n2p_bolt_close(b);
+	n2p_arena_destroy(&arena);
+	return 0;
+}
