@@ -100,6 +100,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	N2pArena	arena;
 	N2pValue	rt;
 	N2pBolt    *b;
+	size_t		i;
 
 	if (size < 1)
 		return 0;
@@ -122,12 +123,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		step(n2p_bolt_run_send(b, "RETURN 1", NULL, 0, &err), &err))
 		drain(b, &arena, &err);
 	step(n2p_bolt_rollback(b, &err), &err);
-	/* a connection that broke stays broken */
-	if (peer.pos == peer.len)
-	{
-		FUZZ_CHECK(!n2p_bolt_begin(b, "r", NULL, &err));
-		fuzz_check_error(&err);
-	}
+	/*
+	 * A reply is at least 6 bytes (size, a structure's 2 bytes, end mark),
+	 * so no more than size / 6 calls can succeed or meet a FAILURE: by
+	 * then the client has read everything, and the call after must fail
+	 * (the connection closed, or broke before).  A client that made up a
+	 * reply, or that stays usable past a broken stream, fails this.
+	 */
+	for (i = 0; i <= size / 6; i++)
+		step(n2p_bolt_begin(b, "r", NULL, &err) && n2p_bolt_commit(b, &err), &err);
+	FUZZ_CHECK(!n2p_bolt_begin(b, "r", NULL, &err));
+	fuzz_check_error(&err);
 	n2p_bolt_close(b);
 	n2p_arena_destroy(&arena);
 	return 0;

@@ -4,8 +4,9 @@
 The seeds are small, readable where the format is text, and cover each
 format's kinds of values, so that the fuzzer starts from valid inputs and
 mutates its way out.  Run it again after changing it; the output is the
-same every time (gzip without a timestamp).  Inputs that once crashed a
-target live in test/fuzz/corpus/TARGET/crash-* and are kept by hand.
+same every time (gzip without a timestamp).  Inputs that once made a
+target fail live in test/fuzz/corpus/TARGET/crash-* and are kept by hand
+(this script leaves them alone).
 """
 import gzip
 import hashlib
