@@ -128,6 +128,7 @@ def backup_seeds():
              b'{"id": 2, "element_id": "4:x:2"}]\n')
     graph = b'{"element_ids": true, "zone_ids": true, "schema": []}'
     write("backup", "nodes", b"\0" + nodes)
+    write("backup", "nodes_meta", b"\x20" + nodes)
     write("backup", "rels", b"\1" + rels)
     write("backup", "nodes_gz_pieces", b"\x0e" + gz(nodes))
     write("backup", "rels_pieces", b"\x05" + rels)

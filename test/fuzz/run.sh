@@ -3,7 +3,7 @@
 #
 #   test/fuzz/run.sh check [TARGET...]   each target over its seed corpus
 #                                        (test/fuzz/corpus/TARGET), then
-#                                        mutations up to FUZZ_RUNS
+#                                        mutations up to FUZZ_RUNS (30000)
 #                                        executions with a fixed seed
 #   test/fuzz/run.sh time [TARGET...]    each target, one after the other,
 #                                        for FUZZ_SECONDS
@@ -27,7 +27,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 case $mode in
-check) limit=(-runs="${FUZZ_RUNS:-20000}" -seed=1) ;;
+check) limit=(-runs="${FUZZ_RUNS:-30000}" -seed=1) ;;
 time) limit=(-max_total_time="${FUZZ_SECONDS:-60}") ;;
 *)
 	echo "usage: $0 check|time [TARGET...]" >&2
