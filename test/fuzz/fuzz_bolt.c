@@ -9,7 +9,9 @@
  *
  * The first byte sets how many bytes each read returns (1 to 255, 0 for
  * as many as asked), so that messages and chunks are split everywhere;
- * the rest is the server's byte stream.  The client's own bytes are
+ * the rest is the server's byte stream.  The dechunker is also fed that
+ * stream on its own, whole and in small pieces, and must give the same
+ * messages either way.  The client's own bytes are
  * dropped.  Messages are capped at 4 KB, as libFuzzer's inputs are.
  *
  * Beyond "no crash": a failure always carries an error, records are
@@ -65,6 +67,63 @@ peer_write(void *ctx, const void *buf, size_t len, N2pError *err)
 	return true;
 }
 
+/*
+ * The dechunker on its own: the messages of the stream, fed in pieces of
+ * `piece` bytes, appended to out as (length, bytes); -1 when it failed.
+ */
+static int
+dechunk(const uint8_t *data, size_t size, size_t piece, N2pBuf *out)
+{
+	N2pDechunker d;
+	N2pError	err;
+	size_t		pos = 0;
+	int			rc = 0;
+
+	n2p_dechunker_init(&d, &n2p_libc_allocator, 4096);
+	n2p_error_init(&err);
+	while (pos < size && rc >= 0)
+	{
+		size_t		n = size - pos < piece ? size - pos : piece,
+					used;
+
+		rc = n2p_dechunker_feed(&d, data + pos, n, &used, &err);
+		FUZZ_CHECK(used <= n);
+		pos += used;
+		if (rc == 1)
+		{
+			FUZZ_CHECK(d.msg.len > 0 && d.msg.len <= 4096);
+			FUZZ_CHECK(n2p_buf_append(out, &d.msg.len, sizeof(d.msg.len)) &&
+					   n2p_buf_append(out, d.msg.data, d.msg.len));
+			n2p_buf_reset(&d.msg);
+		}
+		else if (rc == 0)
+			FUZZ_CHECK(used == n);
+		else
+			fuzz_check_error(&err);
+	}
+	n2p_dechunker_free(&d);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Fed whole or in pieces of 1 to 7 bytes (the input's length decides),
+ * the stream gives the same messages.
+ */
+static void
+dechunk_any_split(const uint8_t *data, size_t size)
+{
+	N2pBuf		whole,
+				bytes;
+
+	n2p_buf_init(&whole, &n2p_libc_allocator);
+	n2p_buf_init(&bytes, &n2p_libc_allocator);
+	FUZZ_CHECK(dechunk(data, size, size, &whole) == dechunk(data, size, 1 + size % 7, &bytes));
+	FUZZ_CHECK(whole.len == bytes.len &&
+			   (whole.len == 0 || memcmp(whole.data, bytes.data, whole.len) == 0));
+	n2p_buf_free(&whole);
+	n2p_buf_free(&bytes);
+}
+
 /* The result of one call, true for success; the error is cleared for the next. */
 static bool
 step(bool ok, N2pError *err)
@@ -104,6 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
+	dechunk_any_split(data + 1, size - 1);
 	peer = (Peer) {data + 1, size - 1, 0, data[0]};
 	n2p_error_init(&err);
 	b = n2p_bolt_connect(&n2p_libc_allocator, &io, &opts, &err);
