@@ -5,7 +5,8 @@
 #                   start a throwaway PostgreSQL, run every test
 #   make example    load examples/backup into a local PostgreSQL, query it
 #   make install    install the neo2pg binary under $(PREFIX)/bin
-#   make fuzz       run each libFuzzer target (test/fuzz) for FUZZ_SECONDS
+#   make fuzz       run each libFuzzer target (test/fuzz) for FUZZ_SECONDS,
+#                   or until FUZZ_RUNS executions
 #
 # The shared folders (src/core, src/backup, src/neo4j, src/pg, src/verify) make the
 # library: they never print or exit, and they are compiled with -Iinclude
@@ -115,6 +116,7 @@ FUZZ_CC ?= clang
 FUZZ_SRCS := $(wildcard test/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:test/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
 
 fuzz-build:
 	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) \
@@ -130,7 +132,7 @@ $(BUILD)/fuzz/%: test/fuzz/%.c test/fuzz/fuzz.h test/unit/mem_io.h $(BUILD)/libn
 		-lz -lcrypto -lm
 
 fuzz: fuzz-build
-	FUZZ_SECONDS=$(FUZZ_SECONDS) test/fuzz/run.sh time
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) test/fuzz/run.sh time
 
 check:
 	test/check.sh

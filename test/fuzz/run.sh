@@ -6,7 +6,8 @@
 #                                        mutations up to FUZZ_RUNS (30000)
 #                                        executions with a fixed seed
 #   test/fuzz/run.sh time [TARGET...]    each target, one after the other,
-#                                        for FUZZ_SECONDS
+#                                        for FUZZ_SECONDS (60), or until
+#                                        FUZZ_RUNS executions if set
 #
 # The seed corpus is only read: what a run adds goes to a temporary
 # directory, removed at the end.  An input that crashes a target is saved
@@ -28,7 +29,10 @@ fi
 
 case $mode in
 check) limit=(-runs="${FUZZ_RUNS:-30000}" -seed=1) ;;
-time) limit=(-max_total_time="${FUZZ_SECONDS:-60}") ;;
+time)
+	limit=(-max_total_time="${FUZZ_SECONDS:-60}")
+	[ -n "${FUZZ_RUNS:-}" ] && limit+=(-runs="$FUZZ_RUNS")
+	;;
 *)
 	echo "usage: $0 check|time [TARGET...]" >&2
 	exit 2
