@@ -63,8 +63,9 @@ for t in "${targets[@]}"; do
 	rc=$?
 	secs=$(($(date +%s) - start))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	edges=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
 	if [ $rc -eq 0 ] && [ -n "$execs" ]; then
-		echo "fuzz $t: ${execs} executions in ${secs} s, no crash"
+		echo "fuzz $t: ${execs} executions in ${secs} s (${edges:-cov: ?} edges), no crash"
 		passed=$((passed + 1))
 	else
 		echo "fuzz $t: FAILED after ${execs:-?} executions (exit $rc)"
