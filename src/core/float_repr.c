@@ -22,28 +22,74 @@
 #include <string.h>
 
 /*
+ * The p-digit decimal just above the one in tmp ("d.ddde+XX", no sign),
+ * if it reads back as a: the answer for a power of two whose closest
+ * p-digit decimal lies below it and does not read back.
+ */
+static bool
+upper_neighbour(const char *tmp, int p, double a, char *out, size_t outlen)
+{
+	char		dig[20];
+	int			n = 0,
+				i,
+				exp;
+	const char *e = strchr(tmp, 'e');
+
+	for (const char *q = tmp; q < e && n < p; q++)
+		if (n2p_is_digit(*q))
+			dig[n++] = *q;
+	exp = atoi(e + 1);
+	for (i = n - 1; i >= 0 && dig[i] == '9'; i--)
+		dig[i] = '0';
+	if (i < 0)
+	{
+		dig[0] = '1';
+		exp++;
+	}
+	else
+		dig[i]++;
+	snprintf(out, outlen, "%c.%.*se%+d", dig[0], n - 1, dig + 1, exp);
+	return strtod(out, NULL) == a;
+}
+
+/*
  * Shortest decimal digits that read back as d: the correctly rounded
  * %.*e output is tried with growing precision, 17 digits always suffice.
  * For normal doubles the search starts at 15 digits (DBL_DIG): any decimal
  * of at most 15 digits survives decimal -> double -> 15 digits unchanged,
  * so when the shortest form is shorter, the 15-digit output is that form
  * padded with zeros.  This keeps the hot path to one or two snprintf
- * calls; subnormals lack that guarantee and search from 1.
+ * calls; subnormals lack that guarantee and search from 1.  So do powers
+ * of two: the doubles just below one lie twice as close as those above,
+ * so the closest p-digit decimal may not read back while the next one
+ * above does, and Python's repr (the shortest that reads back, on either
+ * side) is then that one.
  * Returns the digits (no sign, no trailing zeros) and the decimal exponent
  * of the first digit.
  */
 static int
 shortest_digits(double d, char *digits, int *exp10)
 {
-	char		tmp[40];
-	int			n = 0;
+	char		tmp[40],
+				up[40];
+	int			n = 0,
+				bexp;
 	char	   *e;
+	double		a = fabs(d);
+	bool		pow2 = frexp(a, &bexp) == 0.5;
 
-	for (int prec = fpclassify(d) == FP_SUBNORMAL ? 1 : DBL_DIG; prec <= 17; prec++)
+	for (int prec = fpclassify(d) == FP_SUBNORMAL || pow2 ? 1 : DBL_DIG; prec <= 17; prec++)
 	{
-		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, d);
-		if (strtod(tmp, NULL) == d)
+		double		back;
+
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, a);
+		if ((back = strtod(tmp, NULL)) == a)
 			break;
+		if (pow2 && back < a && upper_neighbour(tmp, prec, a, up, sizeof(up)))
+		{
+			memcpy(tmp, up, sizeof(up));
+			break;
+		}
 	}
 	e = strchr(tmp, 'e');
 	/* Skip the sign and whatever decimal point the locale uses. */
@@ -279,7 +325,8 @@ n2p_format_double(double d, char *buf)
 {
 	char		digits[20];
 	int			nd,
-				exp10;
+				exp10,
+				bexp;
 	size_t		len = 0;
 
 	if (isnan(d))
@@ -287,7 +334,7 @@ n2p_format_double(double d, char *buf)
 	if (isinf(d))
 		return (size_t) snprintf(buf, N2P_DOUBLE_BUFSZ, "%s", d < 0 ? "-inf" : "inf");
 	nd = short_decimal_digits(d, digits, &exp10);
-	if (nd == 0 && d != 0 && fpclassify(d) == FP_NORMAL)
+	if (nd == 0 && d != 0 && fpclassify(d) == FP_NORMAL && frexp(d, &bexp) != 0.5 && frexp(d, &bexp) != -0.5)
 		nd = shortest_digits_fast(fabs(d), digits, &exp10);
 	if (nd == 0)
 		nd = shortest_digits(d, digits, &exp10);

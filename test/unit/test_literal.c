@@ -1061,6 +1061,20 @@ test_format_double(void **state)
 	/* Longest possible output still fits. */
 	assert_double_repr(-2.2250738585072014e-308, "-2.2250738585072014e-308");
 	assert_double_repr(-0.00012345678901234567, "-0.00012345678901234567");
+	/*
+	 * Powers of two, where the closest 16 digits do not read back and the
+	 * next 16 above do: Python's repr, not 17 digits (46 of the 2,098).
+	 */
+	assert_double_repr(ldexp(1.0, -24), "5.960464477539063e-08");
+	assert_double_repr(-ldexp(1.0, -24), "-5.960464477539063e-08");
+	assert_double_repr(ldexp(1.0, -44), "5.684341886080802e-14");
+	assert_double_repr(ldexp(1.0, -1017), "7.120236347223045e-307");
+	assert_double_repr(ldexp(1.0, 89), "6.189700196426902e+26");
+	assert_double_repr(ldexp(1.0, 122), "5.316911983139664e+36");
+	assert_double_repr(ldexp(1.0, 976), "6.386688990511104e+293");
+	assert_double_repr(ldexp(1.0, 1023), "8.98846567431158e+307");
+	assert_double_repr(ldexp(1.0, -1074), "5e-324");
+	assert_double_repr(ldexp(1.0, -1), "0.5");
 }
 
 static void
