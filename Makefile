@@ -4,7 +4,11 @@
 #   make check      install what is missing, build (release and ASan/UBSan),
 #                   start a throwaway PostgreSQL, run every test
 #   make example    load examples/backup into a local PostgreSQL, query it
-#   make install    install the neo2pg binary under $(PREFIX)/bin
+#   make ext        build the PostgreSQL extension (PGXS) in build-ext/
+#   make install    install the neo2pg binary under $(PREFIX)/bin, and the
+#                   extension into the server that $(PG_CONFIG) names
+#   make install-bin   the binary alone (no write into the server's
+#                   directories, e.g. PREFIX=$$HOME/.local as a user)
 #   make fuzz       run each libFuzzer target (test/fuzz) for FUZZ_SECONDS,
 #                   or until FUZZ_RUNS executions
 #
@@ -12,8 +16,8 @@
 # library: they never print or exit, and they are compiled with -Iinclude
 # only, so an include of libpq-fe.h or postgres.h there fails the build.
 # src/cli is the shell around them and alone gets libpq's include path.
-# The PostgreSQL extension will be a PGXS build of its own that links the
-# same shared sources.
+# The PostgreSQL extension is a PGXS build of its own (src/ext/Makefile)
+# that compiles the same shared sources again, position independent.
 
 PG_CONFIG ?= pg_config
 PREFIX ?= /usr/local
@@ -40,7 +44,7 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all check example unit install clean asan format bench-tools fuzz fuzz-build
+.PHONY: all check example unit install install-bin clean asan format bench-tools ext ext-install fuzz fuzz-build
 
 all: neo2pg
 
@@ -134,21 +138,36 @@ $(BUILD)/fuzz/%: test/fuzz/%.c test/fuzz/fuzz.h test/unit/mem_io.h $(BUILD)/libn
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) test/fuzz/run.sh time
 
+# PGXS's own variables stay out of this Makefile: it runs in build-ext/
+# with the repository as VPATH.  No LLVM bitcode: JIT inlining is optional,
+# and clang need not be installed.
+EXT_MAKE = $(MAKE) -C build-ext -f ../src/ext/Makefile PG_CONFIG=$(PG_CONFIG) with_llvm=no
+
+ext:
+	@mkdir -p build-ext
+	$(EXT_MAKE) all check-symbols
+
+# DESTDIR=/some/root works as for any PGXS extension (test/ext_install.sh).
+ext-install: ext
+	$(EXT_MAKE) install
+
 check:
 	test/check.sh
 
 example:
 	tools/example.sh
 
-install: neo2pg
+install: install-bin ext-install
+
+install-bin: neo2pg
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 neo2pg $(DESTDIR)$(PREFIX)/bin/neo2pg
 
 format:
-	clang-format -i $(CORE_SRCS) $(CLI_SRCS) include/neo2pg/*.h $(wildcard src/*/*.h)
+	clang-format -i $(CORE_SRCS) $(CLI_SRCS) $(wildcard src/ext/*.c) include/neo2pg/*.h $(wildcard src/*/*.h)
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz neo2pg test/regress/results test/regress/regression.*
+	rm -rf build build-asan build-tsan build-ext build-fuzz neo2pg test/regress/results test/regress/regression.*
 
 -include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 .PHONY: fuzz-bins

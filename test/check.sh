@@ -9,7 +9,7 @@ tools/install-deps.sh || exit 1
 # a pointer to a stack buffer kept past its function is caught too (a
 # routing address was); off by default in GCC's ASan
 export ASAN_OPTIONS="detect_stack_use_after_return=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-make -j2 all unit || exit 1
+make -j2 all unit ext || exit 1
 make -j2 asan || exit 1
 make -j2 fuzz-build || exit 1
 
@@ -30,9 +30,11 @@ LOGDIR=$(mktemp -d /tmp/neo2pg-check.XXXXXX)
 # cannot enter the root-only LOGDIR
 PGDIR=$(mktemp -d /tmp/neo2pg-pg.XXXXXX)
 N4JDIR=$(mktemp -d /tmp/neo2pg-neo4j.XXXXXX)
+# the server with the extension installed (test/ext_install.sh)
+INSTDIR=$(mktemp -d /tmp/neo2pg-install.XXXXXX)
 stop_servers() {
 	test/pg_server.sh stop "$PGDIR"
-	rm -rf "$PGDIR"
+	rm -rf "$PGDIR" "$INSTDIR"
 	test/neo4j_server.sh stop "$N4JDIR/server"
 	rm -rf "$N4JDIR"
 }
@@ -65,7 +67,9 @@ done
 test/fuzz/run.sh check | tee "$LOGDIR/fuzz.log"
 count "$LOGDIR/fuzz.log"
 
-# --- PostgreSQL
+# --- PostgreSQL, from a throwaway installation that holds the extension
+PG_BINDIR=$(test/ext_install.sh "$INSTDIR") || exit 1
+export PG_BINDIR
 envs=$(test/pg_server.sh start "$PGDIR") || exit 1
 eval "$envs"
 export PGHOST PGPORT PGUSER PGDATABASE N2P_TEST_PGDIR
@@ -83,6 +87,11 @@ count "$LOGDIR/typed_equiv.log"
 # --- integration tests with the sanitizer build
 NEO2PG=build-asan/neo2pg NEO2PG_RELEASE=./neo2pg test/integration/run.sh | tee "$LOGDIR/integration.log"
 count "$LOGDIR/integration.log"
+
+# --- faults (issue 13): signals, kill -9 and reruns, a terminated backend,
+# a crashed server, a full disk, timeouts, concurrent loads, locks
+NEO2PG=build-asan/neo2pg test/integration/faults.sh | tee "$LOGDIR/faults.log"
+count "$LOGDIR/faults.log"
 
 # --- the mutation corpus (issue 9) with the sanitizer build: each mutant
 # loads exactly what an independent reading says, or fails naming the file
@@ -142,6 +151,15 @@ run_regress() {
 run_regress regress neo2pg_regress test/regress/schedule
 run_regress "regress (PostGIS)" neo2pg_regress_postgis test/regress/schedule_postgis \
 	"CREATE EXTENSION postgis"
+# the extension's own suite (it creates the extension), next to a load of
+# the same example to compare with
+run_regress "regress (extension)" neo2pg_regress_ext test/regress/schedule_ext
 
+# the logs are worth keeping only when something failed
+if [ "$failed" -eq 0 ]; then
+	rm -rf "$LOGDIR"
+else
+	echo "check: the logs are in $LOGDIR"
+fi
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

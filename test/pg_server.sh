@@ -3,6 +3,10 @@
 #
 #   eval "$(test/pg_server.sh start DIR)"   prints export lines (PGHOST, ...)
 #   test/pg_server.sh stop DIR
+#   test/pg_server.sh crash-restart DIR  (pg_ctl restart -m immediate: a crash)
+#
+# PG_INITDB_OPTS adds options to initdb (test/integration/faults.sh makes
+# 1 MB WAL segments, to run a server under a small file size limit).
 #
 # The cluster listens on a Unix socket in DIR (trust) and on 127.0.0.1 at a
 # free port (scram-sha-256, password in DIR/password, for the tests of
@@ -40,7 +44,7 @@ start() {
 	printf '%s\n' "$pw" >"$dir/pwfile"
 	[ "$(id -u)" -eq 0 ] && chown postgres "$dir/pwfile"
 	as_pg "$bindir/initdb" -D "$dir/data" -U neo2pg_test --pwfile="$dir/pwfile" \
-		-A trust --auth-host=scram-sha-256 -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 ||
+		-A trust --auth-host=scram-sha-256 -E UTF8 --no-locale --no-sync ${PG_INITDB_OPTS:-} >"$dir/initdb.log" 2>&1 ||
 		{ cat "$dir/initdb.log" >&2; exit 1; }
 	rm -f "$dir/pwfile"
 	cat >>"$dir/data/postgresql.conf" <<CONF
@@ -63,6 +67,11 @@ CONF
 stop() {
 	[ -f "$dir/data/postmaster.pid" ] || exit 0
 	as_pg "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+}
+
+crash-restart() {
+	as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m immediate -w -t 60 restart >/dev/null ||
+		{ cat "$dir/server.log" >&2; exit 1; }
 }
 
 "$cmd"

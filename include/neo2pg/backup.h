@@ -27,8 +27,8 @@ N2pSource  *n2p_backup_open(const char *dir, const N2pAllocator *alloc,
 							N2pError *err);
 
 /*
- * The same with the files read through io (the directory is still listed
- * with opendir and stat).
+ * The same with the files read and the directory listed through io.
+ * n2p_backup_open (src/core/posix_io.c) passes n2p_posix_io.
  */
 N2pSource  *n2p_backup_open_io(const char *dir, const N2pFileIO *io,
 							   const N2pAllocator *alloc, N2pError *err);
@@ -38,5 +38,17 @@ N2pSource  *n2p_backup_open_io(const char *dir, const N2pFileIO *io,
  * entries are checked: the property holds the digest of the original.
  */
 bool		n2p_sha256_hex_matches(const char *data, size_t len, N2pStr hex);
+
+/*
+ * A row's node_props or rel_props (a map, changed in place) with its
+ * hash_props (a map, or NULL) made into the values the load stores: each
+ * hash_props key's digest checked and its original string put back,
+ * literal strings parsed (lists only when every element is a literal of
+ * one type), null and map values and empty keys refused.  Parsed values
+ * go into arena.  An error names the key; the caller names the file and
+ * the row.  The backup reader and the extension's SQL functions share it.
+ */
+bool		n2p_backup_convert_props(N2pValue *props, const N2pValue *hash, N2pArena *arena,
+									 N2pError *err);
 
 #endif							/* NEO2PG_BACKUP_H */

@@ -149,13 +149,6 @@ input_init_gzip(N2pInput *in, N2pError *err)
 }
 
 N2pInput *
-n2p_input_open(const char *path, bool gzip,
-			   const N2pAllocator *alloc, N2pError *err)
-{
-	return n2p_input_open_io(path, gzip, &n2p_posix_io, alloc, err);
-}
-
-N2pInput *
 n2p_input_open_io(const char *path, bool gzip, const N2pFileIO *io,
 				  const N2pAllocator *alloc, N2pError *err)
 {

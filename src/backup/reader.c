@@ -443,7 +443,7 @@ same_neo4j_type(const N2pValue *a, const N2pValue *b)
  * array so a failed attempt leaves the strings untouched.
  */
 static bool
-convert_list(BackupSource *bs, N2pValue *list, N2pError *err)
+convert_list(N2pArena *arena, N2pValue *list, N2pError *err)
 {
 	size_t		n = list->u.list.n,
 				i;
@@ -459,7 +459,7 @@ convert_list(BackupSource *bs, N2pValue *list, N2pError *err)
 	}
 	if (n == 0)
 		return true;
-	parsed = n2p_arena_alloc(&bs->row_arena, n * sizeof(N2pValue));
+	parsed = n2p_arena_alloc(arena, n * sizeof(N2pValue));
 	if (parsed == NULL)
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	for (i = 0; i < n; i++)
@@ -467,7 +467,7 @@ convert_list(BackupSource *bs, N2pValue *list, N2pError *err)
 		const N2pStr s = list->u.list.items[i].u.str;
 
 		n2p_error_init(&ignore);
-		if (!n2p_literal_parse(s.ptr, s.len, &parsed[i], &bs->row_arena, &ignore))
+		if (!n2p_literal_parse(s.ptr, s.len, &parsed[i], arena, &ignore))
 			return ignore.code == N2P_ERR_NOMEM ?
 				n2p_error_set(err, N2P_ERR_NOMEM, "out of memory") : true;
 		if (!same_neo4j_type(&parsed[i], &parsed[0]))
@@ -495,7 +495,7 @@ check_list_items(const N2pValue *list, N2pError *err)
 }
 
 static bool
-convert_value(BackupSource *bs, N2pStr key, N2pValue *v, const N2pValue *hash,
+convert_value(N2pArena *arena, N2pStr key, N2pValue *v, const N2pValue *hash,
 			  N2pError *err)
 {
 	const N2pValue *orig = hash ? n2p_map_get(hash, key.ptr, key.len) : NULL;
@@ -518,10 +518,10 @@ convert_value(BackupSource *bs, N2pStr key, N2pValue *v, const N2pValue *hash,
 	{
 		case N2P_STRING:
 			if (n2p_literal_has_prefix(v->u.str.ptr, v->u.str.len))
-				return n2p_literal_parse(v->u.str.ptr, v->u.str.len, v, &bs->row_arena, err);
+				return n2p_literal_parse(v->u.str.ptr, v->u.str.len, v, arena, err);
 			return true;
 		case N2P_LIST:
-			return check_list_items(v, err) && convert_list(bs, v, err);
+			return check_list_items(v, err) && convert_list(arena, v, err);
 		case N2P_NULL:
 			return n2p_error_set(err, N2P_ERR_DATA, "null property value (Neo4j never stores null)");
 		case N2P_MAP:
@@ -531,8 +531,8 @@ convert_value(BackupSource *bs, N2pStr key, N2pValue *v, const N2pValue *hash,
 	}
 }
 
-static bool
-convert_props(BackupSource *bs, N2pValue *props, const N2pValue *hash, N2pError *err)
+bool
+n2p_backup_convert_props(N2pValue *props, const N2pValue *hash, N2pArena *arena, N2pError *err)
 {
 	size_t		i;
 
@@ -551,7 +551,7 @@ convert_props(BackupSource *bs, N2pValue *props, const N2pValue *hash, N2pError 
 	}
 	for (i = 0; i < props->u.map.n; i++)
 	{
-		if (!convert_value(bs, props->u.map.keys[i], &props->u.map.vals[i], hash, err))
+		if (!convert_value(arena, props->u.map.keys[i], &props->u.map.vals[i], hash, err))
 		{
 			n2p_error_set_key(err, props->u.map.keys[i].ptr, props->u.map.keys[i].len);
 			return false;
@@ -638,7 +638,7 @@ convert_node(BackupSource *bs, const N2pValue *row, N2pRecord *rec, N2pError *er
 	if (err->code != N2P_OK || !split_labels(bs, labels->u.str, rec, err))
 		return false;
 	rec->props = *props;
-	return convert_props(bs, &rec->props, hash, err);
+	return n2p_backup_convert_props(&rec->props, hash, &bs->row_arena, err);
 }
 
 static bool
@@ -670,7 +670,7 @@ convert_rel(BackupSource *bs, const N2pValue *row, N2pRecord *rec, N2pError *err
 	rec->end_id = end->u.i;
 	rec->type = type->u.str;
 	rec->props = *props;
-	return convert_props(bs, &rec->props, hash, err);
+	return n2p_backup_convert_props(&rec->props, hash, &bs->row_arena, err);
 }
 
 /* ------------------------------------------------------------ iteration */
@@ -848,12 +848,6 @@ backup_close(N2pSource *src)
 }
 
 static const N2pSourceOps backup_ops = {backup_next, backup_bytes_done, backup_close};
-
-N2pSource *
-n2p_backup_open(const char *dir, const N2pAllocator *alloc, N2pError *err)
-{
-	return n2p_backup_open_io(dir, &n2p_posix_io, alloc, err);
-}
 
 N2pSource *
 n2p_backup_open_io(const char *dir, const N2pFileIO *io, const N2pAllocator *alloc,

@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -117,6 +118,8 @@ sync_dir(const char *path)
 }
 
 /* The entries of a renamed directory, then the new name, reach the disk. */
+static const char *moving_aside;	/* --replace's old directory, for test_point() */
+
 static bool
 posix_rename(void *ctx, const char *from, const char *to, N2pError *err)
 {
@@ -136,6 +139,9 @@ posix_rename(void *ctx, const char *from, const char *to, N2pError *err)
 	}
 	sync_dir(dirname(parent));
 	free(parent);
+	/* the old backup moved aside, the new one not yet in place */
+	if (moving_aside && strcmp(to, moving_aside) == 0)
+		test_point("moved-aside");
 	return true;
 }
 
@@ -199,7 +205,7 @@ has_entry(const char *dir, const char *name, mode_t mode)
 static bool
 pump_to_files(N2pSource *src, N2pSink *sink, const char *dir, Progress *progress, N2pError *err)
 {
-	if (sink == NULL || !n2p_stream_copy(src, sink, progress_update, progress, err))
+	if (sink == NULL || !interrupt_stream_copy(src, sink, progress_update, progress, err))
 	{
 		if (progress->tty)
 			fputc('\n', stderr);
@@ -267,6 +273,92 @@ sibling(const char *dir, const char *what)
 	return p;
 }
 
+/* The pid of a sibling() of dir named NAME for WHAT, or 0. */
+static long
+sibling_pid(const char *name, const char *base, size_t blen, const char *what)
+{
+	char		prefix[32];
+	char	   *end;
+	long		pid;
+
+	snprintf(prefix, sizeof(prefix), ".neo2pg-%s-", what);
+	if (strncmp(name, base, blen) != 0 || strncmp(name + blen, prefix, strlen(prefix)) != 0)
+		return 0;
+	errno = 0;
+	pid = strtol(name + blen + strlen(prefix), &end, 10);
+	return *end == '\0' && errno == 0 && pid > 0 ? pid : 0;
+}
+
+/* a pid that no process has: the neo2pg that named a directory after it is gone */
+static bool
+pid_gone(long pid)
+{
+	return pid != (long) getpid() && kill((pid_t) pid, 0) != 0 && errno == ESRCH;
+}
+
+static void
+tidy_one(const char *parent, const char *name, const char *dir, long pid, bool tmp)
+{
+	char	   *path = xcalloc(1, strlen(parent) + strlen(name) + 2);
+	struct stat st;
+
+	sprintf(path, "%s/%s", parent, name);
+	if (tmp || lstat(dir, &st) == 0)
+	{
+		log_info("removing \"%s\", left by a neo2pg that was stopped (pid %ld)", path, pid);
+		posix_remove_tree(NULL, path);
+	}
+	else if (rename(path, dir) == 0)
+		log_info("put back \"%s\" as \"%s\": a neo2pg replacing it was stopped (pid %ld) between "
+				 "its two renames", path, dir, pid);
+	free(path);
+}
+
+/*
+ * What a neo2pg killed while writing dir left beside it (sibling(): named
+ * with its pid).  A temporary directory is incomplete by construction and
+ * goes.  An old backup (--replace) goes once dir holds the new one, and is
+ * put back as dir when the kill came between the two renames.  A pid that
+ * runs is another neo2pg at work (or a reused pid): left alone.
+ */
+static void
+tidy_leftovers(const char *dir)
+{
+	size_t		len = strlen(dir);
+	char	   *trimmed,
+			   *c1,
+			   *c2,
+			   *base,
+			   *parent;
+	DIR		   *d;
+	struct dirent *e;
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	trimmed = xstrndup(dir, len);
+	c1 = xstrdup(trimmed);
+	c2 = xstrdup(trimmed);
+	base = basename(c1);
+	parent = dirname(c2);
+	if ((d = opendir(parent)) != NULL)
+	{
+		size_t		blen = strlen(base);
+
+		while ((e = readdir(d)) != NULL)
+		{
+			long		tmp = sibling_pid(e->d_name, base, blen, "tmp"),
+						old = sibling_pid(e->d_name, base, blen, "old");
+
+			if ((tmp || old) && pid_gone(tmp ? tmp : old))
+				tidy_one(parent, e->d_name, trimmed, tmp ? tmp : old, tmp != 0);
+		}
+		closedir(d);
+	}
+	free(trimmed);
+	free(c1);
+	free(c2);
+}
+
 int
 copy_to_backup(N2pSource *src, const char *source, const char *dir, const BackupCliOptions *bo)
 {
@@ -283,11 +375,12 @@ copy_to_backup(N2pSource *src, const char *source, const char *dir, const Backup
 				exact;
 
 	(void) source;
+	tidy_leftovers(dir);
 	if (!check_target(dir, bo->replace, &replace))
 		return EXIT_DATA;
 	tmp = sibling(dir, "tmp");
 	if (replace)
-		old = sibling(dir, "old");
+		moving_aside = old = sibling(dir, "old");
 	opts.dir = dir;
 	opts.tmp_dir = tmp;
 	opts.old_dir = old;
@@ -313,6 +406,7 @@ copy_to_backup(N2pSource *src, const char *source, const char *dir, const Backup
 		sink->ops->close(sink);
 	free(tmp);
 	free(old);
+	moving_aside = NULL;
 	return ok ? 0 : EXIT_DATA;
 }
 
@@ -328,6 +422,7 @@ copy_to_admin_csv(N2pSource *src, const char *dir)
 				ok;
 	const char *mixed;
 
+	tidy_leftovers(dir);
 	if (!check_target(dir, false, &replace))
 		return EXIT_DATA;
 	opts.dir = dir;

@@ -15,6 +15,7 @@
 
 #include "neo2pg/stream.h"
 
+#include <spawn.h>
 #include <stdio.h>
 
 /* Exit codes, documented in --help. */
@@ -129,6 +130,24 @@ typedef struct BackupCliOptions
 int			copy_to_backup(N2pSource *src, const char *source, const char *dir,
 						   const BackupCliOptions *opts);
 int			copy_to_admin_csv(N2pSource *src, const char *dir);
+
+/*
+ * in interrupt.c: SIGINT, SIGTERM and SIGHUP are taken by a thread of their
+ * own; while armed (a copy's sink, a verify) the first one sets a flag that
+ * interrupt_check() reports, and the exit status is 128 + the signal.
+ */
+void		interrupt_init(void);
+void		interrupt_arm(bool on);
+int			interrupt_signal(void);
+bool		interrupt_check(N2pError *err);
+int			interrupt_exit_status(int rc);
+void		interrupt_child_reset(void);
+bool		interrupt_spawnattr(posix_spawnattr_t *attr);
+/* n2p_stream_copy, armed, checking for a signal before each call of the sink */
+bool		interrupt_stream_copy(N2pSource *src, N2pSink *sink, N2pProgressFn progress, void *ctx,
+								  N2pError *err);
+/* NEO2PG_TEST_FAULT=POINT:ACTION (stop, INT, TERM, KILL) acts here */
+void		test_point(const char *name);
 
 /* in cmd_*.c */
 int			cmd_copy(int argc, char **argv);

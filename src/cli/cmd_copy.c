@@ -63,6 +63,9 @@ copy_usage(FILE *out)
 			"      --batch-size=N     rows per transaction of a Neo4j import (default 10000)\n"
 			"      --user=NAME        Neo4j user (default NEO4J_USERNAME, else neo4j)\n"
 			"      --database=NAME    Neo4j database (default: the server's home database)\n"
+			"      --zone-offsets=host|server  a Neo4j source's zone offsets from the host's\n"
+			"                         tz database where the server confirms it (default), or\n"
+			"                         all asked of the server\n"
 			"      --no-compress      DIR: plain JSON chunks (default gzip)\n"
 			"      --chunk-rows=N     DIR: rows per chunk file (default 8185, as neo4j-backup)\n"
 			"      --gzip-level=N     DIR: 1 (fastest) to 9 (as neo4j-backup); default 6\n"
@@ -161,7 +164,7 @@ run_copy(const char *source, const Neo4jCliOptions *neo, PgSinkOptions *pgopts)
 	progress_init(&progress, &src->meta);
 	pgopts->progress = &progress;
 	sink = pg_sink_open(pgopts, &err);
-	ok = sink && n2p_stream_copy(src, sink, progress_update, &progress, &err);
+	ok = sink && interrupt_stream_copy(src, sink, progress_update, &progress, &err);
 	if (!ok)
 	{
 		if (progress.tty)
@@ -258,6 +261,7 @@ cmd_copy(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"user", required_argument, NULL, 'U'},
 		{"database", required_argument, NULL, 'd'},
+		{"zone-offsets", required_argument, NULL, 'O'},
 		{"append", no_argument, NULL, 'A'},
 		{"skip-refused", no_argument, NULL, 'K'},
 		{"batch-size", required_argument, NULL, 'B'},
@@ -271,9 +275,10 @@ cmd_copy(int argc, char **argv)
 	BackupCliOptions bo = {.compress = true, .gzip_level = 6, .chunk_rows = N2P_BACKUP_CHUNK_ROWS};
 	bool		pg_only = false,
 				dir_only = false,
+				neo4j_only = false,
 				schema_given = false,
 				admin = false;
-	Neo4jCliOptions neo = {NULL, NULL, 0};
+	Neo4jCliOptions neo = {NULL, NULL, 0, false};
 	Neo4jSinkCliOptions sinkopts = {NULL, false, 0, NULL, false};
 	char	   *local = NULL;
 	int			c,
@@ -347,14 +352,22 @@ cmd_copy(int argc, char **argv)
 			case 'd':
 				neo.database = optarg;
 				break;
+			case 'O':
+				if (!neo4j_cli_zone_offsets(optarg, &neo))
+					return EXIT_USAGE;
+				break;
 			case 'A':
 				sinkopts.append = true;
+				neo4j_only = true;
 				break;
 			case 'K':
 				sinkopts.skip_refused = true;
+				neo4j_only = true;
 				break;
 			case 'B':
-				if ((sinkopts.batch_rows = strtoul(optarg, NULL, 10)) == 0 || sinkopts.batch_rows > 1000000)
+				neo4j_only = true;
+				if (strspn(optarg, "0123456789") != strlen(optarg) || strlen(optarg) > 7 ||
+					(sinkopts.batch_rows = strtoul(optarg, NULL, 10)) == 0 || sinkopts.batch_rows > 1000000)
 				{
 					log_error("--batch-size takes a number of rows from 1 to 1000000");
 					return EXIT_USAGE;
@@ -420,15 +433,16 @@ cmd_copy(int argc, char **argv)
 		}
 		return neo4j_cli_import(argv[optind], argv[optind + 1], &neo, &sinkopts);
 	}
-	if (sinkopts.skip_refused)
+	if (neo4j_only)
 	{
-		log_error("--skip-refused applies to a Neo4j target");
+		log_error("--append, --batch-size and --skip-refused apply to a Neo4j target");
 		return EXIT_USAGE;
 	}
 	if (argc - optind == 2 && !is_pg_target(argv[optind + 1]) && looks_like_uri(argv[optind + 1]))
 	{
 		/* not echoed: a mistyped URI may hold a password */
-		log_error("the target is not a PostgreSQL URI (postgresql://...), a conninfo string (key=value ...) "
+		log_error("the target is not a PostgreSQL URI (postgresql://...), a conninfo string (key=value ...), "
+				  "a Neo4j URI (bolt:// or neo4j://, with +s or +ssc, and a host) "
 				  "or a directory (write a directory whose name has a ':' as ./NAME)");
 		return EXIT_USAGE;
 	}

@@ -18,18 +18,25 @@
  *
  *-------------------------------------------------------------------------
  */
+/* nftw */
+#define _XOPEN_SOURCE 700
+
 #include "cli.h"
 #include "neo2pg/verify.h"
 #include "neo4j_conn.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +75,7 @@ verify_usage(FILE *out)
 			"      --schema-a=NAME, --schema-b=NAME  the same, for one side\n"
 			"      --user=NAME        Neo4j user (default NEO4J_USERNAME, else neo4j)\n"
 			"      --database=NAME    Neo4j database (default: the server's home database)\n"
+			"      --zone-offsets=host|server  a Neo4j side's zone offsets (as for copy)\n"
 			"  -q, --quiet            print the differences only\n"
 			"  -v, --verbose          print the time of each step and the peak memory\n"
 			"  -h, --help             print this help and exit\n");
@@ -176,8 +184,17 @@ sort_start(const Work *w, const char *path)
 	(char *) path, NULL};
 	pid_t		pid;
 	int			rc;
+	posix_spawnattr_t attr;
 
-	if ((rc = posix_spawnp(&pid, "sort", NULL, NULL, argv, environ)) != 0)
+	/* sort must die of a signal as a child of a shell would */
+	if (!interrupt_spawnattr(&attr))
+	{
+		log_error("cannot run sort(1): out of memory");
+		return -1;
+	}
+	rc = posix_spawnp(&pid, "sort", NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	if (rc != 0)
 	{
 		log_error("cannot run sort(1): %s", strerror(rc));
 		return -1;
@@ -254,6 +271,13 @@ read_side(void *arg)
 		while ((rc = s->src->ops->next(s->src, &rec, &s->err)) == 1)
 		{
 			int			k = rec.kind == N2P_REC_NODE ? 0 : 1;
+
+			test_point("verify");
+			if (!interrupt_check(&s->err))
+			{
+				rc = -1;
+				break;
+			}
 
 			/* records in id order need no sort: the usual case */
 			if (rec.id <= last[k])
@@ -375,8 +399,11 @@ compare_constraints(N2pSource *a, N2pSource *b, Diffs *d)
 				na = a->meta.nconstraints,
 				nb = b->meta.nconstraints;
 
-	memcpy(ca, a->meta.constraints, na * sizeof(N2pConstraint));
-	memcpy(cb, b->meta.constraints, nb * sizeof(N2pConstraint));
+	/* a source without constraints may have no array at all */
+	if (na > 0)
+		memcpy(ca, a->meta.constraints, na * sizeof(N2pConstraint));
+	if (nb > 0)
+		memcpy(cb, b->meta.constraints, nb * sizeof(N2pConstraint));
 	qsort(ca, na, sizeof(N2pConstraint), constraint_cmp);
 	qsort(cb, nb, sizeof(N2pConstraint), constraint_cmp);
 	while (i < na || j < nb)
@@ -623,6 +650,9 @@ stream_records(Ring *q, FileLines *out, N2pVerifyEnc *enc, N2pBuf *line)
 
 	while ((rc = s->src->ops->next(s->src, &rec, &s->err)) == 1)
 	{
+		test_point("verify");
+		if (!interrupt_check(&s->err))
+			return STREAM_FAILED;
 		if (rec.kind == N2P_REC_NODE)
 		{
 			if (c != NULL)
@@ -882,13 +912,63 @@ print_result(const Side *sides, const Diffs *d, const char *how)
 			   d->losses == 1 ? "" : "es");
 }
 
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void) st;
+	(void) ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/*
+ * Work directories carry their verify's pid: those of this user whose
+ * process is gone were left by a verify that was killed (kill -9 leaves no
+ * chance to clean up), and go.
+ */
+static void
+tidy_work_dirs(const char *tmp)
+{
+	DIR		   *d = opendir(tmp);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+	{
+		char		path[PATH_MAX];
+		char	   *end;
+		long		pid;
+		struct stat st;
+
+		if (strncmp(e->d_name, "neo2pg-verify-", 14) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(e->d_name + 14, &end, 10);
+		if (*end != '-' || errno != 0 || pid <= 0 || pid == (long) getpid())
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmp, e->d_name);
+		if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+			kill((pid_t) pid, 0) == 0 || errno != ESRCH)
+			continue;
+		log_verbose("removing \"%s\", left by a verify that was stopped", path);
+		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	closedir(d);
+}
+
 /* The work directory and the files of the lines by id. */
 static bool
 work_init(Work *w, Side *sides)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(w->dir, sizeof(w->dir), "%s/neo2pg-verify-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	tidy_work_dirs(tmp && *tmp ? tmp : "/tmp");
+	snprintf(w->dir, sizeof(w->dir), "%s/neo2pg-verify-%ld-XXXXXX", tmp && *tmp ? tmp : "/tmp",
+			 (long) getpid());
 	if (mkdtemp(w->dir) == NULL)
 	{
 		log_error("cannot create a temporary directory in %s: %s", tmp && *tmp ? tmp : "/tmp",
@@ -990,6 +1070,8 @@ run_verify(const char *spec_a, const char *spec_b, const Neo4jCliOptions *neo, M
 
 	if ((status = open_sides(sides, neo)) != 0)
 		return status;
+	/* passwords were asked for: from here a signal ends the run cleanly */
+	interrupt_arm(true);
 	status = EXIT_DATA;
 	compare_constraints(sides[0].src, sides[1].src, &common);
 	if (!work_init(&w, sides))
@@ -1054,6 +1136,7 @@ run_verify(const char *spec_a, const char *spec_b, const Neo4jCliOptions *neo, M
 done:
 	close_sides(sides);
 	work_cleanup(&w);
+	interrupt_arm(false);
 	diffs_free(&by_id);
 	diffs_free(&by_content);
 	diffs_free(&common);
@@ -1076,11 +1159,12 @@ cmd_verify(int argc, char **argv)
 		{"schema-b", required_argument, NULL, 'b'},
 		{"user", required_argument, NULL, 'U'},
 		{"database", required_argument, NULL, 'd'},
+		{"zone-offsets", required_argument, NULL, 'O'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	Neo4jCliOptions neo = {NULL, NULL, 0};
+	Neo4jCliOptions neo = {NULL, NULL, 0, false};
 	MatchMode	mode = MATCH_AUTO;
 	int			c;
 
@@ -1113,6 +1197,10 @@ cmd_verify(int argc, char **argv)
 				break;
 			case 'd':
 				neo.database = optarg;
+				break;
+			case 'O':
+				if (!neo4j_cli_zone_offsets(optarg, &neo))
+					return EXIT_USAGE;
 				break;
 			case 'q':
 				cli_verbosity = -1;

@@ -253,6 +253,8 @@ fork_child(void)
 	pid = fork();
 	if (pid < 0)
 		log_error("could not fork: %s", strerror(errno));
+	if (pid == 0)
+		interrupt_child_reset();
 	return pid;
 }
 

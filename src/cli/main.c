@@ -36,7 +36,9 @@ usage(FILE *out)
 			"  -V, --version          print the version and exit\n"
 			"  -h, --help             print this help and exit\n\n"
 			"Run \"neo2pg COMMAND --help\" for a command's options.\n"
-			"Exit status: 0 success, 1 failure (nothing was changed), 2 usage error.\n");
+			"Exit status: 0 success, 1 failure (nothing was changed), 2 usage error,\n"
+			"128 + the signal when stopped by one (130 SIGINT, 143 SIGTERM, 129 SIGHUP;\n"
+			"nothing was changed, or an import into Neo4j is undone by the next one).\n");
 }
 
 int
@@ -50,6 +52,7 @@ main(int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	int			c;
 
+	interrupt_init();
 	/* '+' stops at the command name, so commands parse their own options */
 	while ((c = getopt_long(argc, argv, "+qvVh", opts, NULL)) != -1)
 	{
@@ -81,11 +84,11 @@ main(int argc, char **argv)
 	argv += optind;
 	optind = 0;					/* reset getopt for the command */
 	if (strcmp(argv[0], "copy") == 0)
-		return cmd_copy(argc, argv);
+		return interrupt_exit_status(cmd_copy(argc, argv));
 	if (strcmp(argv[0], "inspect") == 0)
 		return cmd_inspect(argc, argv);
 	if (strcmp(argv[0], "verify") == 0)
-		return cmd_verify(argc, argv);
+		return interrupt_exit_status(cmd_verify(argc, argv));
 	if (strcmp(argv[0], "help") == 0)
 	{
 		usage(stdout);

@@ -255,7 +255,7 @@ neo4j_cli_import(const char *source, const char *target, const Neo4jCliOptions *
 		src->ops->close(src);
 		return 0;
 	}
-	ok = n2p_stream_copy(src, sink, progress_update, &progress, &err);
+	ok = interrupt_stream_copy(src, sink, progress_update, &progress, &err);
 	if (!ok)
 	{
 		if (progress.tty)

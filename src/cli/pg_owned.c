@@ -85,6 +85,7 @@ query(PGconn *conn, const char *sql, int nparams, const char *const *params, N2p
 	PGresult   *res;
 
 	log_verbose("sql: %s", sql);
+	pg_note_sql(sql);
 	res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) == PGRES_TUPLES_OK)
 		return res;
@@ -218,6 +219,7 @@ drop_previous(PGconn *conn, const char *schema, const Previous *prev, N2pError *
 		PGresult   *r2;
 
 		log_verbose("sql: %s", PQgetvalue(res, i, 0));
+		pg_note_sql(PQgetvalue(res, i, 0));
 		r2 = PQexecParams(conn, PQgetvalue(res, i, 0), 0, NULL, NULL, NULL, NULL, 0);
 		if (PQresultStatus(r2) != PGRES_COMMAND_OK)
 		{

@@ -59,6 +59,7 @@ typedef struct PgSink
 	char	   *postgis;		/* quoted schema of PostGIS in the target, or NULL */
 	size_t	   *unique_longest; /* per constraint: bound of its values' text */
 	bool	   *unique_hash;	/* per constraint: too long for a btree */
+	int			watch;			/* interrupt_watch_pg()'s slot */
 } PgSink;
 
 /* ------------------------------------------------------------- helpers */
@@ -85,7 +86,11 @@ build_sql(PgSink *s, const char *fmt, char *sql, size_t len)
 static PGresult *
 run_sql(PgSink *s, const char *sql, int nparams, const char *const *params)
 {
+	/* after a signal: a failure, which pg_error() reports as the interruption */
+	if (interrupt_signal() != 0)
+		return NULL;
 	log_verbose("sql: %s", sql);
+	pg_note_sql(sql);
 	return PQexecParams(s->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 }
 
@@ -242,6 +247,7 @@ connect_target(PgSink *s, N2pError *err)
 	if (s->conn == NULL || PQstatus(s->conn) != CONNECTION_OK)
 		return pg_fail(s, err, "could not connect to PostgreSQL", NULL);
 	PQsetNoticeProcessor(s->conn, notice_to_log, NULL);
+	s->watch = interrupt_watch_pg(s->conn);
 	s->qschema = PQescapeIdentifier(s->conn, s->opts.schema, strlen(s->opts.schema));
 	if (s->qschema == NULL)
 		return pg_fail(s, err, "schema name", NULL);
@@ -295,6 +301,13 @@ prepare_schema(PgSink *s, N2pError *err)
 }
 
 /*
+ * No wait for another session's lock lasts for ever: without a lock_timeout
+ * of the user's (PGOPTIONS), the load's own is this, and the error names
+ * the statement that waited.
+ */
+#define LOCK_WAIT "1min"
+
+/*
  * Index builds and foreign-key checks sort or hash whole tables: give this
  * transaction more memory for them, as pg_restore users are told to, but
  * never less than the server is already set to give.
@@ -313,7 +326,9 @@ tune_transaction(PgSink *s, N2pError *err)
 	return run_ok(s, "SELECT set_config(name, v, true) FROM (VALUES "
 				  "('maintenance_work_mem', '256MB'), ('work_mem', '64MB')) w(name, v) "
 				  "WHERE pg_size_bytes(current_setting(name)) < pg_size_bytes(v)", err) &&
-		run_ok(s, "SET LOCAL enable_hashjoin = off", err);
+		run_ok(s, "SET LOCAL enable_hashjoin = off", err) &&
+		run_ok(s, "SELECT set_config('lock_timeout', '" LOCK_WAIT "', true) "
+			   "WHERE current_setting('lock_timeout') = '0'", err);
 }
 
 /*
@@ -348,6 +363,52 @@ check_meta_names(const N2pGraphMeta *m, N2pError *err)
 	return true;
 }
 
+/*
+ * One load into a schema at a time.  Two would not interleave (the second
+ * CREATE TABLE waits for the first's commit, then fails on a name), but
+ * the second would wait without saying why and then fail obscurely: take a
+ * transaction-level advisory lock on the schema's name and, when another
+ * load holds it, fail at once naming that load's backend.  (The first key
+ * is "n2pl"; a PostgreSQL source's lock is "n2pg".)
+ */
+#define LOAD_LOCK_KEY "1848799340"
+static bool
+lock_schema(PgSink *s, N2pError *err)
+{
+	const char *params[1] = {s->opts.schema};
+	PGresult   *res = run_sql(s, "SELECT pg_try_advisory_xact_lock(" LOAD_LOCK_KEY ", hashtext($1))",
+							  1, params);
+	bool		got;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		pg_fail(s, err, "PostgreSQL", res);
+		PQclear(res);
+		return false;
+	}
+	got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (got)
+		return true;
+	res = run_sql(s, "SELECT a.pid, coalesce(host(a.client_addr), 'a local socket'), "
+				  "coalesce(to_char(a.xact_start, 'YYYY-MM-DD HH24:MI:SS TZ'), '?') "
+				  "FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+				  "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " LOAD_LOCK_KEY " "
+				  "AND l.objid::bigint = (hashtext($1)::bigint & 4294967295) AND l.objsubid = 2 "
+				  "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+				  "LIMIT 1", 1, params);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		n2p_error_set(err, N2P_ERR_IO, "schema \"%s\" is being loaded by another neo2pg (backend pid %s, "
+					  "from %s, its transaction started %s): one load into a schema at a time; "
+					  "nothing was changed", s->opts.schema, PQgetvalue(res, 0, 0),
+					  PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+	else
+		n2p_error_set(err, N2P_ERR_IO, "schema \"%s\" is being loaded by another neo2pg: one load into a "
+					  "schema at a time; nothing was changed", s->opts.schema);
+	PQclear(res);
+	return false;
+}
+
 static bool
 pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 {
@@ -360,6 +421,7 @@ pg_begin(N2pSink *sink, const N2pGraphMeta *meta, N2pError *err)
 	return check_meta_names(meta, err) &&
 		connect_target(s, err) &&
 		run_ok(s, "BEGIN", err) &&
+		lock_schema(s, err) &&
 		tune_transaction(s, err) &&
 		prepare_schema(s, err) &&
 		start_copy(s, N2P_REC_NODE, err);
@@ -894,6 +956,7 @@ pg_finish(N2pSink *sink, N2pError *err)
 	 * both processors once the second connection is done.
 	 */
 	ok = start_typed_tables(s, err) &&
+		(test_point("pg-keys"), true) &&
 		add_primary_key(s, "nodes", "node", err) &&
 		add_primary_key(s, "relationships", "relationship", err) &&
 		build_endpoint_indexes(s, err) &&
@@ -908,6 +971,7 @@ pg_finish(N2pSink *sink, N2pError *err)
 	if (!ok)
 		return false;
 	progress_step(p, "commit");
+	test_point("pg-commit");
 	if (!pg_commit(s->conn, "COMMIT failed, nothing was loaded", err))
 		return false;
 	pg_typed_tables_end(s->job, true);
@@ -938,6 +1002,7 @@ pg_close(N2pSink *sink)
 
 	if (s->qschema)
 		PQfreemem(s->qschema);
+	interrupt_unwatch(s->watch);
 	if (s->conn)
 		PQfinish(s->conn);
 	pg_typed_tables_end(s->job, false);
@@ -968,6 +1033,7 @@ pg_sink_open(const PgSinkOptions *opts, N2pError *err)
 	s->base.ops = &pg_sink_ops;
 	s->opts = *opts;
 	s->copying = -1;
+	s->watch = -1;
 	s->enc.nul_replacement = opts->nul_replacement;
 	if ((opts->typed != TYPED_NONE && (s->cat = n2p_catalog_new(&n2p_libc_allocator)) == NULL) ||
 		(opts->typed == TYPED_TABLES && (s->spill = typed_spills_new(err)) == NULL))

@@ -508,6 +508,7 @@ struct TypedTablesJob
 	bool		schema_made;	/* the staging schema is committed */
 	bool		fallback;		/* no staging schema */
 	char		why[sizeof(((N2pError *) 0)->msg)];	/* why not */
+	char		warning[1024];	/* from the thread, printed once it is joined */
 	atomic_bool stop;
 	N2pError	err;			/* the thread's */
 	double		secs[2][2];		/* [thread, load][fill, keys] */
@@ -809,14 +810,50 @@ fill_free(TableFill *f)
  * Staging schemas whose backend is gone were left by a neo2pg that was
  * killed after the second connection committed.  Only our own (a user's
  * schema may match the name; it will not carry the comment), and only
- * best effort: this is tidying, not part of the load.
+ * best effort: this is tidying, not part of the load.  One that another
+ * session holds a lock in (someone looking at it) is not waited for beyond
+ * STAGING_LOCK_WAIT: it is left, with a warning naming that session, for a
+ * later load.
  */
 #define STAGING_COMMENT "neo2pg: typed tables being built by a load; dropped when it ends"
+#define STAGING_LOCK_WAIT "1s"
 static void
-drop_abandoned_staging(PGconn *conn)
+drop_one_abandoned(TypedTablesJob *job, PGconn *conn, const char *name, const char *drop)
+{
+	const char *params[1] = {name};
+	PGresult   *res;
+	const char *state;
+	bool		dropped,
+				locked;
+	size_t		used = strlen(job->warning);
+
+	PQclear(PQexec(conn, "BEGIN"));
+	PQclear(PQexec(conn, "SET LOCAL lock_timeout = '" STAGING_LOCK_WAIT "'"));
+	res = PQexec(conn, drop);
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	dropped = PQresultStatus(res) == PGRES_COMMAND_OK;
+	locked = state && strcmp(state, "55P03") == 0;
+	PQclear(res);
+	PQclear(PQexec(conn, dropped ? "COMMIT" : "ROLLBACK"));
+	if (!locked || used >= sizeof(job->warning) - 1)
+		return;
+	res = PQexecParams(conn, "SELECT coalesce(string_agg(DISTINCT l.pid::text, ', '), '?') "
+					   "FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+					   "WHERE c.relnamespace = to_regnamespace($1) AND l.granted "
+					   "AND l.pid <> pg_backend_pid()", 1, NULL, params, NULL, NULL, 0);
+	snprintf(job->warning + used, sizeof(job->warning) - used,
+			 "%sthe staging schema \"%s\" a killed neo2pg left is locked by another session "
+			 "(backend pid %s): not dropped after waiting " STAGING_LOCK_WAIT ", left for a later load",
+			 used ? "; " : "", name,
+			 PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "?");
+	PQclear(res);
+}
+
+static void
+drop_abandoned_staging(TypedTablesJob *job, PGconn *conn)
 {
 	PGresult   *res = PQexec(conn,
-							 "SELECT format('DROP SCHEMA %I CASCADE', nspname) FROM pg_namespace "
+							 "SELECT nspname, format('DROP SCHEMA %I CASCADE', nspname) FROM pg_namespace "
 							 "WHERE nspname ~ '^neo2pg_staging_[0-9]{1,9}$' "
 							 "AND obj_description(oid, 'pg_namespace') = '" STAGING_COMMENT "' "
 							 "AND pg_has_role(nspowner, 'USAGE') "
@@ -825,7 +862,7 @@ drop_abandoned_staging(PGconn *conn)
 	int			i;
 
 	for (i = 0; PQresultStatus(res) == PGRES_TUPLES_OK && i < PQntuples(res); i++)
-		PQclear(PQexec(conn, PQgetvalue(res, i, 0)));
+		drop_one_abandoned(job, conn, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
 	PQclear(res);
 }
 
@@ -865,6 +902,28 @@ open_staging(TypedTablesJob *job)
 	return false;
 }
 
+/* The thread's error says which connection failed (a signal's needs not). */
+static void
+name_connection(TypedTablesJob *job)
+{
+	char		prefix[N2P_PG_NAMEDATALEN + 64];
+	char	   *msg = job->err.msg;
+	size_t		plen,
+				len = strlen(msg);
+
+	if (interrupt_signal() != 0)
+		return;
+	plen = (size_t) snprintf(prefix, sizeof(prefix), "the typed tables' second connection (%s): ",
+							 job->staging);
+	if (plen >= sizeof(prefix) || plen >= sizeof(job->err.msg))
+		return;
+	if (len > sizeof(job->err.msg) - 1 - plen)
+		len = sizeof(job->err.msg) - 1 - plen;
+	memmove(msg + plen, msg, len);
+	memcpy(msg, prefix, plen);
+	msg[plen + len] = '\0';
+}
+
 static void *
 staging_main(void *arg)
 {
@@ -874,7 +933,7 @@ staging_main(void *arg)
 	Unit		u;
 	bool		ok;
 
-	drop_abandoned_staging(c);
+	drop_abandoned_staging(job, c);
 	if (!open_staging(job))
 	{
 		job->fallback = true;
@@ -885,6 +944,7 @@ staging_main(void *arg)
 	job->schema_made = true;
 	pthread_cond_signal(&job->cond);
 	pthread_mutex_unlock(&job->lock);
+	test_point("staging");
 	ok = fill_init(&f, job, c, &job->st, true, &job->err);
 	while (ok && take_unit(job, true, &u))
 	{
@@ -895,7 +955,10 @@ staging_main(void *arg)
 	job->secs[0][1] = f.keys_secs;
 	fill_free(&f);
 	if (!ok)
+	{
 		PQclear(PQexec(c, "ROLLBACK"));
+		name_connection(job);
+	}
 	publish(job, NULL, 0, true, !ok);
 	return NULL;
 }
@@ -1101,6 +1164,8 @@ join_staging(TypedTablesJob *job)
 		return;
 	pthread_join(job->thread, NULL);
 	job->running = false;
+	if (job->warning[0])
+		log_error("warning: %s", job->warning);
 }
 
 /* The staged point type joins the target; the staging schema goes. */

@@ -21,15 +21,39 @@
 #include <string.h>
 #include <strings.h>
 
+static _Thread_local char noted_sql[160];
+
+void
+pg_note_sql(const char *sql)
+{
+	size_t		n = strlen(sql);
+
+	/* cut on a character boundary: the statement is UTF-8 */
+	if (n >= sizeof(noted_sql))
+	{
+		n = sizeof(noted_sql) - 4;
+		while (n > 0 && (sql[n] & 0xC0) == 0x80)
+			n--;
+	}
+	snprintf(noted_sql, sizeof(noted_sql), "%.*s%s", (int) n, sql, sql[n] ? "..." : "");
+}
+
 bool
 pg_error(PGconn *conn, N2pError *err, const char *what, const PGresult *res)
 {
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
 	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	size_t		len = strlen(msg);
 
+	/* the statement our cancel stopped, or any failure after a signal */
+	if (interrupt_signal() != 0)
+		return interrupt_check(err);
 	while (len > 0 && msg[len - 1] == '\n')
 		len--;
+	if (state && strcmp(state, "55P03") == 0)
+		return n2p_error_set(err, N2P_ERR_IO, "%s: %.*s: waited for a lock another session holds "
+							 "until lock_timeout ran out, in: %s", what, (int) len, msg, noted_sql);
 	return n2p_error_set(err, N2P_ERR_IO, "%s: %.*s%s%s", what, (int) len, msg,
 						 detail ? " " : "", detail ? detail : "");
 }
@@ -37,8 +61,15 @@ pg_error(PGconn *conn, N2pError *err, const char *what, const PGresult *res)
 bool
 pg_exec_one(PGconn *conn, const char *sql, N2pError *err)
 {
-	PGresult   *res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
-	bool		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PGresult   *res;
+	bool		ok;
+
+	/* a cancel that came between two statements stopped neither */
+	if (!interrupt_check(err))
+		return false;
+	pg_note_sql(sql);
+	res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 
 	if (!ok)
 		pg_error(conn, err, "PostgreSQL", res);
@@ -49,8 +80,13 @@ pg_exec_one(PGconn *conn, const char *sql, N2pError *err)
 bool
 pg_copy_begin(PGconn *conn, const char *sql, const char *what, N2pError *err)
 {
-	PGresult   *res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
-	bool		ok = PQresultStatus(res) == PGRES_COPY_IN;
+	PGresult   *res;
+	bool		ok;
+
+	if (!interrupt_check(err))
+		return false;
+	res = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_COPY_IN;
 
 	if (!ok)
 		pg_error(conn, err, what, res);
@@ -87,9 +123,13 @@ pg_copy_finish(PGconn *conn, const char *abort_reason, const char *what, N2pErro
 bool
 pg_commit(PGconn *conn, const char *what, N2pError *err)
 {
-	PGresult   *res = PQexecParams(conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
-	bool		ok = PQresultStatus(res) == PGRES_COMMAND_OK &&
-		strcmp(PQcmdStatus(res), "COMMIT") == 0;
+	PGresult   *res;
+	bool		ok;
+
+	if (!interrupt_check(err))
+		return false;
+	res = PQexecParams(conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK && strcmp(PQcmdStatus(res), "COMMIT") == 0;
 
 	if (!ok)
 		pg_error(conn, err, what, res);

@@ -87,4 +87,17 @@ bool		pg_commit(PGconn *conn, const char *what, N2pError *err);
 bool		pg_check_target(const char *const *keys, const char *const *vals, bool expand_dbname,
 							N2pError *err);
 
+/*
+ * The statement this thread sends next, named by pg_error() when it waited
+ * for a lock until lock_timeout (pg_exec_one notes its own).
+ */
+void		pg_note_sql(const char *sql);
+
+/*
+ * in interrupt.c: a signal cancels the statement conn runs (a slot, or -1);
+ * unwatch before PQfinish
+ */
+int			interrupt_watch_pg(PGconn *conn);
+void		interrupt_unwatch(int slot);
+
 #endif							/* NEO2PG_PG_UTIL_H */

@@ -12,6 +12,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "neo2pg/backup.h"
+#include "neo2pg/input.h"
 #include "neo2pg/io.h"
 
 #include <dirent.h>
@@ -147,3 +149,15 @@ const N2pFileIO n2p_posix_io = {
 	.temp_close = posix_close,
 	.list = posix_list,
 };
+
+N2pInput *
+n2p_input_open(const char *path, bool gzip, const N2pAllocator *alloc, N2pError *err)
+{
+	return n2p_input_open_io(path, gzip, &n2p_posix_io, alloc, err);
+}
+
+N2pSource *
+n2p_backup_open(const char *dir, const N2pAllocator *alloc, N2pError *err)
+{
+	return n2p_backup_open_io(dir, &n2p_posix_io, alloc, err);
+}

@@ -21,6 +21,7 @@
 #include "neo2pg/neo4j_sink.h"
 
 #include <math.h>
+#include <string.h>
 
 #define MAX_OFFSET (18 * 3600)
 #define MAX_YEAR 999999999
@@ -185,12 +186,16 @@ n2p_neo4j_check_value(const N2pValue *v, N2pError *err)
 	return v->type == N2P_LIST ? check_list(v, err) : check_scalar(v, err);
 }
 
+/* Neo4j refuses an empty name, and one holding U+0000 (TokenNameError) */
 static int
 check_name(N2pStr name, const char *what, N2pError *err)
 {
-	if (name.len > 0)
+	if (name.len > 0 && memchr(name.ptr, '\0', name.len) == NULL)
 		return 0;
-	n2p_error_set(err, N2P_ERR_DATA, "Neo4j refuses an empty %s", what);
+	if (name.len == 0)
+		n2p_error_set(err, N2P_ERR_DATA, "Neo4j refuses an empty %s", what);
+	else
+		n2p_error_set(err, N2P_ERR_DATA, "Neo4j refuses a %s holding U+0000", what);
 	return -1;
 }
 
@@ -215,7 +220,7 @@ n2p_neo4j_check_record(const N2pRecord *rec, N2pError *err)
 		return -1;
 	for (i = 0; i < rec->props.u.map.n; i++)
 		if (check_name(rec->props.u.map.keys[i], "property key", err) < 0)
-			return (n2p_error_set_key(err, "", 0), -1);
+			return (n2p_error_set_key(err, rec->props.u.map.keys[i].ptr, rec->props.u.map.keys[i].len), -1);
 	for (i = 0; i < rec->props.u.map.n; i++)
 	{
 		N2pStr		key = rec->props.u.map.keys[i];

@@ -642,35 +642,47 @@ try_function(N2pColKind kind)
 
 /*
  * The expression for one point: j is its jsonb (props->'k', or e inside an
- * array).
+ * array).  When the key has points PostgreSQL's columns cannot hold
+ * (n2p_pg_castable: a NaN or infinite coordinate, kept in props as the
+ * string "NaN"), the view gives NULL for them as the typed tables do; the
+ * test is left out otherwise, as for the other types' n2p_try_*.
  */
 static void
 point_expr(N2pBuf *b, const N2pPgKeyPlan *kp, const char *j, const N2pPgTarget *t)
 {
 	const char *ps = t->postgis_schema;
+	bool		guard = kp->not_castable > 0;
 
+	if (guard)
+		n2p_buf_printf(b, "CASE WHEN jsonb_typeof(%s->'x') = 'number' AND jsonb_typeof(%s->'y') = "
+					   "'number' AND coalesce(jsonb_typeof(%s->'z'), 'number') = 'number' THEN ",
+					   j, j, j);
 	if (ps == NULL)
 	{
 		/* a row of NULLs is not NULL: an absent point must stay NULL */
 		n2p_buf_printf(b, "CASE WHEN %s IS NOT NULL THEN ROW((%s->>'srid')::integer, "
 					   "(%s->>'x')::float8, (%s->>'y')::float8, (%s->>'z')::float8)::%s END",
 					   j, j, j, j, j, t->point_type);
-		return;
 	}
-	if (kp->type.srid != 0)
+	else if (kp->type.srid != 0)
 	{
+		/* the typmod outside the guard's CASE, which would drop it */
 		n2p_buf_printf(b, "%s.ST_SetSRID(%s.ST_MakePoint((%s->>'x')::float8, (%s->>'y')::float8",
 					   ps, ps, j, j);
 		if (kp->type.has_z)
 			n2p_buf_printf(b, ", (%s->>'z')::float8", j);
-		n2p_buf_printf(b, "), %d)::%s.geometry(Point%s,%d)", (int) kp->type.srid, ps,
-					   kp->type.has_z ? "Z" : "", (int) kp->type.srid);
-		return;
+		n2p_buf_printf(b, "), %d)", (int) kp->type.srid);
 	}
-	n2p_buf_printf(b, "%s.ST_SetSRID(CASE WHEN %s ? 'z' THEN %s.ST_MakePoint((%s->>'x')::float8, "
-				   "(%s->>'y')::float8, (%s->>'z')::float8) ELSE %s.ST_MakePoint((%s->>'x')::float8, "
-				   "(%s->>'y')::float8) END, (%s->>'srid')::integer)",
-				   ps, j, ps, j, j, j, ps, j, j, j);
+	else
+		n2p_buf_printf(b, "%s.ST_SetSRID(CASE WHEN %s ? 'z' THEN %s.ST_MakePoint((%s->>'x')::float8, "
+					   "(%s->>'y')::float8, (%s->>'z')::float8) ELSE %s.ST_MakePoint((%s->>'x')::float8, "
+					   "(%s->>'y')::float8) END, (%s->>'srid')::integer)",
+					   ps, j, ps, j, j, j, ps, j, j, j);
+	if (guard)
+		n2p_buf_printf(b, " END");
+	if (ps != NULL && kp->type.srid != 0)
+		n2p_buf_printf(b, "::%s.geometry(Point%s,%d)", ps, kp->type.has_z ? "Z" : "",
+					   (int) kp->type.srid);
 }
 
 /* j is the value's jsonb, tx its text: props->'k' and props->>'k', or e and e #>> '{}'. */

@@ -28,8 +28,6 @@
 bool
 n2p_typed_holds(const N2pValue *v)
 {
-	if (v->type == N2P_POINT)
-		return isfinite(v->u.point.x) && isfinite(v->u.point.y) && isfinite(v->u.point.z);
 	return n2p_pg_castable(v);
 }
 

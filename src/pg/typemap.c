@@ -12,6 +12,7 @@
  */
 #include "neo2pg/typemap.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,9 @@ n2p_pg_castable(const N2pValue *v)
 			return v->u.dur.months >= INT32_MIN && v->u.dur.months <= INT32_MAX &&
 				v->u.dur.days >= INT32_MIN && v->u.dur.days <= INT32_MAX &&
 				v->u.dur.secs > INT64_MIN / 1000000 + 1 && v->u.dur.secs < INT64_MAX / 1000000 - 1;
+		case N2P_POINT:
+			/* float8 holds NaN, but the typed tables and PostGIS do not take it */
+			return isfinite(v->u.point.x) && isfinite(v->u.point.y) && isfinite(v->u.point.z);
 		case N2P_LIST:
 			for (i = 0; i < v->u.list.n; i++)
 				if (!n2p_pg_castable(&v->u.list.items[i]))

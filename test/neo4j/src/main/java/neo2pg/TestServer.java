@@ -17,8 +17,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import org.neo4j.configuration.Config;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
@@ -53,6 +58,7 @@ public final class TestServer
 		GraphDatabaseService db = dbms.database("neo4j");
 		while (!db.isAvailable())
 			TimeUnit.MILLISECONDS.sleep(100);
+		txTimeout(db);
 		System.out.println("READY bolt://127.0.0.1:" + port);
 		System.out.flush();
 		watchOwner(owner);
@@ -86,6 +92,22 @@ public final class TestServer
 		Path conf = home.resolve("test-server.conf");
 		Files.writeString(conf, s.toString(), StandardCharsets.UTF_8);
 		return conf;
+	}
+
+	/*
+	 * N2P_TEST_NEO4J_TX_TIMEOUT (seconds): db.transaction.timeout, set once
+	 * the server is up, so that its own start is not subject to it (as
+	 * dbms.setConfigValue would, which Community lacks).
+	 */
+	private static void txTimeout(GraphDatabaseService db)
+	{
+		String secs = System.getenv("N2P_TEST_NEO4J_TX_TIMEOUT");
+
+		if (secs == null)
+			return;
+		Config config = ((GraphDatabaseAPI) db).getDependencyResolver().resolveDependency(Config.class);
+		config.setDynamic(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(Long.parseLong(secs)),
+						  "neo2pg test");
 	}
 
 	/* A home reused from an earlier run already has this password. */
