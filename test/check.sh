@@ -11,6 +11,7 @@ tools/install-deps.sh || exit 1
 export ASAN_OPTIONS="detect_stack_use_after_return=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 make -j2 all unit ext || exit 1
 make -j2 asan || exit 1
+make -j2 fuzz-build || exit 1
 
 passed=0
 failed=0
@@ -61,6 +62,12 @@ for t in build/test/unit/test_* build-asan/test/unit/test_*; do
 	passed=$((passed + n))
 	failed=$((failed + f))
 done
+
+# --- the fuzz targets (clang, libFuzzer, ASan and UBSan): each over its
+# seed corpus, inputs that once failed included, then a fixed number of
+# mutations from a fixed seed
+test/fuzz/run.sh check | tee "$LOGDIR/fuzz.log"
+count "$LOGDIR/fuzz.log"
 
 # --- PostgreSQL, from a throwaway installation that holds the extension
 PG_BINDIR=$(test/ext_install.sh "$INSTDIR") || exit 1
