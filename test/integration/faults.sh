@@ -327,6 +327,36 @@ t_disk_full() {
 	ok "$name: a table file that cannot grow: exit 1 with the server's message, no schema left; a load that fits then succeeds"
 }
 
+# A real full disk, where the test can make one: a 6 MB tmpfs (mounting
+# needs root, as CI runs; otherwise it says it was not run).  The backup
+# writer fills it: exit 1 naming the error, no directory left under either
+# name; a tablespace on it fills during a load: exit 1, no schema left.
+t_disk_full_real() {
+	local name="a real full disk (a small tmpfs)" mnt="$WORK/tmpfs" owner
+	if [ "$(id -u)" -ne 0 ] || ! { mkdir -p "$mnt" && mount -t tmpfs -o size=6m,mode=755 n2p-full "$mnt"; } 2>/dev/null; then
+		echo "# not run: $name needs root to mount a tmpfs (the simulated full disk, t_disk_full, ran)"
+		return
+	fi
+	gen_once
+	run copy --no-compress "$WORK/g" "$mnt/backup"
+	expect_fail "$name: writing a backup" "No space left on device" || { umount "$mnt"; return; }
+	no_target_left "$mnt/backup" && [ -z "$(ls -A "$mnt")" ] ||
+		{ not_ok "$name: writing a backup: something left" "$(ls -la "$mnt")"; umount "$mnt"; return; }
+	owner=$(stat -c %U "$N2P_TEST_PGDIR/data")
+	mkdir "$mnt/ts" && chown "$owner" "$mnt/ts"
+	fresh_db it_full
+	sql it_full "CREATE TABLESPACE n2p_full LOCATION '$mnt/ts'" >/dev/null
+	PGOPTIONS="-c default_tablespace=n2p_full" run copy --typed=tables "$WORK/g" "$(conninfo it_full)"
+	expect_fail "$name: a load" "No space left on device" "the target is unchanged" ||
+		{ dropdb it_full; sql postgres "DROP TABLESPACE n2p_full" >/dev/null; umount "$mnt"; return; }
+	[ "$(sql it_full "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'neo%'")" = 0 ] ||
+		{ not_ok "$name: a load: a schema left"; }
+	dropdb it_full
+	sql postgres "DROP TABLESPACE n2p_full" >/dev/null
+	umount "$mnt"
+	ok "$name: writing a backup and a load into a tablespace on it: exit 1 with ENOSPC's message, no directory and no schema left"
+}
+
 t_crash_restart() {
 	local name="the server crashed and restarted mid-COPY"
 	gen_once
@@ -373,7 +403,7 @@ t_bad_target() {
 
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=(bad_target signal_load signal_backup signal_verify kill_rerun terminate_backend
-	timeouts concurrent_load staging_locked disk_full crash_restart)
+	timeouts concurrent_load staging_locked disk_full disk_full_real crash_restart)
 for t in "${tests[@]}"; do
 	"t_$t"
 done
