@@ -418,13 +418,17 @@ meta_str(const N2pValue *map, const char *key, char *buf, size_t len)
 static bool
 failure(N2pBolt *b, const N2pValue *meta, int pending, bool fatal, N2pError *err)
 {
-	char		msg[400];
+	/* whole and escaped: a message may hold U+0000 (a name it quotes) */
+	char		msg[N2P_ERR_KEY_MAX];
+	const N2pValue *m = n2p_map_get(meta, "message", 7);
 	Reply		r;
 
 	if (!meta_str(meta, "neo4j_code", b->failure_code, sizeof(b->failure_code)) &&
 		!meta_str(meta, "code", b->failure_code, sizeof(b->failure_code)))
 		b->failure_code[0] = '\0';
-	if (!meta_str(meta, "message", msg, sizeof(msg)))
+	if (m && m->type == N2P_STRING)
+		n2p_escape_text(m->u.str.ptr, m->u.str.len, msg, sizeof(msg));
+	else
 		strcpy(msg, "(no message)");
 	n2p_error_set(err, N2P_ERR_DATA, "Neo4j: %s (%s)", msg, b->failure_code);
 	b->streaming = false;
