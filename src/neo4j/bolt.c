@@ -53,6 +53,7 @@ struct N2pBolt
 	bool		dead;			/* the connection cannot be used again */
 	N2pError	dead_err;		/* and why: every later call fails with it */
 	char		server[128];
+	char		connection_id[64];	/* the server's name for this connection */
 	char		failure_code[128];
 	/* ROUTE sends it after connect: the caller's string need not outlive it */
 	char		routing[300];
@@ -596,6 +597,7 @@ hello(N2pBolt *b, N2pError *err)
 	if (!send_hello(b, err) || !expect_success(b, 0, true, &meta, err))
 		return false;
 	meta_str(&meta, "server", b->server, sizeof(b->server));
+	meta_str(&meta, "connection_id", b->connection_id, sizeof(b->connection_id));
 	b->utc = b->version >= N2P_BOLT_VERSION(5, 0);
 	patch = n2p_map_get(&meta, "patch_bolt", 10);
 	if (patch && patch->type == N2P_LIST && patch->u.list.n > 0 &&
@@ -651,6 +653,12 @@ const char *
 n2p_bolt_server(const N2pBolt *b)
 {
 	return b->server;
+}
+
+const char *
+n2p_bolt_connection_id(const N2pBolt *b)
+{
+	return b->connection_id;
 }
 
 bool

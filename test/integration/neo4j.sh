@@ -298,8 +298,11 @@ same_schema() {
 # nothing of neo2pg's in the target: no temporary label, id or constraint
 no_leftovers() {
 	[ "$(tq "MATCH (n) WHERE any(l IN labels(n) WHERE l STARTS WITH 'neo2pg_import_') OR n.neo2pg_import_id IS NOT NULL OR n.neo2pg_import_state IS NOT NULL RETURN count(n)")" = 0 ] &&
-		[ -z "$(tq "SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'neo2pg_import_' RETURN name")" ]
+		[ -z "$(tq "SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'neo2pg_import_' OR name STARTS WITH 'neo2pg_lock' RETURN name")" ]
 }
+
+# the import lock's holders (constraints on the lock's label)
+locks() { tq "SHOW CONSTRAINTS YIELD name, labelsOrTypes WHERE labelsOrTypes = ['neo2pg_lock'] RETURN name"; }
 
 # run_t ARGS: neo2pg with the target's password
 run_t() { NEO4J_TARGET_PASSWORD=$T_PASSWORD run "$@"; }
@@ -481,6 +484,92 @@ t_import_kill() {
 	back_to_pg it_kill && same_graph it_kill a b ||
 		{ not_ok "after kill -9 and a rerun, the target equals the source" "$(cat "$WORK/out2" "$WORK/check")"; return; }
 	ok "kill -9 mid-import ($n nodes in): the rerun deletes them, imports again, and the target equals the source"
+}
+
+# Two imports into one database: the second fails at once naming the
+# first, which completes, equal to its source; the lock of a run that is
+# gone (kill -9; a connection the server no longer lists) is removed by the
+# next import; one that cannot be judged (another host, another server) is
+# left, and the import refused naming it.
+t_import_guard() {
+	local name="one import per database" first lock
+	target_start && target_clear || { not_ok "clear the target Neo4j"; return; }
+	[ -d "$WORK/guard" ] || $GEN "$WORK/guard" --nodes 500 --rels 800 --seed 4 >/dev/null
+	NEO2PG_TEST_FAULT=relationships:stop stopped_bg "$WORK/first" copy --batch-size=100 "$WORK/guard" "$T_URI" ||
+		{ not_ok "$name: the first import did not stop" "$(cat "$WORK/first")"; return; }
+	first=$bgpid
+	run_t copy --append "$WORK/guard" "$T_URI"
+	expect_fail "$name: a second import" "another neo2pg is importing into this database (pid $first on " \
+		"Bolt connection bolt-" "nothing was imported" || { kill -CONT "$first"; wait "$first"; return; }
+	# the first's nodes and marker untouched, all under its label
+	[ "$(tq 'MATCH (n) RETURN count(n)')" = 501 ] &&
+		[ "$(tq "MATCH (n) WHERE any(l IN labels(n) WHERE l STARTS WITH 'neo2pg_import_${first}_') RETURN count(n)")" = 501 ] ||
+		{ kill -CONT "$first"; wait "$first"; not_ok "$name: the second touched the first's nodes" "$(cat "$WORK/out")"; return; }
+	kill -CONT "$first"
+	wait "$first"
+	rc=$?
+	[ "$rc" -eq 0 ] && no_leftovers || { not_ok "$name: the first completes" "$(cat "$WORK/first")"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD verify_equal "$name: the first import" "$WORK/guard" "$T_URI" || return
+	# kill -9: the lock and the leftovers are the next import's to remove
+	target_clear
+	NEO2PG_TEST_FAULT=relationships:KILL run_t copy --batch-size=100 "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 137 ] && [ -n "$(locks)" ] || { not_ok "$name: killed, its lock left" "$(cat "$WORK/out")"; return; }
+	run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 0 ] && grep -q "the import lock of a neo2pg that is gone was removed: neo2pg_lock pid=" "$WORK/out" &&
+		grep -q "was rolled back: 500 nodes deleted" "$WORK/out" && no_leftovers ||
+		{ not_ok "$name: the rerun after kill -9" "$(cat "$WORK/out")"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD verify_equal "$name: after kill -9" "$WORK/guard" "$T_URI" || return
+	# another host's run whose connection this server no longer lists: gone
+	target_clear
+	lock="neo2pg_lock pid=1 host=elsewhere since=2026-01-01T00:00:00Z conn=bolt-999999 connected=2026-01-01T00:00:00Z"
+	tq "CREATE CONSTRAINT \`$lock server=127.0.0.1:$T_PORT\` FOR (n:neo2pg_lock) REQUIRE n.neo2pg_lock IS UNIQUE" >/dev/null
+	run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 0 ] && grep -qF "was removed: $lock" "$WORK/out" && no_leftovers ||
+		{ not_ok "$name: a lock whose connection is gone" "$(cat "$WORK/out")"; return; }
+	# another host's run on another server: not judged, refused naming it
+	target_clear
+	tq "CREATE CONSTRAINT \`$lock server=192.0.2.1:7687\` FOR (n:neo2pg_lock) REQUIRE n.neo2pg_lock IS UNIQUE" >/dev/null
+	run_t copy "$WORK/guard" "$T_URI"
+	expect_fail "$name: a lock that cannot be judged" "another neo2pg is importing into this database (pid 1 on elsewhere" \
+		"DROP CONSTRAINT \`$lock server=192.0.2.1:7687\` lets the next one start" || return
+	[ "$(tq 'MATCH (n) RETURN count(n)')" = 0 ] && [ "$(locks)" = "$lock server=192.0.2.1:7687" ] ||
+		{ not_ok "$name: refused, nothing written, the lock kept" "$(locks)"; return; }
+	target_clear
+	ok "$name: a second import fails at once naming the first (pid, host, connection), touching nothing; the first completes, equal to its source; a lock whose run is gone (kill -9, or its connection no longer listed) is removed by the next import, which rolls back the leftovers and is equal to its source; one of another server is kept and named"
+}
+
+# SIGTERM/SIGINT while an import connects, clears a killed run's leftovers,
+# and removes its temporary label and ids: exit 128 + the signal, and the
+# rerun resumes to a graph equal to the source
+t_import_signals() {
+	local name="signals in an import's connection and cleanups"
+	target_start && target_clear || { not_ok "clear the target Neo4j"; return; }
+	[ -d "$WORK/guard" ] || $GEN "$WORK/guard" --nodes 500 --rels 800 --seed 4 >/dev/null
+	NEO2PG_TEST_FAULT=neo4j-connected:TERM run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 143 ] && [ "$(tq 'MATCH (n) RETURN count(n)')" = 0 ] && no_leftovers ||
+		{ not_ok "$name: SIGTERM once connected" "$(cat "$WORK/out")"; return; }
+	NEO2PG_TEST_FAULT=neo4j-cleanup:INT run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 130 ] && grep -q "the next neo2pg import into this database finishes that" "$WORK/out" &&
+		[ "$(tq "MATCH (n) WHERE n.neo2pg_import_state = 'finishing' RETURN count(n)")" = 1 ] &&
+		[ "$(tq 'MATCH (n) WHERE n.neo2pg_import_id IS NOT NULL RETURN count(n)')" = 500 ] && [ -z "$(locks)" ] ||
+		{ not_ok "$name: SIGINT in the final cleanup" "$(cat "$WORK/out")"; return; }
+	run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 0 ] && grep -q "its cleanup is now finished" "$WORK/out" && grep -q "nothing more to do" "$WORK/out" &&
+		no_leftovers || { not_ok "$name: the rerun finishes the cleanup" "$(cat "$WORK/out")"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD verify_equal "$name: SIGINT in the cleanup, then a rerun" "$WORK/guard" "$T_URI" || return
+	target_clear
+	NEO2PG_TEST_FAULT=relationships:KILL run_t copy --batch-size=100 "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 137 ] || { not_ok "$name: kill -9" "$(cat "$WORK/out")"; return; }
+	NEO2PG_TEST_FAULT=neo4j-recover:TERM run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 143 ] && grep -q "interrupted by SIGTERM" "$WORK/out" && [ -z "$(locks)" ] &&
+		[ "$(tq "MATCH (n) WHERE any(l IN labels(n) WHERE l STARTS WITH 'neo2pg_import_') RETURN count(n)")" = 501 ] ||
+		{ not_ok "$name: SIGTERM while clearing leftovers" "$(cat "$WORK/out")"; return; }
+	run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 0 ] && grep -q "was rolled back: 500 nodes deleted" "$WORK/out" && no_leftovers ||
+		{ not_ok "$name: the rerun after SIGTERM in the leftovers" "$(cat "$WORK/out")"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD verify_equal "$name: SIGTERM in the leftovers, then a rerun" "$WORK/guard" "$T_URI" || return
+	target_clear
+	ok "$name: SIGTERM once connected (nothing written), SIGINT in the final cleanup (exit 130, everything written, the rerun finishes the cleanup), SIGTERM while clearing a killed run's leftovers (exit 143, the rerun clears them and imports): each rerun equal to the source (verify), nothing of neo2pg's left"
 }
 
 # verify against a live Neo4j: the backup written from it (by id), what the
@@ -834,7 +923,7 @@ t_neo4j_faults() {
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets
 	bolt_many_zones bolt_backup bolt_faults verify_neo4j import_backup import_seed import_refusals import_append import_kill
-	pg_source_seed round_trips admin_csv admin_csv_refusals pull_kill hostile_paths neo4j_faults)
+	import_guard import_signals pg_source_seed round_trips admin_csv admin_csv_refusals pull_kill hostile_paths neo4j_faults)
 if seed; then
 	for t in "${tests[@]}"; do
 		"t_$t"
