@@ -825,6 +825,15 @@ flush(Neo4jSink *s, N2pError *err)
 		if (r != 0)
 			return (locate_batch(s, err), false);
 	}
+	/* the batch's transaction is open: a signal stops it uncommitted */
+	if (!go_on(s, s->kind == N2P_REC_NODE ? "neo4j-nodes-batch" : "neo4j-relationships-batch", err))
+	{
+		N2pError	ignored;
+
+		n2p_error_init(&ignored);
+		n2p_bolt_rollback(s->o.bolt, &ignored);
+		return false;
+	}
 	if (made != (int64_t) s->nrows && s->o.skip_refused && s->kind == N2P_REC_REL)
 	{
 		int			k = skip_missing(s, made, err);

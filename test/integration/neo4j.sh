@@ -917,7 +917,28 @@ t_neo4j_faults() {
 	expect_fail "$name: a transaction timeout mid-pull" "Neo.ClientError.Transaction.TransactionTimedOut" \
 		"nothing was loaded" || return
 	pg_untouched it_n4f || { not_ok "$name: the timed-out pull left a schema"; return; }
-	ok "$name: a wrong database, a constraint refusing a write (undone), SIGINT mid-import (undone), a transaction terminated mid-pull, the server stopped mid-pull and mid-import (exit 1, PostgreSQL untouched; the rerun rolls back and imports), a transaction timeout mid-pull: each a clear error"
+	# the transaction timeout mid-import: a relationship batch's transaction
+	# held open (the import stopped) until the server ends it
+	target_clear || { not_ok "clear the target Neo4j"; return; }
+	NEO2PG_TEST_FAULT=neo4j-relationships-batch:stop stopped_bg "$WORK/import" copy --batch-size=100 \
+		"$WORK/n4f-small" "$T_URI" || { not_ok "$name: the import did not stop" "$(cat "$WORK/import")"; return; }
+	for _ in $(seq 600); do
+		open_transactions | grep -q "Terminated" && break
+		sleep 0.1
+	done
+	kill -CONT "$bgpid"
+	wait "$bgpid"
+	rc=$?
+	cp "$WORK/import" "$WORK/out"
+	expect_fail "$name: a transaction timeout mid-import" "(Neo.ClientError.Transaction.TransactionTimedOut" \
+		"(in the batch of relationships 0 to " "hint: the server's db.transaction.timeout ended a transaction" \
+		"nothing was imported: what this import had written is deleted again" || return
+	[ "$(tq 'MATCH (n) RETURN count(n)')" = 0 ] && no_leftovers ||
+		{ not_ok "$name: the timed-out import is undone" "$(tq 'MATCH (n) RETURN count(n)')"; return; }
+	run_t copy --batch-size=100 "$WORK/n4f-small" "$T_URI"
+	[ "$rc" -eq 0 ] && no_leftovers || { not_ok "$name: the rerun after a transaction timeout" "$(cat "$WORK/out")"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD verify_equal "$name: the rerun after a transaction timeout" "$WORK/n4f-small" "$T_URI" || return
+	ok "$name: a wrong database, a constraint refusing a write (undone), SIGINT mid-import (undone), a transaction terminated mid-pull, the server stopped mid-pull and mid-import (exit 1, PostgreSQL untouched; the rerun rolls back and imports), a transaction timeout mid-pull and mid-import (exit 1 with a hint, the import undone, the rerun equal to the source): each a clear error"
 }
 
 tests=("$@")
