@@ -790,12 +790,16 @@ neo4j_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 	bool		ok;
 
 	memset(rec, 0, sizeof(*rec));
+	/*
+	 * Records are read a batch ahead: a failure reading is at the wire's
+	 * record (name_predecessor), not at the last record handed on.
+	 */
+	err->row_id = -1;
 	if (bt->next_row == bt->nrows && (r = next_batch(s, err)) <= 0)
 		return r < 0 ? (locate(s, s->phase, err), -1) : 0;
 	bt = &s->batch[s->cur];
 	row = &bt->rows[bt->next_row++];
 	rec->kind = bt->phase;
-	err->row_id = -1;
 	ok = bt->phase == N2P_REC_NODE ? convert_node(s, row, rec, err) : convert_rel(s, row, rec, err);
 	if (!ok)
 		return (locate(s, bt->phase, err), -1);

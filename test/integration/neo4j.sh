@@ -203,7 +203,7 @@ t_bolt_backup() {
 # PostgreSQL target must be left as it was.
 t_bolt_faults() {
 	local fault want pid port
-	for fault in none drop failure bad-chunk oversized deep unknown-tag; do
+	for fault in none drop failure bad-chunk oversized deep unknown-tag late-drop late-tag; do
 		rm -f "$WORK/stub.port"
 		python3 test/bolt_stub.py "$fault" "$WORK/stub.port" &
 		pid=$!
@@ -232,12 +232,15 @@ t_bolt_faults() {
 			oversized) want="list longer than the message" ;;
 			deep) want="nested deeper than" ;;
 			unknown-tag) want="unknown structure tag" ;;
+			# read ahead: named at the record being read, not at the last one handed on
+			late-drop) want="127.0.0.1:$port: Bolt: the server closed the connection (in the record after node 2500)" ;;
+			late-tag) want="127.0.0.1:$port: PackStream: unknown structure tag at byte 3 (in the record after node 2500)" ;;
 		esac
 		expect_fail "Bolt fault $fault" "$want" "nothing was loaded" || return
 		[ "$(sql it_stub "SELECT count(*) FROM pg_namespace WHERE nspname = 'neo4j'")" = 0 ] ||
 			{ not_ok "Bolt fault $fault: the target is untouched" "$(cat "$WORK/out")"; return; }
 	done
-	ok "Bolt faults mid-stream (dropped connection, FAILURE, cut chunk, oversized list, deep nesting, unknown tag): exit 1, a clear error, PostgreSQL target untouched, no backup directory"
+	ok "Bolt faults mid-stream (dropped connection, FAILURE, cut chunk, oversized list, deep nesting, unknown tag; a drop and an unknown tag after 2,500 records, named at the record being read): exit 1, a clear error, PostgreSQL target untouched, no backup directory"
 }
 
 
