@@ -1074,7 +1074,9 @@ recreate_constraints(Neo4jSink *s, N2pError *err)
 		N2pBuf		q;
 		bool		ok;
 
-		if (c->name && c->name[0] && has_name(have, nhave, c->name))
+		/* another import's lock, read from a database being imported into */
+		if ((c->name && c->name[0] && has_name(have, nhave, c->name)) ||
+			(c->label && strcmp(c->label, N2P_NEO4J_LOCK_LABEL) == 0))
 			continue;
 		if (s->o.step)
 			s->o.step(s->o.step_ctx, c->name && c->name[0] ? c->name : "constraint");
