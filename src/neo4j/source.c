@@ -16,6 +16,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "neo2pg/neo4j_sink.h"
 #include "neo2pg/neo4j_source.h"
 #include "neo2pg/packstream.h"
 
@@ -27,8 +28,10 @@ static const char NODES_QUERY[] =
 static const char RELS_QUERY[] =
 	"MATCH ()-[r]->() RETURN id(r), type(r), id(startNode(r)), id(endNode(r)), properties(r), "
 	"elementId(r)";
+/* an import's lock (neo4j_sink.h) is not the graph's: a pull meanwhile leaves it out */
 static const char CONSTRAINTS_QUERY[] =
-	"SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties, createStatement";
+	"SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties, createStatement "
+	"WHERE labelsOrTypes IS NULL OR labelsOrTypes <> ['" N2P_NEO4J_LOCK_LABEL "']";
 static const char DB_ID_QUERY[] = "CALL db.info() YIELD id RETURN id";
 static const char INDEXES_QUERY[] =
 	"SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, createStatement, owningConstraint "

@@ -275,7 +275,18 @@ t_timeouts() {
 	done
 	run copy --lock-timeout=1s examples/backup "$WORK/lt-backup"
 	[ "$rc" -eq 2 ] && [ ! -e "$WORK/lt-backup" ] || { not_ok "$name: --lock-timeout with a directory target" "$(cat "$WORK/out")"; return; }
-	ok "$name: lock_timeout and statement_timeout (PGOPTIONS), and --lock-timeout, on a lock another session holds: exit 1 naming the statement that waited, the graph intact; --lock-timeout=0 overrides PGOPTIONS and waits until the lock is free; bad durations refused"
+	# the PostgreSQL source waits on a lock at most lock_timeout too, named
+	hold it_tmo "LOCK TABLE neo4j.nodes IN ACCESS EXCLUSIVE MODE" || { release; not_ok "$name: hold a lock"; return; }
+	PGOPTIONS="-c lock_timeout=200ms" run copy "$(conninfo it_tmo)" "$WORK/lt-source"
+	release
+	expect_fail "$name: a PostgreSQL source" "canceling statement due to lock timeout" \
+		"waited for a lock another session holds until lock_timeout ran out, in: LOCK TABLE \"neo4j\".nodes" ||
+		return
+	no_target_left "$WORK/lt-source" || { not_ok "$name: a PostgreSQL source: a backup left"; return; }
+	run copy "$(conninfo it_tmo)" "$WORK/lt-source"
+	[ "$rc" -eq 0 ] && "$NEO2PG" verify examples/backup "$WORK/lt-source" >"$WORK/verify" 2>&1 ||
+		{ not_ok "$name: a PostgreSQL source, the lock gone" "$(cat "$WORK/out" "$WORK/verify")"; return; }
+	ok "$name: lock_timeout and statement_timeout (PGOPTIONS), and --lock-timeout, on a lock another session holds: exit 1 naming the statement that waited, the graph intact; --lock-timeout=0 overrides PGOPTIONS and waits until the lock is free; bad durations refused; a PostgreSQL source's LOCK waits at most lock_timeout and is named"
 }
 
 # two loads into one schema: the second fails at once naming the first

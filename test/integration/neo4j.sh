@@ -537,8 +537,13 @@ t_import_guard() {
 		"DROP CONSTRAINT \`$lock server=192.0.2.1:7687\` lets the next one start" || return
 	[ "$(tq 'MATCH (n) RETURN count(n)')" = 0 ] && [ "$(locks)" = "$lock server=192.0.2.1:7687" ] ||
 		{ not_ok "$name: refused, nothing written, the lock kept" "$(locks)"; return; }
+	# a pull meanwhile does not take the lock for the graph's own constraint
+	rm -rf "$WORK/guard-pull"
+	NEO4J_PASSWORD=$T_PASSWORD run copy "$T_URI" "$WORK/guard-pull"
+	[ "$rc" -eq 0 ] && [ -z "$(grep -rl neo2pg_lock "$WORK/guard-pull")" ] ||
+		{ not_ok "$name: a pull records the import lock" "$(cat "$WORK/out")"; return; }
 	target_clear
-	ok "$name: a second import fails at once naming the first (pid, host, connection), touching nothing; the first completes, equal to its source; a lock whose run is gone (kill -9, or its connection no longer listed) is removed by the next import, which rolls back the leftovers and is equal to its source; one of another server is kept and named"
+	ok "$name: a second import fails at once naming the first (pid, host, connection), touching nothing; the first completes, equal to its source; a lock whose run is gone (kill -9, or its connection no longer listed) is removed by the next import, which rolls back the leftovers and is equal to its source; one of another server is kept and named, and a pull does not record it"
 }
 
 # SIGTERM/SIGINT while an import connects, clears a killed run's leftovers,
