@@ -9,6 +9,8 @@
 #                   extension into the server that $(PG_CONFIG) names
 #   make install-bin   the binary alone (no write into the server's
 #                   directories, e.g. PREFIX=$$HOME/.local as a user)
+#   make fuzz       run each libFuzzer target (test/fuzz) for FUZZ_SECONDS,
+#                   or until FUZZ_RUNS executions
 #
 # The shared folders (src/core, src/backup, src/neo4j, src/pg, src/verify) make the
 # library: they never print or exit, and they are compiled with -Iinclude
@@ -42,7 +44,7 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all check example unit install install-bin clean asan format bench-tools ext ext-install
+.PHONY: all check example unit install install-bin clean asan format bench-tools ext ext-install fuzz fuzz-build
 
 all: neo2pg
 
@@ -68,7 +70,7 @@ $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SHARED_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/test/unit/%: test/unit/%.c test/unit/test_support.h $(BUILD)/libneo2pg.a
+$(BUILD)/test/unit/%: test/unit/%.c test/unit/test_support.h test/unit/mem_io.h $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Itest/unit -o $@ $< $(BUILD)/libneo2pg.a -lcmocka $(LDLIBS)
 
@@ -111,6 +113,31 @@ asan:
 		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 		build-asan/neo2pg unit
 
+# libFuzzer targets (test/fuzz): the library built again by clang with
+# coverage for libFuzzer, ASan and UBSan, in a tree of its own, reading
+# files in 4 kB pieces (src/backup/input.c says why).
+FUZZ_CC ?= clang
+FUZZ_SRCS := $(wildcard test/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:test/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
+
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer -DN2P_INPUT_BUF_SIZE=4096" \
+		SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+		fuzz-bins
+
+fuzz-bins: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/%: test/fuzz/%.c test/fuzz/fuzz.h test/unit/mem_io.h $(BUILD)/libneo2pg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SHARED_CFLAGS) -fsanitize=fuzzer -Itest/unit -o $@ $< $(BUILD)/libneo2pg.a \
+		-lz -lcrypto -lm
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) test/fuzz/run.sh time
+
 # PGXS's own variables stay out of this Makefile: it runs in build-ext/
 # with the repository as VPATH.  No LLVM bitcode: JIT inlining is optional,
 # and clang need not be installed.
@@ -140,6 +167,7 @@ format:
 	clang-format -i $(CORE_SRCS) $(CLI_SRCS) $(wildcard src/ext/*.c) include/neo2pg/*.h $(wildcard src/*/*.h)
 
 clean:
-	rm -rf build build-asan build-tsan build-ext neo2pg test/regress/results test/regress/regression.*
+	rm -rf build build-asan build-tsan build-ext build-fuzz neo2pg test/regress/results test/regress/regression.*
 
 -include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+.PHONY: fuzz-bins

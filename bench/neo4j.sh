@@ -4,7 +4,10 @@
 # all measured in this run, against the same throwaway Neo4j.
 #
 #   bench/neo4j.sh [NODES]      (default 200000; twice as many relationships)
-#   ROUNDS=N (default 3); JS=0 leaves the JavaScript driver out
+#   ROUNDS=N (default 3); JS=0 leaves the JavaScript driver out;
+#   OLD=path/to/neo2pg also times another build's inspect and copies
+#   from Neo4j in each round, the order alternating, for before/after
+#   figures against the same server
 #
 # Timed in each round, after a warm-up round that is not counted:
 #   drain      build/bench/bolt_drain: neo2pg's two queries in one read
@@ -91,16 +94,24 @@ timed() {
 }
 to_pg() {
 	q -c "DROP SCHEMA IF EXISTS neo4j CASCADE" -c "CHECKPOINT" 2>/dev/null
-	timed "$1" ./neo2pg -v copy --replace "$2" "dbname=bench"
+	timed "$1" "${3:-./neo2pg}" -v copy --replace "$2" "dbname=bench"
 	q -c "CHECKPOINT"
 }
+# the extraction runs of one build: BIN PREFIX
+extraction() {
+	timed "${2}inspect" "$1" -v inspect "$URI"
+	to_pg "${2}bolt_pg" "$URI" "$1"
+	rm -rf "$BACKUP"
+	timed "${2}bolt_dir" "$1" -v copy "$URI" "$BACKUP" --no-compress
+}
+rounds=0
 round() {
 	timed drain build/bench/bolt_drain
 	[ "${JS:-1}" = 0 ] || timed js node bench/js_stream.cjs "$URI" "$OUT/neo4j-js.jsonl"
-	timed inspect ./neo2pg -v inspect "$URI"
-	to_pg bolt_pg "$URI"
-	rm -rf "$BACKUP"
-	timed bolt_dir ./neo2pg -v copy "$URI" "$BACKUP" --no-compress
+	rounds=$((rounds + 1))
+	[ -z "${OLD:-}" ] || [ $((rounds % 2)) = 1 ] || extraction "$OLD" old_
+	extraction ./neo2pg ""
+	[ -z "${OLD:-}" ] || [ $((rounds % 2)) = 0 ] || extraction "$OLD" old_
 	to_pg dir_pg "$BACKUP"
 }
 
@@ -127,7 +138,9 @@ med = statistics.median
 def paired(a, b):
     return med([x / y for x, y in zip(t[a], t[b])])
 names = [("drain", "bare drain (floor)"), ("js", "JavaScript driver, JSON"), ("inspect", "neo2pg inspect bolt://"),
-         ("bolt_pg", "neo2pg copy bolt:// pg"), ("bolt_dir", "neo2pg copy bolt:// DIR"), ("dir_pg", "neo2pg copy DIR pg")]
+         ("bolt_pg", "neo2pg copy bolt:// pg"), ("bolt_dir", "neo2pg copy bolt:// DIR"), ("dir_pg", "neo2pg copy DIR pg"),
+         ("old_inspect", "OLD inspect bolt://"), ("old_bolt_pg", "OLD copy bolt:// pg"),
+         ("old_bolt_dir", "OLD copy bolt:// DIR")]
 print(f"graph: {n:,} nodes, {r:,} relationships, {wire / 1e6:.0f} MB on the wire; medians over {len(t['drain'])} rounds")
 print("runs (s): " + "; ".join(f"{k} " + " ".join(f"{x:.2f}" for x in t[k]) for k, _ in names if k in t))
 print(f"{'':26} {'wall s':>7} {'spread':>11} {'x drain':>8} {'cpu: neo2pg':>12} {'Neo4j':>6} {'PG':>6} {'peak MB':>8}")
@@ -140,4 +153,7 @@ for k, label in names:
     print(f"{label:26} {med(t[k]):7.2f} {min(t[k]):5.2f}-{max(t[k]):<5.2f} {ratio:>8} {cc[0]:12.2f} {cc[1]:6.2f} {cc[2]:6.2f} {pk:>8}")
 print(f"copy bolt:// pg against the same graph's load from DIR: {paired('bolt_pg', 'dir_pg'):.2f} x"
       + (f"; against the JavaScript driver: {paired('bolt_pg', 'js'):.2f} x" if "js" in t else ""))
+if "old_inspect" in t:
+    print("this build against OLD (paired): " + "; ".join(f"{k} {paired(k, 'old_' + k):.2f} x"
+                                                         for k in ("inspect", "bolt_pg", "bolt_dir")))
 PY

@@ -14,6 +14,20 @@ CREATE FUNCTION neo2pg_literal(literal text, OUT value jsonb, OUT type text)
 	AS 'MODULE_PATHNAME', 'neo2pg_literal'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- The foreign data wrapper: a server is a neo4j-backup directory (its
+-- path option), IMPORT FOREIGN SCHEMA neo4j makes the load's layout.
+CREATE FUNCTION neo2pg_fdw_handler() RETURNS fdw_handler
+	AS 'MODULE_PATHNAME', 'neo2pg_fdw_handler'
+	LANGUAGE C STRICT;
+
+CREATE FUNCTION neo2pg_fdw_validator(text[], oid) RETURNS void
+	AS 'MODULE_PATHNAME', 'neo2pg_fdw_validator'
+	LANGUAGE C STRICT;
+
+CREATE FOREIGN DATA WRAPPER neo2pg
+	HANDLER neo2pg_fdw_handler
+	VALIDATOR neo2pg_fdw_validator;
+
 -- A backup row's node_props or rel_props, with its hash_props, as the load
 -- stores them in props and prop_types (NULL when no key needs a type).
 -- Both are JSON text as the backup writes it (NaN, Infinity, -0.0 and

@@ -11,6 +11,7 @@ tools/install-deps.sh || exit 1
 export ASAN_OPTIONS="detect_stack_use_after_return=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 make -j2 all unit ext || exit 1
 make -j2 asan || exit 1
+make -j2 fuzz-build || exit 1
 
 passed=0
 failed=0
@@ -31,9 +32,11 @@ PGDIR=$(mktemp -d /tmp/neo2pg-pg.XXXXXX)
 N4JDIR=$(mktemp -d /tmp/neo2pg-neo4j.XXXXXX)
 # the server with the extension installed (test/ext_install.sh)
 INSTDIR=$(mktemp -d /tmp/neo2pg-install.XXXXXX)
+# backups for the foreign data wrapper's tests, which the server reads
+FDWDIR=$(mktemp -d /tmp/neo2pg-fdw.XXXXXX)
 stop_servers() {
 	test/pg_server.sh stop "$PGDIR"
-	rm -rf "$PGDIR" "$INSTDIR"
+	rm -rf "$PGDIR" "$INSTDIR" "$FDWDIR"
 	test/neo4j_server.sh stop "$N4JDIR/server"
 	rm -rf "$N4JDIR"
 }
@@ -59,6 +62,12 @@ for t in build/test/unit/test_* build-asan/test/unit/test_*; do
 	passed=$((passed + n))
 	failed=$((failed + f))
 done
+
+# --- the fuzz targets (clang, libFuzzer, ASan and UBSan): each over its
+# seed corpus, inputs that once failed included, then a fixed number of
+# mutations from a fixed seed
+test/fuzz/run.sh check | tee "$LOGDIR/fuzz.log"
+count "$LOGDIR/fuzz.log"
 
 # --- PostgreSQL, from a throwaway installation that holds the extension
 PG_BINDIR=$(test/ext_install.sh "$INSTDIR") || exit 1
@@ -117,15 +126,33 @@ else
 	failed=$((failed + 1))
 fi
 
+# --- the foreign data wrapper's backups, in a directory the server can
+# read (it runs as postgres under root): ext_fdw reads them, and compares
+# with a load of gen into schema gen
+fdw_prepare() {
+	local db=$1 m
+	python3 tools/gen_backup.py "$FDWDIR/gen" --nodes 300 --rels 600 --edge-cases \
+		--chunk-rows 100 >/dev/null &&
+		python3 test/fdw_big_chunk.py "$FDWDIR/big" 128 || return 1
+	for m in bad-digest malformed-literals nul-inside truncated-gzip wrong-type invalid-utf8; do
+		python3 tools/gen_mutants.py "$FDWDIR/mutants" --family $m --seed 1 >/dev/null || return 1
+	done
+	chmod -R go+rX "$FDWDIR" &&
+		./neo2pg -q copy -s gen "$FDWDIR/gen" "dbname=$db" &&
+		psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v dir="$FDWDIR" \
+			<<<"CREATE TABLE fdw_dir AS SELECT :'dir'::text AS dir"
+}
+
 # --- pg_regress over the bundled example, once without PostGIS and once
 # with it (typed views with geometry points).
 # run_regress NAME DATABASE SCHEDULE [SQL to run before the load]
 run_regress() {
-	local name=$1 db=$2 schedule=$3 prep=${4:-} p f
+	local name=$1 db=$2 schedule=$3 prep=${4:-} after=${5:-} p f
 	dropdb --if-exists "$db"
 	createdb "$db"
 	{ [ -z "$prep" ] || psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "$prep"; } &&
-		./neo2pg -q copy examples/backup "dbname=$db"
+		./neo2pg -q copy examples/backup "dbname=$db" &&
+		{ [ -z "$after" ] || "$after" "$db"; }
 	mkdir -p "$LOGDIR/$db"
 	"$(pg_config --pkglibdir)/pgxs/src/test/regress/pg_regress" --inputdir=test/regress \
 		--outputdir="$LOGDIR/$db" --use-existing --dbname="$db" \
@@ -146,7 +173,10 @@ run_regress "regress (PostGIS)" neo2pg_regress_postgis test/regress/schedule_pos
 	"CREATE EXTENSION postgis"
 # the extension's own suite (it creates the extension), next to a load of
 # the same example to compare with
-run_regress "regress (extension)" neo2pg_regress_ext test/regress/schedule_ext
+run_regress "regress (extension)" neo2pg_regress_ext test/regress/schedule_ext "" fdw_prepare
+# every mutant through the foreign data wrapper (test/fdw_mutants.py)
+python3 test/fdw_mutants.py --dir "$FDWDIR/all-mutants" | tee "$LOGDIR/fdw_mutants.log"
+count "$LOGDIR/fdw_mutants.log"
 
 # the logs are worth keeping only when something failed
 if [ "$failed" -eq 0 ]; then

@@ -6,7 +6,8 @@ set -eu
 PKGS="gcc make libc6-dev libpq-dev libjansson-dev zlib1g-dev libssl-dev \
 libcmocka-dev postgresql-15 postgresql-client-15 postgresql-server-dev-15 \
 postgresql-15-postgis-3 python3 \
-openssl openjdk-17-jdk-headless maven"
+openssl openjdk-17-jdk-headless maven tzdata \
+clang libfuzzer-14-dev libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

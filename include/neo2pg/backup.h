@@ -40,6 +40,23 @@ N2pSource  *n2p_backup_open_io(const char *dir, const N2pFileIO *io,
 bool		n2p_sha256_hex_matches(const char *data, size_t len, N2pStr hex);
 
 /*
+ * The chunk files of one kind, in the order they are read: how many, and
+ * file i's name (relative to the backup directory) and on-disk size.
+ * Only for a source n2p_backup_open_io made (else 0 and false).
+ */
+size_t		n2p_backup_nfiles(const N2pSource *src, N2pRecKind kind);
+bool		n2p_backup_file(const N2pSource *src, N2pRecKind kind, size_t i, const char **name,
+							uint64_t *size);
+
+/*
+ * Before the first next(): stream only files [first, first + n) of kind,
+ * and nothing of the other kind (a foreign table reads only its own
+ * files; parallel workers split them).  The metadata has been read.
+ * False when src is not a backup source or has started.
+ */
+bool		n2p_backup_select(N2pSource *src, N2pRecKind kind, size_t first, size_t n);
+
+/*
  * A row's node_props or rel_props (a map, changed in place) with its
  * hash_props (a map, or NULL) made into the values the load stores: each
  * hash_props key's digest checked and its original string put back,

@@ -65,33 +65,38 @@ bad(N2pExactReader *x, N2pError *err, const char *what)
 
 /* ------------------------------------------------------------ graph.json */
 
+/*
+ * A C string of v, or NULL: for a value that is not one (the caller says
+ * what was expected), or out of memory, which sets err so that it is not
+ * reported as a bad file.
+ */
 static char *
-arena_str(N2pArena *arena, const N2pValue *v)
+arena_str(N2pArena *arena, const N2pValue *v, N2pError *err)
 {
 	char	   *p;
 
 	if (v == NULL || v->type != N2P_STRING ||
 		(v->u.str.len && memchr(v->u.str.ptr, '\0', v->u.str.len)))
 		return NULL;
-	if ((p = n2p_arena_alloc(arena, v->u.str.len + 1)) != NULL)
-	{
-		if (v->u.str.len)
-			memcpy(p, v->u.str.ptr, v->u.str.len);
-		p[v->u.str.len] = '\0';
-	}
+	if ((p = n2p_arena_alloc(arena, v->u.str.len + 1)) == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"), NULL;
+	if (v->u.str.len)
+		memcpy(p, v->u.str.ptr, v->u.str.len);
+	p[v->u.str.len] = '\0';
 	return p;
 }
 
 static bool
-arena_strs(N2pArena *arena, const N2pValue *v, char ***out, size_t *n)
+arena_strs(N2pArena *arena, const N2pValue *v, char ***out, size_t *n, N2pError *err)
 {
 	size_t		i;
 
-	if (v == NULL || v->type != N2P_LIST ||
-		(*out = n2p_arena_alloc(arena, (v->u.list.n + 1) * sizeof(char *))) == NULL)
+	if (v == NULL || v->type != N2P_LIST)
 		return false;
+	if ((*out = n2p_arena_alloc(arena, (v->u.list.n + 1) * sizeof(char *))) == NULL)
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	for (i = 0; i < v->u.list.n; i++)
-		if (((*out)[i] = arena_str(arena, &v->u.list.items[i])) == NULL)
+		if (((*out)[i] = arena_str(arena, &v->u.list.items[i], err)) == NULL)
 			return false;
 	*n = v->u.list.n;
 	return true;
@@ -99,20 +104,20 @@ arena_strs(N2pArena *arena, const N2pValue *v, char ***out, size_t *n)
 
 /* entity, labels_or_types and properties: absent in files of older writers */
 static bool
-graph_schema_parts(const N2pValue *o, N2pSchemaItem *it, N2pArena *arena)
+graph_schema_parts(const N2pValue *o, N2pSchemaItem *it, N2pArena *arena, N2pError *err)
 {
 	const N2pValue *entity = n2p_map_get(o, "entity", 6);
 
 	it->entity = NULL;
 	if (entity == NULL)
 		return true;
-	return (it->entity = arena_str(arena, entity)) != NULL &&
-		arena_strs(arena, n2p_map_get(o, "labels_or_types", 15), &it->tokens, &it->ntokens) &&
-		arena_strs(arena, n2p_map_get(o, "properties", 10), &it->props, &it->nprops);
+	return (it->entity = arena_str(arena, entity, err)) != NULL &&
+		arena_strs(arena, n2p_map_get(o, "labels_or_types", 15), &it->tokens, &it->ntokens, err) &&
+		arena_strs(arena, n2p_map_get(o, "properties", 10), &it->props, &it->nprops, err);
 }
 
 static bool
-graph_schema(const N2pValue *list, N2pGraphMeta *meta, N2pArena *arena)
+graph_schema(const N2pValue *list, N2pGraphMeta *meta, N2pArena *arena, N2pError *err)
 {
 	size_t		i;
 
@@ -120,7 +125,7 @@ graph_schema(const N2pValue *list, N2pGraphMeta *meta, N2pArena *arena)
 		return false;
 	meta->schema = n2p_arena_alloc(arena, (list->u.list.n + 1) * sizeof(N2pSchemaItem));
 	if (meta->schema == NULL)
-		return false;
+		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
 	for (i = 0; i < list->u.list.n; i++)
 	{
 		const N2pValue *o = &list->u.list.items[i];
@@ -129,11 +134,12 @@ graph_schema(const N2pValue *list, N2pGraphMeta *meta, N2pArena *arena)
 
 		if (o->type != N2P_MAP)
 			return false;
-		kind = arena_str(arena, n2p_map_get(o, "kind", 4));
-		it->name = arena_str(arena, n2p_map_get(o, "name", 4));
-		it->type = arena_str(arena, n2p_map_get(o, "type", 4));
-		it->create = arena_str(arena, n2p_map_get(o, "create", 6));
-		if (!kind || !it->name || !it->type || !it->create || !graph_schema_parts(o, it, arena) ||
+		kind = arena_str(arena, n2p_map_get(o, "kind", 4), err);
+		it->name = arena_str(arena, n2p_map_get(o, "name", 4), err);
+		it->type = arena_str(arena, n2p_map_get(o, "type", 4), err);
+		it->create = arena_str(arena, n2p_map_get(o, "create", 6), err);
+		if (!kind || !it->name || !it->type || !it->create ||
+			!graph_schema_parts(o, it, arena, err) ||
 			(strcmp(kind, "constraint") != 0 && strcmp(kind, "index") != 0))
 			return false;
 		it->kind = strcmp(kind, "index") == 0 ? "index" : "constraint";
@@ -182,7 +188,7 @@ n2p_exact_read_graph(const char *dir, const N2pFileIO *io, N2pGraphMeta *meta, N
 		ok = doc.type == N2P_MAP && graph_flag(&doc, "element_ids", &meta->element_ids) &&
 			graph_flag(&doc, "zone_ids", &meta->zone_ids);
 		schema = ok ? n2p_map_get(&doc, "schema", 6) : NULL;
-		if (ok && schema && !graph_schema(schema, meta, arena))
+		if (ok && schema && !graph_schema(schema, meta, arena, err))
 			ok = false;
 		if (!ok && err->code == N2P_OK)
 			n2p_error_set(err, N2P_ERR_DATA,

@@ -24,7 +24,16 @@
 #include <string.h>
 #include <zlib.h>
 
+/*
+ * The fuzz build (make fuzz-build) sets a smaller size: readers then meet
+ * more piece boundaries, and ASan serves the buffers from its pools
+ * instead of mapping 256 kB for every file opened, 4 times faster.
+ */
+#ifdef N2P_INPUT_BUF_SIZE
+#define INPUT_BUF_SIZE N2P_INPUT_BUF_SIZE
+#else
 #define INPUT_BUF_SIZE (256 * 1024)
+#endif
 
 struct N2pInput
 {

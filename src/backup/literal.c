@@ -326,11 +326,18 @@ put_point_literal(const N2pValue *v, N2pBuf *buf)
 		return false;
 	n2p_format_double(v->u.point.x, x);
 	n2p_format_double(v->u.point.y, y);
-	if (!n2p_srid_is_3d(v->u.point.srid))
-		return n2p_buf_printf(buf, "$point({x: %s, y: %s, crs: '%s'})", x, y, crs);
-	n2p_format_double(v->u.point.z, z);
-	return n2p_buf_printf(buf, "$point({x: %s, y: %s, z: %s, crs: '%s'})",
-						  x, y, z, crs);
+	/* appends, not printf: a point per row is common */
+	if (!n2p_buf_append(buf, "$point({x: ", 11) || !n2p_buf_append(buf, x, strlen(x)) ||
+		!n2p_buf_append(buf, ", y: ", 5) || !n2p_buf_append(buf, y, strlen(y)))
+		return false;
+	if (n2p_srid_is_3d(v->u.point.srid))
+	{
+		n2p_format_double(v->u.point.z, z);
+		if (!n2p_buf_append(buf, ", z: ", 5) || !n2p_buf_append(buf, z, strlen(z)))
+			return false;
+	}
+	return n2p_buf_append(buf, ", crs: '", 8) && n2p_buf_append(buf, crs, strlen(crs)) &&
+		n2p_buf_append(buf, "'})", 3);
 }
 
 bool

@@ -109,6 +109,22 @@ put_escaped(N2pBuf *buf, uint32_t c)
 	return put_u_escape(buf, 0xD800 | (c >> 10)) && put_u_escape(buf, 0xDC00 | (c & 0x3FF));
 }
 
+/*
+ * Might any of these 8 bytes need escaping (below 0x20, 0x7F and up, '"'
+ * or '\\')?  Never false when one does; true at times when none does,
+ * which only sends the bytes through the loop that decides each one.
+ */
+static inline bool
+maybe_escape(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull,
+				high = 0x8080808080808080ull;
+	uint64_t	q = x ^ (ones * '"'),
+				b = x ^ (ones * '\\');
+
+	return (((x - ones * 0x20) & ~x) | ((x + ones) | x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+}
+
 bool
 n2p_pyjson_string(N2pBuf *buf, const char *s, size_t len)
 {
@@ -122,6 +138,16 @@ n2p_pyjson_string(N2pBuf *buf, const char *s, size_t len)
 		size_t		start = i;
 		uint32_t	c;
 
+		/* eight bytes at a time while none can need escaping */
+		while (i + 8 <= len)
+		{
+			uint64_t	x;
+
+			memcpy(&x, u + i, 8);
+			if (maybe_escape(x))
+				break;
+			i += 8;
+		}
 		while (i < len && u[i] < 128 && plain_ascii[u[i]])
 			i++;
 		if (i > start && !n2p_buf_append(buf, s + start, i - start))

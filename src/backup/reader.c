@@ -51,6 +51,8 @@ typedef struct BackupSource
 	ChunkList	chunks[2];		/* indexed by N2pRecKind */
 	N2pRecKind	phase;
 	size_t		next_file;		/* index in chunks[phase] */
+	size_t		end_file;		/* n2p_backup_select's end, or SIZE_MAX */
+	bool		one_kind;		/* n2p_backup_select: no other phase */
 	const ChunkFile *cur;		/* open file, or NULL */
 	N2pInput   *in;
 	N2pJsonReader *reader;
@@ -720,9 +722,9 @@ ensure_file(BackupSource *bs, N2pError *err)
 {
 	while (bs->cur == NULL)
 	{
-		if (bs->next_file >= bs->chunks[bs->phase].n)
+		if (bs->next_file >= bs->chunks[bs->phase].n || bs->next_file >= bs->end_file)
 		{
-			if (bs->phase == N2P_REC_REL)
+			if (bs->phase == N2P_REC_REL || bs->one_kind)
 				return 0;
 			bs->phase = N2P_REC_REL;
 			bs->next_file = 0;
@@ -849,6 +851,42 @@ backup_close(N2pSource *src)
 
 static const N2pSourceOps backup_ops = {backup_next, backup_bytes_done, backup_close};
 
+size_t
+n2p_backup_nfiles(const N2pSource *src, N2pRecKind kind)
+{
+	const BackupSource *bs = (const BackupSource *) src;
+
+	return src->ops == &backup_ops ? bs->chunks[kind].n : 0;
+}
+
+bool
+n2p_backup_file(const N2pSource *src, N2pRecKind kind, size_t i, const char **name,
+				uint64_t *size)
+{
+	const BackupSource *bs = (const BackupSource *) src;
+
+	if (src->ops != &backup_ops || i >= bs->chunks[kind].n)
+		return false;
+	*name = bs->chunks[kind].files[i].name;
+	*size = bs->chunks[kind].files[i].size;
+	return true;
+}
+
+bool
+n2p_backup_select(N2pSource *src, N2pRecKind kind, size_t first, size_t n)
+{
+	BackupSource *bs = (BackupSource *) src;
+
+	if (src->ops != &backup_ops || bs->cur != NULL || bs->phase != N2P_REC_NODE ||
+		bs->next_file != 0)
+		return false;
+	bs->phase = kind;
+	bs->one_kind = true;
+	bs->next_file = first;
+	bs->end_file = n > SIZE_MAX - first ? SIZE_MAX : first + n;
+	return true;
+}
+
 N2pSource *
 n2p_backup_open_io(const char *dir, const N2pFileIO *io, const N2pAllocator *alloc,
 				   N2pError *err)
@@ -865,6 +903,7 @@ n2p_backup_open_io(const char *dir, const N2pFileIO *io, const N2pAllocator *all
 	bs->base.ops = &backup_ops;
 	bs->alloc = alloc;
 	bs->io = io;
+	bs->end_file = SIZE_MAX;
 	n2p_arena_init(&bs->row_arena, alloc, 0);
 	n2p_arena_init(&bs->meta_arena, alloc, 0);
 	while (len > 1 && dir[len - 1] == '/')

@@ -318,9 +318,13 @@ write_file(Writer *w, const char *name, const N2pBuf *text, N2pError *err)
 static bool
 put_nl(Writer *w, N2pBuf *b, int indent, int level)
 {
-	int			n = indent * level;
+	static const char spaces[] = "\n                                                                ";
+	size_t		n = (size_t) (indent * level);
 
 	(void) w;
+	/* the rows nest three levels deep: one append, not a character at a time */
+	if (n < sizeof(spaces) - 1)
+		return n2p_buf_append(b, spaces, n + 1);
 	if (!n2p_buf_putc(b, '\n'))
 		return false;
 	while (n-- > 0)
@@ -506,7 +510,7 @@ put_exact(Writer *w, N2pBuf *b, const N2pValue *v, N2pError *err)
 		first->type == N2P_STRING ? "string" : "datetime";
 	size_t		i;
 
-	if (!n2p_buf_printf(b, "{\"%s\": ", type))
+	if (!put_lit(b, "{\"") || !put_lit(b, type) || !put_lit(b, "\": "))
 		return nomem(err);
 	if (v->type != N2P_LIST)
 		return put_exact_scalar(w, b, v, err) && (n2p_buf_putc(b, '}') || nomem(err));
@@ -530,7 +534,7 @@ static bool
 put_key(Writer *w, N2pBuf *b, int level, bool first, const char *key, N2pError *err)
 {
 	return ((first || n2p_buf_putc(b, ',')) && put_nl(w, b, w->opts.indent, level) &&
-			n2p_buf_printf(b, "\"%s\": ", key)) || nomem(err);
+			n2p_buf_putc(b, '"') && put_lit(b, key) && put_lit(b, "\": ")) || nomem(err);
 }
 
 /*
@@ -567,7 +571,7 @@ put_props(Writer *w, N2pBuf *b, const N2pValue *props, N2pError *err)
 			char		digest[65];
 
 			n2p_sha256_hex(v->u.str.ptr, v->u.str.len, digest);
-			ok = n2p_buf_printf(b, "\"%s\"", digest) &&
+			ok = n2p_buf_putc(b, '"') && n2p_buf_append(b, digest, 64) && n2p_buf_putc(b, '"') &&
 				n2p_buf_putc(&w->hash, nhash++ ? ',' : '{') && put_nl(w, &w->hash, ind, 3) &&
 				put_string(&w->hash, k.ptr, k.len, err) && put_lit(&w->hash, ": ") &&
 				put_string(&w->hash, v->u.str.ptr, v->u.str.len, err);

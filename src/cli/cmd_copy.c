@@ -66,6 +66,9 @@ copy_usage(FILE *out)
 			"      --batch-size=N     rows per transaction of a Neo4j import (default 10000)\n"
 			"      --user=NAME        Neo4j user (default NEO4J_USERNAME, else neo4j)\n"
 			"      --database=NAME    Neo4j database (default: the server's home database)\n"
+			"      --zone-offsets=host|server  a Neo4j source's zone offsets from the host's\n"
+			"                         tz database where the server confirms it (default), or\n"
+			"                         all asked of the server\n"
 			"      --no-compress      DIR: plain JSON chunks (default gzip)\n"
 			"      --chunk-rows=N     DIR: rows per chunk file (default 8185, as neo4j-backup)\n"
 			"      --gzip-level=N     DIR: 1 (fastest) to 9 (as neo4j-backup); default 6\n"
@@ -289,6 +292,7 @@ cmd_copy(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{"user", required_argument, NULL, 'U'},
 		{"database", required_argument, NULL, 'd'},
+		{"zone-offsets", required_argument, NULL, 'O'},
 		{"append", no_argument, NULL, 'A'},
 		{"skip-refused", no_argument, NULL, 'K'},
 		{"batch-size", required_argument, NULL, 'B'},
@@ -306,7 +310,7 @@ cmd_copy(int argc, char **argv)
 				neo4j_only = false,
 				schema_given = false,
 				admin = false;
-	Neo4jCliOptions neo = {NULL, NULL, 0};
+	Neo4jCliOptions neo = {NULL, NULL, 0, false};
 	Neo4jSinkCliOptions sinkopts = {NULL, false, 0, NULL, false};
 	char	   *local = NULL;
 	int			c,
@@ -384,6 +388,10 @@ cmd_copy(int argc, char **argv)
 				break;
 			case 'd':
 				neo.database = optarg;
+				break;
+			case 'O':
+				if (!neo4j_cli_zone_offsets(optarg, &neo))
+					return EXIT_USAGE;
 				break;
 			case 'A':
 				sinkopts.append = true;

@@ -350,8 +350,9 @@ cmd_inspect(int argc, char **argv)
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
 		{"user", required_argument, NULL, 'U'}, {"database", required_argument, NULL, 'd'},
 		{"schema", required_argument, NULL, 's'}, {"source-schema", required_argument, NULL, 's'},
+		{"zone-offsets", required_argument, NULL, 'O'},
 	{NULL, 0, NULL, 0}};
-	Neo4jCliOptions neo = {NULL, NULL, 0};
+	Neo4jCliOptions neo = {NULL, NULL, 0, false};
 	Inspect		in = {0};
 	N2pError	err;
 	N2pSource  *src;
@@ -365,12 +366,19 @@ cmd_inspect(int argc, char **argv)
 			cli_source_schema = optarg;
 			continue;
 		}
+		if (c == 'O')
+		{
+			if (!neo4j_cli_zone_offsets(optarg, &neo))
+				return EXIT_USAGE;
+			continue;
+		}
 		if (c == 'U' || c == 'd')
 		{
 			*(c == 'U' ? &neo.user : &neo.database) = optarg;
 			continue;
 		}
-		printf("Usage:\n  neo2pg inspect [--user=NAME] [--database=NAME] [-s SCHEMA] SOURCE\n\n"
+		printf("Usage:\n  neo2pg inspect [--user=NAME] [--database=NAME] [--zone-offsets=host|server]\n"
+			   "                 [-s SCHEMA] SOURCE\n\n"
 			   "Read SOURCE (a neo4j-backup directory, a Neo4j URI: bolt://, neo4j://,\n"
 			   "with +s or +ssc, or the neo2pg layout in PostgreSQL: postgresql://... or a\n"
 			   "conninfo string, in schema SCHEMA, default neo4j) and print its counts, labels, relationship types, keys\n"

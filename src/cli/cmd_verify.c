@@ -75,6 +75,7 @@ verify_usage(FILE *out)
 			"      --schema-a=NAME, --schema-b=NAME  the same, for one side\n"
 			"      --user=NAME        Neo4j user (default NEO4J_USERNAME, else neo4j)\n"
 			"      --database=NAME    Neo4j database (default: the server's home database)\n"
+			"      --zone-offsets=host|server  a Neo4j side's zone offsets (as for copy)\n"
 			"  -q, --quiet            print the differences only\n"
 			"  -v, --verbose          print the time of each step and the peak memory\n"
 			"  -h, --help             print this help and exit\n");
@@ -1158,11 +1159,12 @@ cmd_verify(int argc, char **argv)
 		{"schema-b", required_argument, NULL, 'b'},
 		{"user", required_argument, NULL, 'U'},
 		{"database", required_argument, NULL, 'd'},
+		{"zone-offsets", required_argument, NULL, 'O'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	Neo4jCliOptions neo = {NULL, NULL, 0};
+	Neo4jCliOptions neo = {NULL, NULL, 0, false};
 	MatchMode	mode = MATCH_AUTO;
 	int			c;
 
@@ -1195,6 +1197,10 @@ cmd_verify(int argc, char **argv)
 				break;
 			case 'd':
 				neo.database = optarg;
+				break;
+			case 'O':
+				if (!neo4j_cli_zone_offsets(optarg, &neo))
+					return EXIT_USAGE;
 				break;
 			case 'q':
 				cli_verbosity = -1;

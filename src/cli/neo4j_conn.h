@@ -53,7 +53,11 @@ typedef struct Neo4jCliOptions
 	const char *user;			/* NULL: NEO4J_USERNAME, else "neo4j" */
 	const char *database;		/* NULL: the server's home database */
 	int			bolt_version;	/* 0: negotiate; else offer only this one */
+	bool		zone_offsets_server;	/* --zone-offsets=server: no tz database */
 } Neo4jCliOptions;
+
+/* --zone-offsets=host|server into o; false (and a message) otherwise. */
+bool		neo4j_cli_zone_offsets(const char *arg, Neo4jCliOptions *o);
 
 /*
  * Open a Neo4j URI as a source: two connections (the extraction and the

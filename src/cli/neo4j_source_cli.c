@@ -27,8 +27,38 @@ typedef struct CliSource
 	N2pSource  *inner;
 	Neo4jLink		main;
 	Neo4jLink		side;
+	N2pTzdb    *tzdb;
 	char	   *password;
 } CliSource;
+
+bool
+neo4j_cli_zone_offsets(const char *arg, Neo4jCliOptions *o)
+{
+	if (strcmp(arg, "host") != 0 && strcmp(arg, "server") != 0)
+	{
+		log_error("--zone-offsets takes \"host\" or \"server\"");
+		return false;
+	}
+	o->zone_offsets_server = strcmp(arg, "server") == 0;
+	return true;
+}
+
+/* How the zones' offsets were found, for -v. */
+static void
+log_zone_stats(N2pSource *inner)
+{
+	N2pZoneStats st;
+
+	n2p_neo4j_source_zone_stats(inner, &st);
+	if (st.local + st.asked == 0)
+		return;
+	log_verbose("zone offsets: %llu from the host's tz database (%llu zones confirmed by the server), "
+				"%llu instants asked of the server", (unsigned long long) st.local,
+				(unsigned long long) st.zones_local, (unsigned long long) st.asked);
+	if (st.differ[0])
+		log_verbose("zones whose tz data differ between the host and the server (asked of the server): %s",
+					st.differ);
+}
 
 /* The password from NEO4J_PASSWORD, or asked on the terminal without echo. */
 char *
@@ -189,7 +219,11 @@ cli_close(N2pSource *src)
 	CliSource  *s = (CliSource *) src;
 
 	if (s->inner)
+	{
+		log_zone_stats(s->inner);
 		s->inner->ops->close(s->inner);
+	}
+	n2p_tzdb_close(s->tzdb);
 	neo4j_cli_link_close(&s->side);
 	neo4j_cli_link_close(&s->main);
 	if (s->password)
@@ -223,6 +257,19 @@ neo4j_cli_source_open(const char *uri_text, const Neo4jCliOptions *opts, N2pErro
 	memset(&so, 0, sizeof(so));
 	so.bolt = s->main.bolt;
 	so.side = s->side.bolt;
+	/* Bolt 5 sends UTC and a zone: the host's tz data, checked (docs/design.md) */
+	if (!opts->zone_offsets_server)
+	{
+		const char *dir = getenv("TZDIR");
+
+		if ((s->tzdb = n2p_tzdb_open(&n2p_libc_allocator, &n2p_posix_io, dir && dir[0] ? dir : NULL)) == NULL)
+		{
+			n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
+			cli_close(&s->base);
+			return NULL;
+		}
+	}
+	so.tzdb = s->tzdb;
 	so.database = opts->database;
 	so.display = uri_text;
 	if ((s->inner = n2p_neo4j_source_open(&n2p_libc_allocator, &so, err)) == NULL)

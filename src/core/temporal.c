@@ -540,14 +540,43 @@ put_datetime(N2pBuf *buf, int64_t secs, int32_t nanos, bool nine)
 		put_time(buf, sod * NANOS_PER_SEC + nanos, nine);
 }
 
+/* v in decimal, then the unit letter (durations: printf was most of their cost). */
+static bool
+put_count(N2pBuf *buf, int64_t v, char unit)
+{
+	char		tmp[24];
+	size_t		n = sizeof(tmp);
+	uint64_t	a = v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v;
+
+	tmp[--n] = unit;
+	do
+	{
+		tmp[--n] = (char) ('0' + a % 10);
+		a /= 10;
+	} while (a);
+	if (v < 0)
+		tmp[--n] = '-';
+	return n2p_buf_append(buf, tmp + n, sizeof(tmp) - n);
+}
+
 /* Seconds of a duration, negative when either part is. */
 static bool
 put_dur_seconds(N2pBuf *buf, int64_t secs, int32_t nanos)
 {
 	bool		neg = secs < 0 || nanos < 0;
 
-	return n2p_buf_printf(buf, "%s%" PRId64, neg ? "-" : "",
-						  secs < 0 ? -secs : secs) &&
+	char		tmp[24];
+	size_t		n = sizeof(tmp);
+	uint64_t	a = secs < 0 ? (uint64_t) 0 - (uint64_t) secs : (uint64_t) secs;
+
+	do
+	{
+		tmp[--n] = (char) ('0' + a % 10);
+		a /= 10;
+	} while (a);
+	if (neg)
+		tmp[--n] = '-';
+	return n2p_buf_append(buf, tmp + n, sizeof(tmp) - n) &&
 		put_fraction(buf, nanos < 0 ? -nanos : nanos, false) &&
 		n2p_buf_putc(buf, 'S');
 }
@@ -583,18 +612,18 @@ put_duration(N2pBuf *buf, int64_t months, int64_t days, int64_t secs,
 		return n2p_buf_append(buf, "PT0S", 4);
 	ok = n2p_buf_putc(buf, 'P');
 	if (ok && months / 12 != 0)
-		ok = n2p_buf_printf(buf, "%" PRId64 "Y", months / 12);
+		ok = put_count(buf, months / 12, 'Y');
 	if (ok && months % 12 != 0)
-		ok = n2p_buf_printf(buf, "%" PRId64 "M", months % 12);
+		ok = put_count(buf, months % 12, 'M');
 	if (ok && days != 0)
-		ok = n2p_buf_printf(buf, "%" PRId64 "D", days);
+		ok = put_count(buf, days, 'D');
 	if (p.hours == 0 && p.mins == 0 && p.secs == 0 && p.nanos == 0)
 		return ok;
 	ok = ok && n2p_buf_putc(buf, 'T');
 	if (ok && p.hours != 0)
-		ok = n2p_buf_printf(buf, "%" PRId64 "H", p.hours);
+		ok = put_count(buf, p.hours, 'H');
 	if (ok && p.mins != 0)
-		ok = n2p_buf_printf(buf, "%" PRId64 "M", p.mins);
+		ok = put_count(buf, p.mins, 'M');
 	if (ok && (p.secs != 0 || p.nanos != 0))
 		ok = put_dur_seconds(buf, p.secs, p.nanos);
 	return ok;

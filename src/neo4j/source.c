@@ -80,12 +80,49 @@ static const char OFFSETS_LOCAL_QUERY[] =
 #define PENDING_MAX 4096
 #define PENDING_SLOTS (2 * PENDING_MAX)	/* a power of two, half full at most */
 
+/*
+ * A zone's standing with the host's tz database.  NEW: not yet checked;
+ * CHECKING: the server is asked for the offsets around each of the
+ * database's changes from 1970 to 2100, with a batch; LOCAL: it gave the
+ * same, so the database answers for that range; SERVER: unknown to the
+ * database, or it differed (or it could not be checked).
+ */
+typedef enum ZoneTrust
+{
+	ZONE_NEW,
+	ZONE_CHECKING,
+	ZONE_LOCAL,
+	ZONE_SERVER,
+} ZoneTrust;
+
+typedef struct ZoneState
+{
+	char		name[ZONE_MAX];
+	size_t		len;			/* 0 for a free slot */
+	const N2pTzZone *tz;
+	size_t		need;			/* the instants that check it */
+	ZoneTrust	trust;
+	int			batch;			/* CHECKING: the batch that asks */
+} ZoneState;
+
+#define ZONE_SLOTS 512			/* a power of two */
+#define ZONE_KEPT (ZONE_SLOTS / 2)
+
+/*
+ * The range the tz database answers for.  Before 1970 Debian's tzdata
+ * (built with backzone) and Java's disagree for merged zones (Amsterdam
+ * in 1900: +00:19:32 here, Z in Neo4j); after 2100 the checks stop.
+ */
+#define LOCAL_FROM INT64_C(0)
+#define LOCAL_UNTIL INT64_C(4102444800)	/* 2100-01-01T00:00:00Z */
+
 typedef struct Pending
 {
 	int64_t		secs;
 	N2pStr		zone;			/* in the batch's arena; len 0 for a free slot */
 	int32_t		offset;
 	bool		known;
+	ZoneState  *check;			/* a check of that zone's local offset */
 } Pending;
 
 typedef struct OffsetEntry
@@ -131,6 +168,9 @@ typedef struct Neo4jSource
 	N2pArena	arena;			/* the schema's replies, one at a time */
 	N2pArena	meta_arena;		/* the schema, for the source's life */
 	OffsetEntry *offsets;
+	ZoneState  *zones;			/* ZONE_SLOTS, with a tz database */
+	size_t		nzones;
+	N2pZoneStats stats;
 	Batch		batch[2];
 	int			cur;			/* the batch being emitted */
 } Neo4jSource;
@@ -337,6 +377,7 @@ lookup_offset(Neo4jSource *s, N2pStr zone, int64_t secs, bool utc, int32_t *offs
 		return true;
 	if (s->opts.side == NULL)
 		return n2p_error_set(err, N2P_ERR_USAGE, "a DateTime with a zone id needs a second connection");
+	s->stats.asked++;
 	memset(vals, 0, sizeof(vals));
 	vals[0].type = N2P_INT;
 	vals[0].u.i = secs;
@@ -391,21 +432,169 @@ is_zoned(const N2pValue *v, bool utc)
 		v->u.st.tag == (utc ? N2P_PS_DATETIME_ZONE : N2P_PS_DATETIME_ZONE_LEGACY);
 }
 
-/* Note an instant of the batch; the cache is consulted when it is asked. */
+/* ----------------------------------------------- the host's tz database */
+
+static bool
+local_range(int64_t secs)
+{
+	return secs >= LOCAL_FROM && secs < LOCAL_UNTIL;
+}
+
 static void
-note_instant(Batch *bt, const N2pValue *v, bool utc)
+zone_differs(Neo4jSource *s, ZoneState *z)
+{
+	size_t		used = strlen(s->stats.differ);
+
+	z->trust = ZONE_SERVER;
+	s->stats.zones_server++;
+	if (used + z->len + 2 < sizeof(s->stats.differ))
+		snprintf(s->stats.differ + used, sizeof(s->stats.differ) - used, "%s%s", used ? " " : "", z->name);
+}
+
+/* The instants that check a zone: 1970, 2100, and both sides of each change between. */
+static size_t
+zone_checks(const N2pTzZone *tz)
+{
+	int64_t		t = LOCAL_FROM;
+	size_t		n = 2;
+
+	while (n2p_tz_zone_next(tz, t, &t) && t < LOCAL_UNTIL)
+		n += 2;
+	return n;
+}
+
+/* A zone's standing, made on first sight; NULL without a tz database or room. */
+static ZoneState *
+zone_state(Neo4jSource *s, N2pStr zone)
+{
+	ZoneState  *z;
+	size_t		i;
+
+	if (s->zones == NULL || zone.len == 0 || zone.len >= ZONE_MAX)
+		return NULL;
+	for (i = n2p_fnv1a(N2P_FNV1A_BASIS, zone.ptr, zone.len) & (ZONE_SLOTS - 1);; i = (i + 1) & (ZONE_SLOTS - 1))
+	{
+		z = &s->zones[i];
+		if (z->len == 0)
+			break;
+		if (z->len == zone.len && memcmp(z->name, zone.ptr, zone.len) == 0)
+			return z;
+	}
+	if (s->nzones == ZONE_KEPT)
+		return NULL;
+	s->nzones++;
+	memcpy(z->name, zone.ptr, zone.len);
+	z->name[zone.len] = '\0';
+	z->len = zone.len;
+	z->tz = n2p_tzdb_zone(s->opts.tzdb, zone.ptr, zone.len);
+	z->need = z->tz ? zone_checks(z->tz) : 0;
+	/* a zone that changes too often to be checked in one batch is asked */
+	z->trust = z->tz && s->opts.side && z->need <= PENDING_MAX / 4 ? ZONE_NEW : ZONE_SERVER;
+	if (z->trust == ZONE_SERVER)
+		s->stats.zones_server++;
+	return z;
+}
+
+static void
+add_check(Batch *bt, ZoneState *z, N2pStr zone, int64_t secs)
+{
+	Pending    *p = pending_slot(bt, zone, secs);
+
+	if (p->zone.len == 0)
+	{
+		p->zone = zone;
+		p->secs = secs;
+		p->known = false;
+		bt->pending_order[bt->npending++] = (uint32_t) (p - bt->pending);
+	}
+	p->check = z;
+}
+
+/* Ask, with the batch, the offsets that check a zone; later if it has no room. */
+static void
+start_check(Neo4jSource *s, Batch *bt, ZoneState *z, N2pStr zone)
+{
+	int64_t		t = LOCAL_FROM;
+
+	if (bt->npending + z->need + 1 > PENDING_MAX)
+		return;
+	z->trust = ZONE_CHECKING;
+	z->batch = (int) (bt - s->batch);
+	add_check(bt, z, zone, LOCAL_FROM);
+	add_check(bt, z, zone, LOCAL_UNTIL - 1);
+	while (n2p_tz_zone_next(z->tz, t, &t) && t < LOCAL_UNTIL)
+	{
+		add_check(bt, z, zone, t - 1);
+		add_check(bt, z, zone, t);
+	}
+}
+
+/*
+ * With the batch's answers in: a zone checked by the batch whose every
+ * answer matched is answered by the tz database from now on.
+ */
+static void
+settle_checks(Neo4jSource *s, Batch *bt)
+{
+	size_t		i;
+
+	if (s->zones == NULL)
+		return;
+	for (i = 0; i < bt->npending; i++)
+	{
+		Pending    *p = &bt->pending[bt->pending_order[i]];
+
+		if (p->check && p->check->trust == ZONE_CHECKING &&
+			(!p->known || p->offset != n2p_tz_zone_offset(p->check->tz, p->secs)))
+			zone_differs(s, p->check);
+	}
+	for (i = 0; i < ZONE_SLOTS; i++)
+		if (s->zones[i].trust == ZONE_CHECKING && s->zones[i].batch == bt - s->batch)
+		{
+			s->zones[i].trust = ZONE_LOCAL;
+			s->stats.zones_local++;
+		}
+}
+
+/* The offset from the tz database, if the zone is trusted for the instant. */
+static bool
+local_offset(Neo4jSource *s, const N2pValue *v, int32_t *offset)
 {
 	const N2pValue *f = v->u.st.fields;
+	ZoneState  *z;
+
+	if (v->u.st.tag != N2P_PS_DATETIME_ZONE || !local_range(f[0].u.i) ||
+		(z = zone_state(s, f[2].u.str)) == NULL || z->trust != ZONE_LOCAL)
+		return false;
+	*offset = n2p_tz_zone_offset(z->tz, f[0].u.i);
+	s->stats.local++;
+	return true;
+}
+
+/* Note an instant of the batch; the cache is consulted when it is asked. */
+static void
+note_instant(Neo4jSource *s, Batch *bt, const N2pValue *v, bool utc)
+{
+	const N2pValue *f = v->u.st.fields;
+	ZoneState  *z;
 	Pending    *p;
 
 	if (!is_zoned(v, utc) || f[2].u.str.len == 0 || bt->npending == PENDING_MAX)
 		return;
+	if (utc && local_range(f[0].u.i) && (z = zone_state(s, f[2].u.str)) != NULL)
+	{
+		if (z->trust == ZONE_LOCAL)
+			return;
+		if (z->trust == ZONE_NEW)
+			start_check(s, bt, z, f[2].u.str);
+	}
 	p = pending_slot(bt, f[2].u.str, f[0].u.i);
 	if (p->zone.len > 0)
 		return;
 	p->zone = f[2].u.str;
 	p->secs = f[0].u.i;
 	p->known = false;
+	p->check = NULL;
 	bt->pending_order[bt->npending++] = (uint32_t) (p - bt->pending);
 }
 
@@ -428,9 +617,9 @@ note_row(Neo4jSource *s, Batch *bt, const N2pValue *row)
 
 		if (v->type == N2P_LIST)
 			for (j = 0; j < v->u.list.n; j++)
-				note_instant(bt, &v->u.list.items[j], utc);
+				note_instant(s, bt, &v->u.list.items[j], utc);
 		else
-			note_instant(bt, v, utc);
+			note_instant(s, bt, v, utc);
 	}
 }
 
@@ -504,6 +693,7 @@ send_ask(Neo4jSource *s, Batch *bt, N2pError *err)
 	}
 	if ((bt->nasked = n) == 0)
 		return true;
+	s->stats.asked += n;
 	memset(vals, 0, sizeof(vals));
 	vals[0].type = vals[1].type = N2P_LIST;
 	vals[0].u.list.items = secs;
@@ -543,6 +733,8 @@ offset_of(Neo4jSource *s, const N2pValue *v, int32_t *offset, N2pError *err)
 	const N2pValue *f = v->u.st.fields;
 	bool		utc = v->u.st.tag == N2P_PS_DATETIME_ZONE;
 
+	if (f[2].u.str.len > 0 && local_offset(s, v, offset))
+		return true;
 	if (f[2].u.str.len > 0 && is_zoned(v, n2p_bolt_utc(s->opts.bolt)))
 	{
 		Pending    *p = pending_slot(&s->batch[s->cur], f[2].u.str, f[0].u.i);
@@ -780,6 +972,7 @@ next_batch(Neo4jSource *s, N2pError *err)
 		return (s->ended = true, 0);
 	if (!send_ask(s, bt, err) || !read_batch(s, &s->batch[s->cur ^ 1], err) || !read_ask(s, bt, err))
 		return -1;
+	settle_checks(s, bt);
 	return 1;
 }
 
@@ -857,6 +1050,7 @@ neo4j_close(N2pSource *src)
 	n2p_arena_destroy(&s->arena);
 	n2p_arena_destroy(&s->meta_arena);
 	n2p_free(s->alloc, s->offsets);
+	n2p_free(s->alloc, s->zones);
 	batch_free(s, &s->batch[0]);
 	batch_free(s, &s->batch[1]);
 	n2p_free(s->alloc, s);
@@ -884,7 +1078,10 @@ n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *op
 	n2p_arena_init(&s->arena, alloc, 0);
 	n2p_arena_init(&s->meta_arena, alloc, 0);
 	s->offsets = n2p_alloc(alloc, OFFSET_CACHE * sizeof(OffsetEntry));
-	if (!batch_init(s, &s->batch[0]) || !batch_init(s, &s->batch[1]) || s->offsets == NULL)
+	if (opts->tzdb && (s->zones = n2p_alloc(alloc, ZONE_SLOTS * sizeof(ZoneState))) != NULL)
+		memset(s->zones, 0, ZONE_SLOTS * sizeof(ZoneState));
+	if (!batch_init(s, &s->batch[0]) || !batch_init(s, &s->batch[1]) || s->offsets == NULL ||
+		(opts->tzdb && s->zones == NULL))
 	{
 		neo4j_close(&s->base);
 		return (n2p_error_set(err, N2P_ERR_NOMEM, "out of memory"), NULL);
@@ -901,4 +1098,10 @@ n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *op
 	}
 	n2p_arena_reset(&s->arena);
 	return &s->base;
+}
+
+void
+n2p_neo4j_source_zone_stats(N2pSource *src, N2pZoneStats *out)
+{
+	*out = ((Neo4jSource *) src)->stats;
 }

@@ -1394,6 +1394,62 @@ test_truncated_gzip(void **state)
 	src->ops->close(src);
 }
 
+/*
+ * n2p_backup_select: a foreign table reads only its kind's files, and a
+ * parallel worker one file of them; the file list says what is there.
+ */
+static void
+test_select_files(void **state)
+{
+	TestDir    *td = *state;
+	N2pSource  *src;
+	N2pRecord	rec;
+	const char *name;
+	uint64_t	size;
+
+	write_file(td, "data/nodes_1.json",
+			   "[{\"node_id\": 1, \"node_labels\": \"A\", \"node_props\": {}}]");
+	write_gz(td, "data/nodes_2.json.gz",
+			 "[{\"node_id\": 2, \"node_labels\": \"A\", \"node_props\": {}},"
+			 " {\"node_id\": 3, \"node_labels\": \"A\", \"node_props\": {}}]");
+	write_file(td, "data/relationships_1.json",
+			   "[{\"rel_id\": 9, \"start_node_id\": 1, \"end_node_id\": 2,"
+			   " \"rel_type\": \"R\", \"rel_props\": {}}]");
+	/* relationships only: no node file is opened (this one is not JSON) */
+	write_file(td, "data/nodes_3.json", "not json");
+	src = open_ok(td);
+	assert_int_equal(n2p_backup_nfiles(src, N2P_REC_NODE), 3);
+	assert_int_equal(n2p_backup_nfiles(src, N2P_REC_REL), 1);
+	assert_true(n2p_backup_file(src, N2P_REC_NODE, 1, &name, &size));
+	assert_string_equal(name, "data/nodes_2.json.gz");
+	assert_int_equal(size, file_size(td, "data/nodes_2.json.gz"));
+	assert_false(n2p_backup_file(src, N2P_REC_NODE, 3, &name, &size));
+	assert_true(n2p_backup_select(src, N2P_REC_REL, 0, SIZE_MAX));
+	next_ok(src, &rec);
+	assert_int_equal(rec.kind, N2P_REC_REL);
+	assert_int_equal(rec.id, 9);
+	next_end(src);
+	src->ops->close(src);
+
+	/* the second node file alone */
+	src = open_ok(td);
+	assert_true(n2p_backup_select(src, N2P_REC_NODE, 1, 1));
+	next_ok(src, &rec);
+	assert_int_equal(rec.id, 2);
+	/* once started, a source cannot be selected again */
+	assert_false(n2p_backup_select(src, N2P_REC_NODE, 0, 1));
+	next_ok(src, &rec);
+	assert_int_equal(rec.id, 3);
+	next_end(src);
+	src->ops->close(src);
+
+	/* past the last file: nothing */
+	src = open_ok(td);
+	assert_true(n2p_backup_select(src, N2P_REC_REL, 1, 1));
+	next_end(src);
+	src->ops->close(src);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup_dir, teardown_dir)
 
 int
@@ -1401,6 +1457,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_chunk_order),
+		T(test_select_files),
 		T(test_io_table),
 		T(test_io_list),
 		T(test_compressed_flag_ignored),

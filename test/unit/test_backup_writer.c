@@ -68,6 +68,52 @@ test_strings(void **state)
 	n2p_buf_free(&b);
 }
 
+/*
+ * Each byte that needs escaping, at every position of a 40-byte string,
+ * so that the eight-at-a-time scan meets it in every lane; and every
+ * plain ASCII byte in runs, which it must copy as they are.
+ */
+static void
+test_strings_scan(void **state)
+{
+	static const struct
+	{
+		const char *in;
+		const char *out;
+	}			special[] = {
+		{"\"", "\\\""}, {"\\", "\\\\"}, {"\x1f", "\\u001f"}, {"\x7f", "\\u007f"}, {"\n", "\\n"},
+		{"\xc3\xbc", "\\u00fc"}, {"\xef\xbf\xbf", "\\uffff"}, {"\x20", " "}, {"~", "~"},
+	};
+	char		in[64],
+				want[128];
+	size_t		k,
+				pos;
+	int			c;
+
+	(void) state;
+	for (k = 0; k < sizeof(special) / sizeof(special[0]); k++)
+		for (pos = 0; pos <= 40; pos++)
+		{
+			size_t		n = strlen(special[k].in);
+
+			static const char as[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+			memcpy(in, as, pos);
+			memcpy(in + pos, special[k].in, n);
+			memcpy(in + pos + n, as, 40 - pos);
+			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int) pos, as, special[k].out, (int) (40 - pos), as);
+			want_string(in, 40 + n, want);
+		}
+	for (c = 0x20; c < 0x7f; c++)
+	{
+		if (c == '"' || c == '\\')
+			continue;
+		memset(in, c, 33);
+		snprintf(want, sizeof(want), "\"%.33s\"", in);
+		want_string(in, 33, want);
+	}
+}
+
 static void
 want_float(double d, const char *want)
 {
@@ -376,6 +422,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_strings_scan),
 		cmocka_unit_test(test_floats),
 		cmocka_unit_test(test_bytes_str),
 		cmocka_unit_test(test_lower_order),

@@ -925,6 +925,105 @@ test_format_types(void **state)
 	n2p_buf_free(&buf);
 }
 
+/*
+ * Python's repr by its definition, for the comparison below: the fewest
+ * digits (from 1) whose correctly rounded %.*e output reads back as d,
+ * then Python's choice of notation.
+ */
+static void
+reference_repr(double d, char *out, size_t cap)
+{
+	char		tmp[40],
+				digits[20],
+			   *e;
+	int			prec,
+				n = 0,
+				exp10;
+	size_t		len = 0;
+
+	for (prec = 1; prec <= 17; prec++)
+	{
+		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, fabs(d));
+		if (strtod(tmp, NULL) == fabs(d))
+			break;
+	}
+	e = strchr(tmp, 'e');
+	for (char *q = tmp; q < e; q++)
+		if (*q >= '0' && *q <= '9')
+			digits[n++] = *q;
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	exp10 = atoi(e + 1);
+	if (signbit(d))
+		out[len++] = '-';
+	if (exp10 < -4 || exp10 >= 16)
+		snprintf(out + len, cap - len, "%c%s%s%se%c%02d", digits[0], n > 1 ? "." : "", digits + 1, "",
+				 exp10 < 0 ? '-' : '+', abs(exp10));
+	else if (exp10 < 0)
+		snprintf(out + len, cap - len, "0.%.*s%s", -exp10 - 1, "0000", digits);
+	else if (exp10 + 1 >= n)
+		snprintf(out + len, cap - len, "%s%.*s.0", digits, exp10 + 1 - n, "0000000000000000");
+	else
+		snprintf(out + len, cap - len, "%.*s.%s", exp10 + 1, digits, digits + exp10 + 1);
+}
+
+/*
+ * The fast paths against the definition: random bit patterns, quotients
+ * like the benchmark's, the numbers next to powers of ten and of two,
+ * where rounding twice could go wrong, and random doubles in the range
+ * that integer arithmetic rounds.
+ */
+static void
+test_format_double_search(void **state)
+{
+	uint64_t	x = 88172645463325252ull;
+	long		i,
+				checked = 0;
+	char		got[N2P_DOUBLE_BUFSZ],
+				want[64];
+
+	(void) state;
+	for (i = 0; i < 300000; i++)
+	{
+		double		d;
+		uint64_t	bits;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		switch (i % 5)
+		{
+			case 0:
+				bits = x;
+				memcpy(&d, &bits, sizeof(d));
+				break;
+			case 1:
+				d = (double) (i / 4) / (double) (3 + x % 97);
+				break;
+			case 2:
+				d = ldexp(1.0, (int) (x % 2000) - 1000);
+				d = (x >> 20) & 1 ? nextafter(d, 0) : nextafter(d, INFINITY);
+				break;
+			case 3:
+				d = pow(10.0, (double) ((int) (x % 600) - 300)) * (1.0 + (double) (x >> 40 & 1023) * 1e-15);
+				break;
+			default:
+				/* the range digits17_exact takes: 1e-5 to 2^53 */
+				d = ldexp((double) (x >> 11), (int) (x % 72) - 70);
+				break;
+		}
+		if (isnan(d) || isinf(d))
+			continue;
+		n2p_format_double(d, got);
+		reference_repr(d, want, sizeof(want));
+		if (strcmp(got, want) != 0)
+			fail_msg("%a: %s, by definition %s", d, got, want);
+		checked++;
+	}
+	assert_true(checked > 280000);
+}
+
 static void
 test_format_double(void **state)
 {
@@ -962,6 +1061,20 @@ test_format_double(void **state)
 	/* Longest possible output still fits. */
 	assert_double_repr(-2.2250738585072014e-308, "-2.2250738585072014e-308");
 	assert_double_repr(-0.00012345678901234567, "-0.00012345678901234567");
+	/*
+	 * Powers of two, where the closest 16 digits do not read back and the
+	 * next 16 above do: Python's repr, not 17 digits (46 of the 2,098).
+	 */
+	assert_double_repr(ldexp(1.0, -24), "5.960464477539063e-08");
+	assert_double_repr(-ldexp(1.0, -24), "-5.960464477539063e-08");
+	assert_double_repr(ldexp(1.0, -44), "5.684341886080802e-14");
+	assert_double_repr(ldexp(1.0, -1017), "7.120236347223045e-307");
+	assert_double_repr(ldexp(1.0, 89), "6.189700196426902e+26");
+	assert_double_repr(ldexp(1.0, 122), "5.316911983139664e+36");
+	assert_double_repr(ldexp(1.0, 976), "6.386688990511104e+293");
+	assert_double_repr(ldexp(1.0, 1023), "8.98846567431158e+307");
+	assert_double_repr(ldexp(1.0, -1074), "5e-324");
+	assert_double_repr(ldexp(1.0, -1), "0.5");
 }
 
 static void
@@ -1127,6 +1240,7 @@ main(void)
 		ARENA_TEST(test_round_trips),
 		cmocka_unit_test(test_format_types),
 		cmocka_unit_test(test_format_double),
+		cmocka_unit_test(test_format_double_search),
 		cmocka_unit_test(test_calendar),
 		cmocka_unit_test(test_calendar_sweep),
 		cmocka_unit_test(test_calendar_extremes),
