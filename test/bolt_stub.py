@@ -14,6 +14,9 @@ stream, does FAULT:
     oversized   sends a list that claims more items than the message holds
     deep        sends a record nested deeper than the client accepts
     unknown-tag sends a record holding a structure of an unknown tag
+    late-drop   sends 2,500 nodes (more than the client reads ahead), then
+                closes the connection
+    late-tag    sends 2,500 nodes, then a record of an unknown tag
     none        no fault: the stream ends normally (a control)
 
 Every connection is served in a thread; the stub exits after 60 s.
@@ -86,6 +89,13 @@ def serve(conn, fault):
             streaming = b"MATCH (n)" in m and "nodes" or (b"SHOW" in m and "schema") or "other"
             conn.sendall(message(SUCCESS, {"fields": []}))
         elif tag == 0x3F and streaming == "nodes":  # PULL of the nodes
+            if fault.startswith("late-"):
+                conn.sendall(b"".join(node(i) for i in range(1, 2501)))
+                if fault == "late-drop":
+                    conn.close()
+                    return
+                conn.sendall(struct.pack(">H", 6) + b"\xB1\x71\x91\xB1\x5A\x01" + b"\x00\x00")
+                continue
             conn.sendall(node(1))
             if fault == "none":
                 conn.sendall(node(2) + message(SUCCESS, {}))

@@ -63,6 +63,8 @@ N2pBolt    *n2p_bolt_connect(const N2pAllocator *alloc, const N2pBoltIo *io,
 int			n2p_bolt_version(const N2pBolt *b);
 /* "Neo4j/5.26.11", from the server's HELLO reply */
 const char *n2p_bolt_server(const N2pBolt *b);
+/* "bolt-7", the server's id of this connection (its HELLO reply); "" if none */
+const char *n2p_bolt_connection_id(const N2pBolt *b);
 /* DateTimes in UTC seconds ('I'/'i'): Bolt 5, or 4.4 with the utc patch */
 bool		n2p_bolt_utc(const N2pBolt *b);
 

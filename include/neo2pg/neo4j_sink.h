@@ -29,6 +29,13 @@
 
 /* Every name neo2pg gives a temporary object starts with this. */
 #define N2P_NEO4J_TMP_PREFIX "neo2pg_import_"
+/*
+ * The import lock: a uniqueness constraint on this label and key, named
+ * N2P_NEO4J_LOCK_PREFIX and its holder (pid, host, start, Bolt connection).
+ * A second CREATE of the same schema fails, whatever its name.
+ */
+#define N2P_NEO4J_LOCK_LABEL "neo2pg_lock"
+#define N2P_NEO4J_LOCK_PREFIX "neo2pg_lock "
 /* The temporary id property (one fixed key: keys are never freed). */
 #define N2P_NEO4J_TMP_ID "neo2pg_import_id"
 
@@ -58,6 +65,23 @@ typedef struct N2pNeo4jSinkOptions
 	/* the steps after the last record (constraints, cleanup) */
 	void		(*step) (void *ctx, const char *what);
 	void	   *step_ctx;
+
+	/*
+	 * Called (with step_ctx) between the transactions of the leftovers'
+	 * cleanup and of the final cleanup, where names the place: false (err
+	 * set) stops there, leaving what a rerun resumes.  NULL: never stops.
+	 */
+	bool		(*check) (void *ctx, const char *where, N2pError *err);
+
+	/*
+	 * The import lock (one import per database): who this run is, for
+	 * another run's message, and whether a process of this host is alive
+	 * (1), gone (0) or unknown (-1), to tell a dead holder from a live one.
+	 */
+	long		pid;
+	const char *host;			/* [A-Za-z0-9.-], at most 64 bytes */
+	const char *since;			/* the run's start, ISO 8601 UTC */
+	int			(*pid_alive) (void *ctx, long pid);
 } N2pNeo4jSinkOptions;
 
 /*
@@ -71,6 +95,9 @@ N2pSink    *n2p_neo4j_sink_open(const N2pAllocator *alloc, const N2pNeo4jSinkOpt
 
 /* After an abort: did it remove everything the import had written? */
 bool		n2p_neo4j_sink_rolled_back(N2pSink *sink);
+
+/* Was every record written (and only the cleanup left) when it stopped? */
+bool		n2p_neo4j_sink_finishing(N2pSink *sink);
 
 /*
  * Did open() find an interrupted import of the same source that had

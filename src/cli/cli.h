@@ -91,6 +91,8 @@ typedef struct PgSinkOptions
 	const char *nul_replacement;
 	TypedMode	typed;
 	Progress   *progress;
+	/* --lock-timeout in ms: -1 for the default (1 minute unless PGOPTIONS set one), 0 for none */
+	long long	lock_timeout_ms;
 } PgSinkOptions;
 
 N2pSink    *pg_sink_open(const PgSinkOptions *opts, N2pError *err);

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -56,7 +57,9 @@ copy_usage(FILE *out)
 			"      --replace-nul[=TEXT]  replace U+0000 in strings by TEXT (default U+FFFD)\n"
 			"                         instead of failing\n"
 			"      --typed=views|tables|none  create a typed view (or table) per label and\n"
-			"                         relationship type, and the catalog table (default views)\n"
+			"                         relationship type, and the catalog table (default views)\n"			"      --lock-timeout=DURATION  longest wait for a lock another session holds\n"
+			"                         (e.g. 500ms, 30s, 5min, 1h; 0 waits for ever); default\n"
+			"                         PGOPTIONS's lock_timeout, else 1min\n"
 			"      --append           import into a Neo4j database that is not empty\n"
 			"      --skip-refused     Neo4j target: skip records with values Neo4j refuses\n"
 			"                         (and relationships to skipped nodes), naming each\n"
@@ -225,6 +228,34 @@ parse_chunk_rows(const char *s, uint64_t *out)
 }
 
 /*
+ * --lock-timeout: a whole number and a unit PostgreSQL knows (ms, s, min,
+ * h, d; none is ms, as lock_timeout's own), within lock_timeout's range.
+ */
+static bool
+parse_lock_timeout(const char *s, long long *ms)
+{
+	static const struct
+	{
+		const char *unit;
+		long long	ms;
+	}			units[] = {{"", 1}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}, {"d", 86400000}};
+	size_t		digits = strspn(s, "0123456789"),
+				i;
+
+	if (digits > 0 && digits <= 10)
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (strcmp(s + digits, units[i].unit) == 0)
+			{
+				*ms = strtoll(s, NULL, 10) * units[i].ms;
+				if (*ms <= INT_MAX)
+					return true;
+			}
+	log_error("--lock-timeout takes a whole number with ms, s, min, h or d (0 waits for ever), "
+			  "up to 24 days");
+	return false;
+}
+
+/*
  * How to connect, as a line a shell takes as it is: in double quotes when
  * nothing in the string is special there, else in single quotes.
  */
@@ -270,8 +301,9 @@ cmd_copy(int argc, char **argv)
 		{"gzip-level", required_argument, NULL, 'G'},
 		{"source-schema", required_argument, NULL, 'S'},
 		{"format", required_argument, NULL, 'F'},
+		{"lock-timeout", required_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0}};
-	PgSinkOptions pgopts = {.schema = "neo4j", .typed = TYPED_VIEWS};
+	PgSinkOptions pgopts = {.schema = "neo4j", .typed = TYPED_VIEWS, .lock_timeout_ms = -1};
 	BackupCliOptions bo = {.compress = true, .gzip_level = 6, .chunk_rows = N2P_BACKUP_CHUNK_ROWS};
 	bool		pg_only = false,
 				dir_only = false,
@@ -302,6 +334,11 @@ cmd_copy(int argc, char **argv)
 					return EXIT_USAGE;
 				}
 				admin = strcmp(optarg, "neo4j-admin") == 0;
+				break;
+			case 'L':
+				if (!parse_lock_timeout(optarg, &pgopts.lock_timeout_ms))
+					return EXIT_USAGE;
+				pg_only = true;
 				break;
 			case 'R':
 				pgopts.replace = bo.replace = true;
@@ -427,8 +464,8 @@ cmd_copy(int argc, char **argv)
 	{
 		if (pg_only || dir_only || admin)
 		{
-			log_error("-s, --typed, --skip-dangling, --replace-nul, --no-compress, --gzip-level, --format and "
-					  "--chunk-rows do not apply to a Neo4j target");
+			log_error("-s, --typed, --skip-dangling, --replace-nul, --lock-timeout, --no-compress, --gzip-level, "
+					  "--format and --chunk-rows do not apply to a Neo4j target");
 			return EXIT_USAGE;
 		}
 		return neo4j_cli_import(argv[optind], argv[optind + 1], &neo, &sinkopts);
@@ -450,8 +487,8 @@ cmd_copy(int argc, char **argv)
 	{
 		if (pg_only)
 		{
-			log_error("-s, --typed, --skip-dangling and --replace-nul apply to a PostgreSQL target, "
-					  "not to a backup directory");
+			log_error("-s, --typed, --skip-dangling, --replace-nul and --lock-timeout apply to a PostgreSQL "
+					  "target, not to a backup directory");
 			return EXIT_USAGE;
 		}
 		if (admin && (dir_only || bo.replace))

@@ -15,6 +15,9 @@
 #include "neo2pg/neo4j_sink.h"
 #include "neo4j_conn.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,6 +75,40 @@ on_step(void *ctx, const char *what)
 
 	if (s->progress)
 		progress_step(s->progress, what);
+}
+
+/* Between the cleanups' transactions: a test point, then stop if interrupted. */
+static bool
+on_check(void *ctx, const char *where, N2pError *err)
+{
+	(void) ctx;
+	test_point(where);
+	return interrupt_check(err);
+}
+
+static int
+on_pid_alive(void *ctx, long pid)
+{
+	(void) ctx;
+	if (pid <= 0)
+		return -1;
+	return kill((pid_t) pid, 0) == 0 || errno == EPERM ? 1 : errno == ESRCH ? 0 : -1;
+}
+
+/* This host's name as the lock records it: [A-Za-z0-9.-], the rest '-'. */
+static void
+lock_host(char *out, size_t len)
+{
+	char	   *p;
+
+	if (gethostname(out, len) != 0)
+		snprintf(out, len, "unknown");
+	out[len - 1] = '\0';
+	if (strlen(out) > 64)
+		out[64] = '\0';
+	for (p = out; *p; p++)
+		if (!isalnum((unsigned char) *p) && *p != '.' && *p != '-')
+			*p = '-';
 }
 
 static bool
@@ -148,7 +185,10 @@ neo4j_cli_sink_open(const char *uri_text, const Neo4jCliOptions *opts, const Neo
 	CliSink    *s = xcalloc(1, sizeof(CliSink));
 	Neo4jUri	uri;
 	N2pNeo4jSinkOptions o;
-	char		tag[64];
+	char		tag[64],
+				host[256],
+				since[32];
+	time_t		now = time(NULL);
 
 	s->base.ops = &cli_ops;
 	s->progress = so->progress;
@@ -156,9 +196,16 @@ neo4j_cli_sink_open(const char *uri_text, const Neo4jCliOptions *opts, const Neo
 	if (getenv("NEO4J_TARGET_PASSWORD"))
 		s->password = xstrdup(getenv("NEO4J_TARGET_PASSWORD"));
 	if (!neo4j_uri_parse(uri_text, &uri, err) ||
-		(!s->password && (s->password = neo4j_cli_password(err)) == NULL) ||
-		!neo4j_cli_link_open(&s->link, &uri, opts, s->password, err) ||
-		(uri.routing && !neo4j_cli_route(&s->link, &uri, opts, s->password, "WRITE", err)))
+		(!s->password && (s->password = neo4j_cli_password(err)) == NULL))
+	{
+		cli_close(&s->base);
+		return NULL;
+	}
+	/* past the prompt: a signal now stops the run between two transactions */
+	interrupt_arm(true);
+	if (!neo4j_cli_link_open(&s->link, &uri, opts, s->password, err) ||
+		(uri.routing && !neo4j_cli_route(&s->link, &uri, opts, s->password, "WRITE", err)) ||
+		!on_check(NULL, "neo4j-connected", err))
 	{
 		cli_close(&s->base);
 		return NULL;
@@ -166,7 +213,9 @@ neo4j_cli_sink_open(const char *uri_text, const Neo4jCliOptions *opts, const Neo
 	log_verbose("connected to %s (Bolt %d.%d)", n2p_bolt_server(s->link.bolt),
 				n2p_bolt_version(s->link.bolt) / 256, n2p_bolt_version(s->link.bolt) % 256);
 	/* unique to this import: process id and time */
-	snprintf(tag, sizeof(tag), "%ld_%lld", (long) getpid(), (long long) time(NULL));
+	snprintf(tag, sizeof(tag), "%ld_%lld", (long) getpid(), (long long) now);
+	lock_host(host, sizeof(host));
+	strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	memset(&o, 0, sizeof(o));
 	o.bolt = s->link.bolt;
 	o.database = opts->database;
@@ -181,6 +230,11 @@ neo4j_cli_sink_open(const char *uri_text, const Neo4jCliOptions *opts, const Neo
 	o.notice_ctx = s;
 	o.step = on_step;
 	o.step_ctx = s;
+	o.check = on_check;
+	o.pid = (long) getpid();
+	o.host = host;
+	o.since = since;
+	o.pid_alive = on_pid_alive;
 	if ((s->inner = n2p_neo4j_sink_open(&n2p_libc_allocator, &o, err)) == NULL)
 	{
 		cli_close(&s->base);
@@ -215,6 +269,9 @@ report_failure(N2pSink *sink, const N2pError *err)
 	neo4j_explain(err);
 	if (sink && neo4j_cli_sink_rolled_back(sink))
 		log_error("nothing was imported: what this import had written is deleted again");
+	else if (sink && n2p_neo4j_sink_finishing(((CliSink *) sink)->inner))
+		log_error("everything was written, but the import stopped while it removed its temporary label, ids "
+				  "and constraint: the next neo2pg import into this database finishes that");
 	else if (sink)
 		log_error("the import stopped before it could clean up: the next neo2pg import into this "
 				  "database rolls it back (or finishes it, if everything was written)");

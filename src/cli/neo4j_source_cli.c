@@ -293,6 +293,8 @@ neo4j_explain(const N2pError *err)
 		{"TLS handshake failed", "does the server accept TLS on that port (server.bolt.tls_level)? "
 		"bolt:// connects without TLS"},
 		{"could not resolve", "check the host name in the URI"},
+		{"TransactionTimedOut", "the server's db.transaction.timeout ended a transaction that ran longer; "
+		"for an import, a smaller --batch-size makes each transaction shorter"},
 	};
 	size_t		i;
 

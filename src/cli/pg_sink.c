@@ -302,10 +302,24 @@ prepare_schema(PgSink *s, N2pError *err)
 
 /*
  * No wait for another session's lock lasts for ever: without a lock_timeout
- * of the user's (PGOPTIONS), the load's own is this, and the error names
- * the statement that waited.
+ * of the user's (--lock-timeout, else PGOPTIONS), the load's own is this,
+ * and the error names the statement that waited.
  */
 #define LOCK_WAIT "1min"
+
+/* --lock-timeout wins over PGOPTIONS; else the user's, else LOCK_WAIT */
+static bool
+set_lock_timeout(PgSink *s, N2pError *err)
+{
+	char		q[64];
+
+	if (s->opts.lock_timeout_ms < 0)
+		return run_ok(s, "SELECT set_config('lock_timeout', '" LOCK_WAIT "', true) "
+					  "WHERE current_setting('lock_timeout') = '0'", err);
+	/* digits of our own making, no %: a plain statement */
+	snprintf(q, sizeof(q), "SET LOCAL lock_timeout = %lld", s->opts.lock_timeout_ms);
+	return run_ok(s, q, err);
+}
 
 /*
  * Index builds and foreign-key checks sort or hash whole tables: give this
@@ -326,9 +340,7 @@ tune_transaction(PgSink *s, N2pError *err)
 	return run_ok(s, "SELECT set_config(name, v, true) FROM (VALUES "
 				  "('maintenance_work_mem', '256MB'), ('work_mem', '64MB')) w(name, v) "
 				  "WHERE pg_size_bytes(current_setting(name)) < pg_size_bytes(v)", err) &&
-		run_ok(s, "SET LOCAL enable_hashjoin = off", err) &&
-		run_ok(s, "SELECT set_config('lock_timeout', '" LOCK_WAIT "', true) "
-			   "WHERE current_setting('lock_timeout') = '0'", err);
+		run_ok(s, "SET LOCAL enable_hashjoin = off", err) && set_lock_timeout(s, err);
 }
 
 /*

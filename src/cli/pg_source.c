@@ -92,6 +92,8 @@ query(PgSource *s, const char *fmt, int nparams, const char *const *params)
 	PGresult   *res = PQexecParams(s->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 
 	log_verbose("source: %s", sql);
+	/* a lock_timeout's message names the statement that waited */
+	pg_note_sql(sql);
 	free(sql);
 	return res;
 }
@@ -587,7 +589,16 @@ begin_snapshot(PgSource *s, bool load_info, N2pError *err)
 	bool		ok;
 
 	snprintf(pid, sizeof(pid), "%d", PQbackendPID(s->conn));
-	if (!run(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err) ||
+	/*
+	 * A load's --replace holds its tables' ACCESS EXCLUSIVE lock until it
+	 * commits: no wait for it lasts for ever, as for the load's own waits
+	 * (pg_sink.c), unless the user set a lock_timeout.  Set before BEGIN,
+	 * for the session: a SELECT in the transaction would take its
+	 * snapshot before the LOCK.
+	 */
+	if (!run(s, "SELECT set_config('lock_timeout', '1min', false) "
+			 "WHERE current_setting('lock_timeout') = '0'", err) ||
+		!run(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err) ||
 		!run(s, load_info ? "LOCK TABLE %s.nodes, %s.relationships, %s.load_info IN ACCESS SHARE MODE" :
 			 "LOCK TABLE %s.nodes, %s.relationships IN ACCESS SHARE MODE", err))
 		return false;

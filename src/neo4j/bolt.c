@@ -53,6 +53,7 @@ struct N2pBolt
 	bool		dead;			/* the connection cannot be used again */
 	N2pError	dead_err;		/* and why: every later call fails with it */
 	char		server[128];
+	char		connection_id[64];	/* the server's name for this connection */
 	char		failure_code[128];
 	/* ROUTE sends it after connect: the caller's string need not outlive it */
 	char		routing[300];
@@ -418,13 +419,17 @@ meta_str(const N2pValue *map, const char *key, char *buf, size_t len)
 static bool
 failure(N2pBolt *b, const N2pValue *meta, int pending, bool fatal, N2pError *err)
 {
-	char		msg[400];
+	/* whole and escaped: a message may hold U+0000 (a name it quotes) */
+	char		msg[N2P_ERR_KEY_MAX];
+	const N2pValue *m = n2p_map_get(meta, "message", 7);
 	Reply		r;
 
 	if (!meta_str(meta, "neo4j_code", b->failure_code, sizeof(b->failure_code)) &&
 		!meta_str(meta, "code", b->failure_code, sizeof(b->failure_code)))
 		b->failure_code[0] = '\0';
-	if (!meta_str(meta, "message", msg, sizeof(msg)))
+	if (m && m->type == N2P_STRING)
+		n2p_escape_text(m->u.str.ptr, m->u.str.len, msg, sizeof(msg));
+	else
 		strcpy(msg, "(no message)");
 	n2p_error_set(err, N2P_ERR_DATA, "Neo4j: %s (%s)", msg, b->failure_code);
 	b->streaming = false;
@@ -592,6 +597,7 @@ hello(N2pBolt *b, N2pError *err)
 	if (!send_hello(b, err) || !expect_success(b, 0, true, &meta, err))
 		return false;
 	meta_str(&meta, "server", b->server, sizeof(b->server));
+	meta_str(&meta, "connection_id", b->connection_id, sizeof(b->connection_id));
 	b->utc = b->version >= N2P_BOLT_VERSION(5, 0);
 	patch = n2p_map_get(&meta, "patch_bolt", 10);
 	if (patch && patch->type == N2P_LIST && patch->u.list.n > 0 &&
@@ -647,6 +653,12 @@ const char *
 n2p_bolt_server(const N2pBolt *b)
 {
 	return b->server;
+}
+
+const char *
+n2p_bolt_connection_id(const N2pBolt *b)
+{
+	return b->connection_id;
 }
 
 bool

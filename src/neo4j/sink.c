@@ -77,6 +77,13 @@ static const char LEFTOVER_LABELS_Q[] =
 static const char LEFTOVER_CONSTRAINTS_Q[] =
 	"SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH '" N2P_NEO4J_TMP_PREFIX "' RETURN name";
 static const char COUNT_Q[] = "MATCH (n) RETURN count(n)";
+static const char LOCK_Q[] =
+	"CREATE CONSTRAINT @ FOR (n:`" N2P_NEO4J_LOCK_LABEL "`) REQUIRE n.`" N2P_NEO4J_LOCK_LABEL "` IS UNIQUE";
+static const char LOCK_HOLDERS_Q[] =
+	"SHOW CONSTRAINTS YIELD name, labelsOrTypes WHERE labelsOrTypes = ['" N2P_NEO4J_LOCK_LABEL "'] RETURN name";
+static const char CONNECTION_Q[] =
+	"CALL dbms.listConnections() YIELD connectionId, connectTime, serverAddress "
+	"WHERE connectionId = $id RETURN toString(connectTime), serverAddress";
 static const char CONSTRAINT_NAMES_Q[] = "SHOW CONSTRAINTS YIELD name RETURN name";
 static const char INDEX_NAMES_Q[] = "SHOW INDEXES YIELD name RETURN name";
 
@@ -109,6 +116,9 @@ typedef struct Neo4jSink
 	bool		skipped_sorted;
 	uint64_t	skipped_nodes;
 	uint64_t	skipped_rels;
+	char		lock[512];		/* the import lock's name: this run */
+	bool		locked;
+	char		server[128];	/* the server's address, as it lists this connection */
 	char	  **created;		/* the source's constraints and indexes this import made */
 	bool	   *created_index;	/* each: an index, not a constraint */
 	size_t		ncreated;
@@ -216,9 +226,20 @@ one_param(N2pValue *map, N2pStr *key, N2pValue *val, const char *name)
 	map->u.map.n = 1;
 }
 
-/* Run a label's batched query until it touches no more rows. */
+/* May the run go on at where?  (An interruption stops it there.) */
 static bool
-drain(Neo4jSink *s, const char *tmpl, const char *label, uint64_t *total, N2pError *err)
+go_on(Neo4jSink *s, const char *where, N2pError *err)
+{
+	return where == NULL || s->o.check == NULL || s->o.check(s->o.step_ctx, where, err);
+}
+
+/*
+ * Run a label's batched query until it touches no more rows, asking
+ * go_on(where) before each batch.
+ */
+static bool
+drain(Neo4jSink *s, const char *tmpl, const char *label, uint64_t *total, const char *where,
+	  N2pError *err)
 {
 	char	   *q = build(s, tmpl, label);
 	N2pValue	params,
@@ -235,7 +256,7 @@ drain(Neo4jSink *s, const char *tmpl, const char *label, uint64_t *total, N2pErr
 	do
 	{
 		n = 0;
-		if (!tx_run(s, "w", q, NULL, &params, &n, err))
+		if (!go_on(s, where, err) || !tx_run(s, "w", q, NULL, &params, &n, err))
 			return false;
 		if (total)
 			*total += (uint64_t) n;
@@ -310,26 +331,30 @@ has_name(char **list, size_t n, const char *name)
  * the removal finds the nodes by their label alone.
  */
 static bool
-finish_cleanup(Neo4jSink *s, const char *label, N2pError *err)
+finish_cleanup(Neo4jSink *s, const char *label, const char *where, N2pError *err)
 {
 	char	   *drop = build(s, DROP_Q, label),
 			   *marker = build(s, DROP_MARKER_Q, label);
 
 	if (drop == NULL || marker == NULL)
 		return nomem(err);
-	return tx_simple(s, drop, NULL, err) && drain(s, UNLABEL_Q, label, NULL, err) &&
-		tx_simple(s, marker, NULL, err);
+	return tx_simple(s, drop, NULL, err) && drain(s, UNLABEL_Q, label, NULL, where, err) &&
+		go_on(s, where, err) && tx_simple(s, marker, NULL, err);
 }
 
-/* Delete every node of an unfinished import, then its constraint. */
+/*
+ * Delete every node of an unfinished import, then its constraint; where
+ * NULL (an abort) goes on whatever happens.
+ */
 static bool
-delete_import(Neo4jSink *s, const char *label, uint64_t *deleted, N2pError *err)
+delete_import(Neo4jSink *s, const char *label, uint64_t *deleted, const char *where, N2pError *err)
 {
 	char	   *drop = build(s, DROP_Q, label);
 
 	if (drop == NULL)
 		return nomem(err);
-	return drain(s, DELETE_Q, label, deleted, err) && tx_simple(s, drop, NULL, err);
+	return drain(s, DELETE_Q, label, deleted, where, err) && go_on(s, where, err) &&
+		tx_simple(s, drop, NULL, err);
 }
 
 /* The state and source an import's marker records ("" when none). */
@@ -392,7 +417,7 @@ recover(Neo4jSink *s, N2pError *err)
 		n2p_error_init(&n);
 		if (strcmp(state, "finishing") == 0)
 		{
-			if (!finish_cleanup(s, label, err))
+			if (!finish_cleanup(s, label, "neo4j-recover", err))
 				return false;
 			n2p_error_set(&n, N2P_ERR_DATA, "an interrupted import (%s) of %s had written everything: "
 						  "its cleanup is now finished", label, source[0] ? source : "an unknown source");
@@ -401,7 +426,7 @@ recover(Neo4jSink *s, N2pError *err)
 		}
 		else
 		{
-			if (!delete_import(s, label, &deleted, err))
+			if (!delete_import(s, label, &deleted, "neo4j-recover", err))
 				return false;
 			n2p_error_set(&n, N2P_ERR_DATA, "an interrupted import (%s)%s%s was rolled back: %llu nodes "
 						  "deleted", label, source[0] ? " of " : "", source,
@@ -410,6 +435,204 @@ recover(Neo4jSink *s, N2pError *err)
 		notice(s, &n);
 	}
 	return true;
+}
+
+/* ---------------------------------------------------------------- lock */
+
+/*
+ * The first row's first two fields as text ("" when not strings): 1 a
+ * row, 0 none, -1 the query failed (err set, no transaction open).
+ */
+static int
+first_row(Neo4jSink *s, const char *q, const N2pValue *params, char *a, size_t alen, char *b,
+		  size_t blen, N2pError *err)
+{
+	N2pArena	ar;
+	N2pValue	row;
+	int			r,
+				found = 0;
+
+	a[0] = b[0] = '\0';
+	if (!n2p_bolt_begin(s->o.bolt, "r", s->o.database, err) || !n2p_bolt_run(s->o.bolt, q, params, -1, err))
+		return -1;
+	n2p_arena_init(&ar, s->alloc, 0);
+	while ((r = n2p_bolt_next(s->o.bolt, &ar, &row, err)) > 0)
+	{
+		const N2pValue *f = row.u.list.items;
+
+		if (!found && row.u.list.n == 2 && f[0].type == N2P_STRING && f[1].type == N2P_STRING)
+		{
+			snprintf(a, alen, "%.*s", (int) f[0].u.str.len, f[0].u.str.ptr);
+			snprintf(b, blen, "%.*s", (int) f[1].u.str.len, f[1].u.str.ptr);
+			found = 1;
+		}
+		n2p_arena_reset(&ar);
+	}
+	n2p_arena_destroy(&ar);
+	return r == 0 && n2p_bolt_commit(s->o.bolt, err) ? found : -1;
+}
+
+/*
+ * When the server says a Bolt connection connected, and to which of its
+ * addresses: 1 listed, 0 not, -1 unknown (no such procedure, not allowed:
+ * the answer is then left to the process check).
+ */
+static int
+connection_of(Neo4jSink *s, const char *id, char *connected, size_t clen, char *server, size_t slen)
+{
+	N2pValue	params,
+				v;
+	N2pStr		key;
+	N2pError	ignore;
+
+	memset(&v, 0, sizeof(v));
+	v.type = N2P_STRING;
+	v.u.str.ptr = id;
+	v.u.str.len = strlen(id);
+	one_param(&params, &key, &v, "id");
+	n2p_error_init(&ignore);
+	return first_row(s, CONNECTION_Q, &params, connected, clen, server, slen, &ignore);
+}
+
+/* The value of "key=" in a lock's name, into out ("" when absent). */
+static void
+lock_field(const char *name, const char *key, char *out, size_t len)
+{
+	size_t		klen = strlen(key);
+	const char *p = name;
+
+	out[0] = '\0';
+	while ((p = strstr(p, key)) != NULL)
+	{
+		if ((p == name || p[-1] == ' ') && p[klen] == '=')
+		{
+			size_t		n = strcspn(p + klen + 1, " ");
+
+			snprintf(out, len, "%.*s", (int) n, p + klen + 1);
+			return;
+		}
+		p += klen;
+	}
+}
+
+/*
+ * Is the run that holds this lock gone?  Its Bolt connection tells, on any
+ * host: neo2pg never reconnects, so a run whose connection the server no
+ * longer lists (or lists with another connect time: ids start again when
+ * the server restarts) can write nothing more.  That is asked of the
+ * server this run talks to, so it counts only when the holder talked to
+ * the same one (a cluster's leader may have moved).  On this host its
+ * process tells too: a pid that is gone.  Anything else is alive.
+ */
+static bool
+holder_gone(Neo4jSink *s, const char *name)
+{
+	char		pid[32],
+				host[80],
+				conn[64],
+				connected[64],
+				server[128],
+				now[64],
+				now_server[128];
+	int			listed;
+
+	lock_field(name, "pid", pid, sizeof(pid));
+	lock_field(name, "host", host, sizeof(host));
+	lock_field(name, "conn", conn, sizeof(conn));
+	lock_field(name, "connected", connected, sizeof(connected));
+	lock_field(name, "server", server, sizeof(server));
+	if (s->o.pid_alive && s->o.host && pid[0] && strcmp(host, s->o.host) == 0 &&
+		s->o.pid_alive(s->o.step_ctx, strtol(pid, NULL, 10)) == 0)
+		return true;
+	if (conn[0] == '\0' || connected[0] == '\0' || s->server[0] == '\0' || strcmp(server, s->server) != 0)
+		return false;
+	listed = connection_of(s, conn, now, sizeof(now), now_server, sizeof(now_server));
+	return listed == 0 || (listed == 1 && strcmp(now, connected) != 0);
+}
+
+static bool
+lock_held(const char *name, N2pError *err)
+{
+	char		pid[32],
+				host[80],
+				since[64],
+				conn[64];
+
+	lock_field(name, "pid", pid, sizeof(pid));
+	lock_field(name, "host", host, sizeof(host));
+	lock_field(name, "since", since, sizeof(since));
+	lock_field(name, "conn", conn, sizeof(conn));
+	return n2p_error_set(err, N2P_ERR_DATA, "another neo2pg is importing into this database (pid %s on %s, "
+						 "started %s, Bolt connection %s): one import at a time; if that run is gone for "
+						 "good, DROP CONSTRAINT `%s` lets the next one start", pid[0] ? pid : "?",
+						 host[0] ? host : "?", since[0] ? since : "?", conn[0] ? conn : "?", name);
+}
+
+/*
+ * One import per database: a uniqueness constraint on a label of its own,
+ * named after this run, made in a transaction of its own.  Neo4j refuses a
+ * second constraint of the same schema whatever its name, atomically, so
+ * of two runs one fails; it reads the holder from the name, and either
+ * fails naming it, or, when the holder is gone, drops its lock and tries
+ * again (a few times: others may be trying too).
+ */
+static bool
+take_lock(Neo4jSink *s, N2pError *err)
+{
+	const char *conn = n2p_bolt_connection_id(s->o.bolt);
+	char		connected[64] = "",
+			   *create;
+	int			attempt;
+
+	if (conn[0] && connection_of(s, conn, connected, sizeof(connected), s->server, sizeof(s->server)) != 1)
+		connected[0] = s->server[0] = '\0';
+	snprintf(s->lock, sizeof(s->lock), N2P_NEO4J_LOCK_PREFIX "pid=%ld host=%s since=%s conn=%s connected=%s "
+			 "server=%s", s->o.pid, s->o.host ? s->o.host : "", s->o.since ? s->o.since : "", conn,
+			 connected, s->server);
+	if ((create = build(s, LOCK_Q, s->lock)) == NULL)
+		return nomem(err);
+	for (attempt = 0; attempt < 4; attempt++)
+	{
+		N2pError	e;
+		char	  **holders;
+		size_t		n;
+		char	   *drop;
+
+		n2p_error_init(&e);
+		if (tx_simple(s, create, NULL, &e))
+			return (s->locked = true);
+		if (strstr(n2p_bolt_failure_code(s->o.bolt), "AlreadyExists") == NULL)
+			return (*err = e, false);
+		if (!names(s, LOCK_HOLDERS_Q, &holders, &n, err))
+			return false;
+		if (n == 0)
+			continue;			/* released meanwhile */
+		if (!holder_gone(s, holders[0]))
+			return lock_held(holders[0], err);
+		if ((drop = build(s, DROP_Q, holders[0])) == NULL)
+			return nomem(err);
+		if (!tx_simple(s, drop, NULL, err))
+			return false;
+		n2p_error_init(&e);
+		n2p_error_set(&e, N2P_ERR_DATA, "the import lock of a neo2pg that is gone was removed: %s",
+					  holders[0]);
+		notice(s, &e);
+	}
+	return n2p_error_set(err, N2P_ERR_DATA, "could not take the import lock: other imports kept taking it");
+}
+
+/* Best effort: a lock left behind is its holder's, and found gone later. */
+static void
+release_lock(Neo4jSink *s)
+{
+	char	   *drop;
+	N2pError	ignore;
+
+	if (!s->locked || (drop = build(s, DROP_Q, s->lock)) == NULL)
+		return;
+	n2p_error_init(&ignore);
+	if (tx_simple(s, drop, NULL, &ignore))
+		s->locked = false;
 }
 
 /* ------------------------------------------------------------- batches */
@@ -601,6 +824,15 @@ flush(Neo4jSink *s, N2pError *err)
 		n2p_arena_destroy(&a);
 		if (r != 0)
 			return (locate_batch(s, err), false);
+	}
+	/* the batch's transaction is open: a signal stops it uncommitted */
+	if (!go_on(s, s->kind == N2P_REC_NODE ? "neo4j-nodes-batch" : "neo4j-relationships-batch", err))
+	{
+		N2pError	ignored;
+
+		n2p_error_init(&ignored);
+		n2p_bolt_rollback(s->o.bolt, &ignored);
+		return false;
 	}
 	if (made != (int64_t) s->nrows && s->o.skip_refused && s->kind == N2P_REC_REL)
 	{
@@ -842,7 +1074,9 @@ recreate_constraints(Neo4jSink *s, N2pError *err)
 		N2pBuf		q;
 		bool		ok;
 
-		if (c->name && c->name[0] && has_name(have, nhave, c->name))
+		/* another import's lock, read from a database being imported into */
+		if ((c->name && c->name[0] && has_name(have, nhave, c->name)) ||
+			(c->label && strcmp(c->label, N2P_NEO4J_LOCK_LABEL) == 0))
 			continue;
 		if (s->o.step)
 			s->o.step(s->o.step_ctx, c->name && c->name[0] ? c->name : "constraint");
@@ -1036,7 +1270,7 @@ neo4j_finish(N2pSink *sink, N2pError *err)
 	if (!tx_simple(s, finishing, NULL, err))
 		return false;
 	s->finishing = true;
-	return finish_cleanup(s, s->label, err);
+	return finish_cleanup(s, s->label, "neo4j-cleanup", err);
 }
 
 static void
@@ -1058,7 +1292,7 @@ neo4j_abort(N2pSink *sink)
 	 * connection ends everything (a ROLLBACK outside one would close it).
 	 */
 	n2p_error_init(&err);
-	ok = delete_import(s, s->label, NULL, &err);
+	ok = delete_import(s, s->label, NULL, NULL, &err);
 	for (i = 0; ok && i < s->ncreated; i++)
 	{
 		N2pBuf		q;
@@ -1082,6 +1316,7 @@ neo4j_close(N2pSink *sink)
 
 	if (s == NULL)
 		return;
+	release_lock(s);
 	n2p_buf_free(&s->rows);
 	n2p_buf_free(&s->params);
 	n2p_free(s->alloc, s->ids);
@@ -1153,7 +1388,8 @@ n2p_neo4j_sink_open(const N2pAllocator *alloc, const N2pNeo4jSinkOptions *opts, 
 		neo4j_close(&s->base);
 		return (nomem(err), NULL);
 	}
-	if (!recover(s, err) || (!s->previous_done && !opts->append && !check_empty(s, err)))
+	if (!take_lock(s, err) || !recover(s, err) ||
+		(!s->previous_done && !opts->append && !check_empty(s, err)))
 	{
 		if (err->file[0] == '\0' && opts->display)
 			n2p_error_set_file(err, opts->display);
@@ -1167,6 +1403,12 @@ bool
 n2p_neo4j_sink_rolled_back(N2pSink *sink)
 {
 	return ((Neo4jSink *) sink)->rolled_back;
+}
+
+bool
+n2p_neo4j_sink_finishing(N2pSink *sink)
+{
+	return ((Neo4jSink *) sink)->finishing;
 }
 
 bool

@@ -16,6 +16,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include "neo2pg/neo4j_sink.h"
 #include "neo2pg/neo4j_source.h"
 #include "neo2pg/packstream.h"
 
@@ -27,8 +28,10 @@ static const char NODES_QUERY[] =
 static const char RELS_QUERY[] =
 	"MATCH ()-[r]->() RETURN id(r), type(r), id(startNode(r)), id(endNode(r)), properties(r), "
 	"elementId(r)";
+/* an import's lock (neo4j_sink.h) is not the graph's: a pull meanwhile leaves it out */
 static const char CONSTRAINTS_QUERY[] =
-	"SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties, createStatement";
+	"SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties, createStatement "
+	"WHERE labelsOrTypes IS NULL OR labelsOrTypes <> ['" N2P_NEO4J_LOCK_LABEL "']";
 static const char DB_ID_QUERY[] = "CALL db.info() YIELD id RETURN id";
 static const char INDEXES_QUERY[] =
 	"SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, createStatement, owningConstraint "
@@ -983,12 +986,16 @@ neo4j_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 	bool		ok;
 
 	memset(rec, 0, sizeof(*rec));
+	/*
+	 * Records are read a batch ahead: a failure reading is at the wire's
+	 * record (name_predecessor), not at the last record handed on.
+	 */
+	err->row_id = -1;
 	if (bt->next_row == bt->nrows && (r = next_batch(s, err)) <= 0)
 		return r < 0 ? (locate(s, s->phase, err), -1) : 0;
 	bt = &s->batch[s->cur];
 	row = &bt->rows[bt->next_row++];
 	rec->kind = bt->phase;
-	err->row_id = -1;
 	ok = bt->phase == N2P_REC_NODE ? convert_node(s, row, rec, err) : convert_rel(s, row, rec, err);
 	if (!ok)
 		return (locate(s, bt->phase, err), -1);

@@ -234,7 +234,7 @@ t_terminate_backend() {
 # lock_timeout and statement_timeout, through PGOPTIONS, while another
 # session holds a lock the load needs; and the load's own lock timeout
 t_timeouts() {
-	local name="timeouts" before
+	local name="timeouts" before v
 	fresh_db it_tmo
 	run copy examples/backup "$(conninfo it_tmo)"
 	before=$(finished_at it_tmo)
@@ -246,9 +246,47 @@ t_timeouts() {
 	PGOPTIONS="-c statement_timeout=200ms" run copy --replace examples/backup "$(conninfo it_tmo)"
 	expect_fail "$name: statement_timeout" "canceling statement due to statement timeout" \
 		"the target is unchanged" || { release; return; }
+	run copy --replace --lock-timeout=300ms examples/backup "$(conninfo it_tmo)"
+	expect_fail "$name: --lock-timeout" "canceling statement due to lock timeout" \
+		"waited for a lock another session holds until lock_timeout ran out, in: DROP TABLE" \
+		"the target is unchanged" || { release; return; }
+	graph_kept "$name: --lock-timeout" it_tmo "$before" || { release; return; }
+	# --lock-timeout=0 over PGOPTIONS's 200ms: the load waits on the lock
+	# (seen waiting) until the holder is gone, then replaces the graph
+	PGOPTIONS="-c lock_timeout=200ms" start_bg "$WORK/out" copy --replace --lock-timeout=0 examples/backup \
+		"$(conninfo it_tmo)"
+	for _ in $(seq 1200); do
+		[ "$(sql it_tmo "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'neo2pg'
+			AND wait_event_type = 'Lock'")" = 1 ] && break
+		kill -0 "$bgpid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$bgpid" 2>/dev/null || { release; wait_bg; not_ok "$name: --lock-timeout=0 did not wait" "$(cat "$WORK/out")"; return; }
 	release
-	graph_kept "$name" it_tmo "$before" || return
-	ok "$name: lock_timeout and statement_timeout (PGOPTIONS) on a lock another session holds: exit 1 naming the statement that waited, the graph intact"
+	wait_bg
+	[ "$rc" -eq 0 ] && [ "$(finished_at it_tmo)" != "$before" ] && exact_pg "$name: --lock-timeout=0" examples/backup it_tmo ||
+		{ not_ok "$name: --lock-timeout=0 waits, then loads" "$(cat "$WORK/out")"; return; }
+	before=$(finished_at it_tmo)
+	for v in 5 1x 3.5s -1s 25d ''; do
+		run copy --replace "--lock-timeout=$v" examples/backup "$(conninfo it_tmo)"
+		[ "$rc" -eq 2 ] && grep -q -- "--lock-timeout takes a whole number" "$WORK/out" ||
+			{ [ "$v" = 5 ] && [ "$rc" -eq 0 ]; } ||
+			{ not_ok "$name: --lock-timeout=$v" "$(cat "$WORK/out")"; return; }
+	done
+	run copy --lock-timeout=1s examples/backup "$WORK/lt-backup"
+	[ "$rc" -eq 2 ] && [ ! -e "$WORK/lt-backup" ] || { not_ok "$name: --lock-timeout with a directory target" "$(cat "$WORK/out")"; return; }
+	# the PostgreSQL source waits on a lock at most lock_timeout too, named
+	hold it_tmo "LOCK TABLE neo4j.nodes IN ACCESS EXCLUSIVE MODE" || { release; not_ok "$name: hold a lock"; return; }
+	PGOPTIONS="-c lock_timeout=200ms" run copy "$(conninfo it_tmo)" "$WORK/lt-source"
+	release
+	expect_fail "$name: a PostgreSQL source" "canceling statement due to lock timeout" \
+		"waited for a lock another session holds until lock_timeout ran out, in: LOCK TABLE \"neo4j\".nodes" ||
+		return
+	no_target_left "$WORK/lt-source" || { not_ok "$name: a PostgreSQL source: a backup left"; return; }
+	run copy "$(conninfo it_tmo)" "$WORK/lt-source"
+	[ "$rc" -eq 0 ] && "$NEO2PG" verify examples/backup "$WORK/lt-source" >"$WORK/verify" 2>&1 ||
+		{ not_ok "$name: a PostgreSQL source, the lock gone" "$(cat "$WORK/out" "$WORK/verify")"; return; }
+	ok "$name: lock_timeout and statement_timeout (PGOPTIONS), and --lock-timeout, on a lock another session holds: exit 1 naming the statement that waited, the graph intact; --lock-timeout=0 overrides PGOPTIONS and waits until the lock is free; bad durations refused; a PostgreSQL source's LOCK waits at most lock_timeout and is named"
 }
 
 # two loads into one schema: the second fails at once naming the first

@@ -283,7 +283,7 @@ t_bolt_backup() {
 # PostgreSQL target must be left as it was.
 t_bolt_faults() {
 	local fault want pid port
-	for fault in none drop failure bad-chunk oversized deep unknown-tag; do
+	for fault in none drop failure bad-chunk oversized deep unknown-tag late-drop late-tag; do
 		rm -f "$WORK/stub.port"
 		python3 test/bolt_stub.py "$fault" "$WORK/stub.port" &
 		pid=$!
@@ -312,12 +312,15 @@ t_bolt_faults() {
 			oversized) want="list longer than the message" ;;
 			deep) want="nested deeper than" ;;
 			unknown-tag) want="unknown structure tag" ;;
+			# read ahead: named at the record being read, not at the last one handed on
+			late-drop) want="127.0.0.1:$port: Bolt: the server closed the connection (in the record after node 2500)" ;;
+			late-tag) want="127.0.0.1:$port: PackStream: unknown structure tag at byte 3 (in the record after node 2500)" ;;
 		esac
 		expect_fail "Bolt fault $fault" "$want" "nothing was loaded" || return
 		[ "$(sql it_stub "SELECT count(*) FROM pg_namespace WHERE nspname = 'neo4j'")" = 0 ] ||
 			{ not_ok "Bolt fault $fault: the target is untouched" "$(cat "$WORK/out")"; return; }
 	done
-	ok "Bolt faults mid-stream (dropped connection, FAILURE, cut chunk, oversized list, deep nesting, unknown tag): exit 1, a clear error, PostgreSQL target untouched, no backup directory"
+	ok "Bolt faults mid-stream (dropped connection, FAILURE, cut chunk, oversized list, deep nesting, unknown tag; a drop and an unknown tag after 2,500 records, named at the record being read): exit 1, a clear error, PostgreSQL target untouched, no backup directory"
 }
 
 
@@ -378,8 +381,11 @@ same_schema() {
 # nothing of neo2pg's in the target: no temporary label, id or constraint
 no_leftovers() {
 	[ "$(tq "MATCH (n) WHERE any(l IN labels(n) WHERE l STARTS WITH 'neo2pg_import_') OR n.neo2pg_import_id IS NOT NULL OR n.neo2pg_import_state IS NOT NULL RETURN count(n)")" = 0 ] &&
-		[ -z "$(tq "SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'neo2pg_import_' RETURN name")" ]
+		[ -z "$(tq "SHOW CONSTRAINTS YIELD name WHERE name STARTS WITH 'neo2pg_import_' OR name STARTS WITH 'neo2pg_lock' RETURN name")" ]
 }
+
+# the import lock's holders (constraints on the lock's label)
+locks() { tq "SHOW CONSTRAINTS YIELD name, labelsOrTypes WHERE labelsOrTypes = ['neo2pg_lock'] RETURN name"; }
 
 # run_t ARGS: neo2pg with the target's password
 run_t() { NEO4J_TARGET_PASSWORD=$T_PASSWORD run "$@"; }
@@ -561,6 +567,97 @@ t_import_kill() {
 	back_to_pg it_kill && same_graph it_kill a b ||
 		{ not_ok "after kill -9 and a rerun, the target equals the source" "$(cat "$WORK/out2" "$WORK/check")"; return; }
 	ok "kill -9 mid-import ($n nodes in): the rerun deletes them, imports again, and the target equals the source"
+}
+
+# Two imports into one database: the second fails at once naming the
+# first, which completes, equal to its source; the lock of a run that is
+# gone (kill -9; a connection the server no longer lists) is removed by the
+# next import; one that cannot be judged (another host, another server) is
+# left, and the import refused naming it.
+t_import_guard() {
+	local name="one import per database" first lock
+	target_start && target_clear || { not_ok "clear the target Neo4j"; return; }
+	[ -d "$WORK/guard" ] || $GEN "$WORK/guard" --nodes 500 --rels 800 --seed 4 >/dev/null
+	NEO2PG_TEST_FAULT=relationships:stop stopped_bg "$WORK/first" copy --batch-size=100 "$WORK/guard" "$T_URI" ||
+		{ not_ok "$name: the first import did not stop" "$(cat "$WORK/first")"; return; }
+	first=$bgpid
+	run_t copy --append "$WORK/guard" "$T_URI"
+	expect_fail "$name: a second import" "another neo2pg is importing into this database (pid $first on " \
+		"Bolt connection bolt-" "nothing was imported" || { kill -CONT "$first"; wait "$first"; return; }
+	# the first's nodes and marker untouched, all under its label
+	[ "$(tq 'MATCH (n) RETURN count(n)')" = 501 ] &&
+		[ "$(tq "MATCH (n) WHERE any(l IN labels(n) WHERE l STARTS WITH 'neo2pg_import_${first}_') RETURN count(n)")" = 501 ] ||
+		{ kill -CONT "$first"; wait "$first"; not_ok "$name: the second touched the first's nodes" "$(cat "$WORK/out")"; return; }
+	kill -CONT "$first"
+	wait "$first"
+	rc=$?
+	[ "$rc" -eq 0 ] && no_leftovers || { not_ok "$name: the first completes" "$(cat "$WORK/first")"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD verify_equal "$name: the first import" "$WORK/guard" "$T_URI" || return
+	# kill -9: the lock and the leftovers are the next import's to remove
+	target_clear
+	NEO2PG_TEST_FAULT=relationships:KILL run_t copy --batch-size=100 "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 137 ] && [ -n "$(locks)" ] || { not_ok "$name: killed, its lock left" "$(cat "$WORK/out")"; return; }
+	run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 0 ] && grep -q "the import lock of a neo2pg that is gone was removed: neo2pg_lock pid=" "$WORK/out" &&
+		grep -q "was rolled back: 500 nodes deleted" "$WORK/out" && no_leftovers ||
+		{ not_ok "$name: the rerun after kill -9" "$(cat "$WORK/out")"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD verify_equal "$name: after kill -9" "$WORK/guard" "$T_URI" || return
+	# another host's run whose connection this server no longer lists: gone
+	target_clear
+	lock="neo2pg_lock pid=1 host=elsewhere since=2026-01-01T00:00:00Z conn=bolt-999999 connected=2026-01-01T00:00:00Z"
+	tq "CREATE CONSTRAINT \`$lock server=127.0.0.1:$T_PORT\` FOR (n:neo2pg_lock) REQUIRE n.neo2pg_lock IS UNIQUE" >/dev/null
+	run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 0 ] && grep -qF "was removed: $lock" "$WORK/out" && no_leftovers ||
+		{ not_ok "$name: a lock whose connection is gone" "$(cat "$WORK/out")"; return; }
+	# another host's run on another server: not judged, refused naming it
+	target_clear
+	tq "CREATE CONSTRAINT \`$lock server=192.0.2.1:7687\` FOR (n:neo2pg_lock) REQUIRE n.neo2pg_lock IS UNIQUE" >/dev/null
+	run_t copy "$WORK/guard" "$T_URI"
+	expect_fail "$name: a lock that cannot be judged" "another neo2pg is importing into this database (pid 1 on elsewhere" \
+		"DROP CONSTRAINT \`$lock server=192.0.2.1:7687\` lets the next one start" || return
+	[ "$(tq 'MATCH (n) RETURN count(n)')" = 0 ] && [ "$(locks)" = "$lock server=192.0.2.1:7687" ] ||
+		{ not_ok "$name: refused, nothing written, the lock kept" "$(locks)"; return; }
+	# a pull meanwhile does not take the lock for the graph's own constraint
+	rm -rf "$WORK/guard-pull"
+	NEO4J_PASSWORD=$T_PASSWORD run copy "$T_URI" "$WORK/guard-pull"
+	[ "$rc" -eq 0 ] && [ -z "$(grep -rl neo2pg_lock "$WORK/guard-pull")" ] ||
+		{ not_ok "$name: a pull records the import lock" "$(cat "$WORK/out")"; return; }
+	target_clear
+	ok "$name: a second import fails at once naming the first (pid, host, connection), touching nothing; the first completes, equal to its source; a lock whose run is gone (kill -9, or its connection no longer listed) is removed by the next import, which rolls back the leftovers and is equal to its source; one of another server is kept and named, and a pull does not record it"
+}
+
+# SIGTERM/SIGINT while an import connects, clears a killed run's leftovers,
+# and removes its temporary label and ids: exit 128 + the signal, and the
+# rerun resumes to a graph equal to the source
+t_import_signals() {
+	local name="signals in an import's connection and cleanups"
+	target_start && target_clear || { not_ok "clear the target Neo4j"; return; }
+	[ -d "$WORK/guard" ] || $GEN "$WORK/guard" --nodes 500 --rels 800 --seed 4 >/dev/null
+	NEO2PG_TEST_FAULT=neo4j-connected:TERM run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 143 ] && [ "$(tq 'MATCH (n) RETURN count(n)')" = 0 ] && no_leftovers ||
+		{ not_ok "$name: SIGTERM once connected" "$(cat "$WORK/out")"; return; }
+	NEO2PG_TEST_FAULT=neo4j-cleanup:INT run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 130 ] && grep -q "the next neo2pg import into this database finishes that" "$WORK/out" &&
+		[ "$(tq "MATCH (n) WHERE n.neo2pg_import_state = 'finishing' RETURN count(n)")" = 1 ] &&
+		[ "$(tq 'MATCH (n) WHERE n.neo2pg_import_id IS NOT NULL RETURN count(n)')" = 500 ] && [ -z "$(locks)" ] ||
+		{ not_ok "$name: SIGINT in the final cleanup" "$(cat "$WORK/out")"; return; }
+	run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 0 ] && grep -q "its cleanup is now finished" "$WORK/out" && grep -q "nothing more to do" "$WORK/out" &&
+		no_leftovers || { not_ok "$name: the rerun finishes the cleanup" "$(cat "$WORK/out")"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD verify_equal "$name: SIGINT in the cleanup, then a rerun" "$WORK/guard" "$T_URI" || return
+	target_clear
+	NEO2PG_TEST_FAULT=relationships:KILL run_t copy --batch-size=100 "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 137 ] || { not_ok "$name: kill -9" "$(cat "$WORK/out")"; return; }
+	NEO2PG_TEST_FAULT=neo4j-recover:TERM run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 143 ] && grep -q "interrupted by SIGTERM" "$WORK/out" && [ -z "$(locks)" ] &&
+		[ "$(tq "MATCH (n) WHERE any(l IN labels(n) WHERE l STARTS WITH 'neo2pg_import_') RETURN count(n)")" = 501 ] ||
+		{ not_ok "$name: SIGTERM while clearing leftovers" "$(cat "$WORK/out")"; return; }
+	run_t copy "$WORK/guard" "$T_URI"
+	[ "$rc" -eq 0 ] && grep -q "was rolled back: 500 nodes deleted" "$WORK/out" && no_leftovers ||
+		{ not_ok "$name: the rerun after SIGTERM in the leftovers" "$(cat "$WORK/out")"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD verify_equal "$name: SIGTERM in the leftovers, then a rerun" "$WORK/guard" "$T_URI" || return
+	target_clear
+	ok "$name: SIGTERM once connected (nothing written), SIGINT in the final cleanup (exit 130, everything written, the rerun finishes the cleanup), SIGTERM while clearing a killed run's leftovers (exit 143, the rerun clears them and imports): each rerun equal to the source (verify), nothing of neo2pg's left"
 }
 
 # verify against a live Neo4j: the backup written from it (by id), what the
@@ -908,13 +1005,34 @@ t_neo4j_faults() {
 	expect_fail "$name: a transaction timeout mid-pull" "Neo.ClientError.Transaction.TransactionTimedOut" \
 		"nothing was loaded" || return
 	pg_untouched it_n4f || { not_ok "$name: the timed-out pull left a schema"; return; }
-	ok "$name: a wrong database, a constraint refusing a write (undone), SIGINT mid-import (undone), a transaction terminated mid-pull, the server stopped mid-pull and mid-import (exit 1, PostgreSQL untouched; the rerun rolls back and imports), a transaction timeout mid-pull: each a clear error"
+	# the transaction timeout mid-import: a relationship batch's transaction
+	# held open (the import stopped) until the server ends it
+	target_clear || { not_ok "clear the target Neo4j"; return; }
+	NEO2PG_TEST_FAULT=neo4j-relationships-batch:stop stopped_bg "$WORK/import" copy --batch-size=100 \
+		"$WORK/n4f-small" "$T_URI" || { not_ok "$name: the import did not stop" "$(cat "$WORK/import")"; return; }
+	for _ in $(seq 600); do
+		open_transactions | grep -q "Terminated" && break
+		sleep 0.1
+	done
+	kill -CONT "$bgpid"
+	wait "$bgpid"
+	rc=$?
+	cp "$WORK/import" "$WORK/out"
+	expect_fail "$name: a transaction timeout mid-import" "(Neo.ClientError.Transaction.TransactionTimedOut" \
+		"(in the batch of relationships 0 to " "hint: the server's db.transaction.timeout ended a transaction" \
+		"nothing was imported: what this import had written is deleted again" || return
+	[ "$(tq 'MATCH (n) RETURN count(n)')" = 0 ] && no_leftovers ||
+		{ not_ok "$name: the timed-out import is undone" "$(tq 'MATCH (n) RETURN count(n)')"; return; }
+	run_t copy --batch-size=100 "$WORK/n4f-small" "$T_URI"
+	[ "$rc" -eq 0 ] && no_leftovers || { not_ok "$name: the rerun after a transaction timeout" "$(cat "$WORK/out")"; return; }
+	NEO4J_PASSWORD=$T_PASSWORD verify_equal "$name: the rerun after a transaction timeout" "$WORK/n4f-small" "$T_URI" || return
+	ok "$name: a wrong database, a constraint refusing a write (undone), SIGINT mid-import (undone), a transaction terminated mid-pull, the server stopped mid-pull and mid-import (exit 1, PostgreSQL untouched; the rerun rolls back and imports), a transaction timeout mid-pull and mid-import (exit 1 with a hint, the import undone, the rerun equal to the source): each a clear error"
 }
 
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=(bolt_copy bolt_copy_tables bolt_inspect bolt_errors bolt_tls bolt_secrets
 	bolt_many_zones bolt_zone_offsets bolt_backup bolt_faults verify_neo4j import_backup import_seed import_refusals import_append import_kill
-	pg_source_seed round_trips admin_csv admin_csv_refusals pull_kill hostile_paths neo4j_faults)
+	import_guard import_signals pg_source_seed round_trips admin_csv admin_csv_refusals pull_kill hostile_paths neo4j_faults)
 if seed; then
 	for t in "${tests[@]}"; do
 		"t_$t"

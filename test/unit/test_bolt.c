@@ -272,6 +272,43 @@ test_wrong_password(void **state)
 	peer_free(&p);
 }
 
+/*
+ * A server message holding U+0000 and longer than any fixed buffer: shown
+ * whole, the NUL escaped, not cut at it.
+ */
+static void
+test_failure_message_whole(void **state)
+{
+	Peer		p;
+	N2pError	err;
+	N2pBuf		f;
+	char		text[700],
+				want[760];
+
+	(void) state;
+	memset(text, 'x', sizeof(text));
+	memcpy(text, "bad name `a", 11);
+	text[11] = '\0';
+	memcpy(text + 12, "b`", 2);
+	memcpy(text + sizeof(text) - 3, "end", 3);
+	n2p_buf_init(&f, &n2p_libc_allocator);
+	n2p_ps_put_map_header(&f, 2);
+	n2p_ps_put_string(&f, "code", 4);
+	n2p_ps_put_string(&f, "Neo.ClientError.Statement.SyntaxError", 37);
+	n2p_ps_put_string(&f, "message", 7);
+	n2p_ps_put_string(&f, text, sizeof(text));
+	peer_init(&p, 5);
+	say_version(&p, 5, 4);
+	SUCCESS_EMPTY(&p);
+	say(&p, 0x7F, f.data, f.len);
+	assert_null(connect_peer(&p, &err));
+	snprintf(want, sizeof(want), "Neo4j: bad name `a\\u0000b`%.*send (Neo.ClientError.Statement.SyntaxError)",
+			 (int) sizeof(text) - 17, text + 14);
+	assert_string_equal(err.msg, want);
+	n2p_buf_free(&f);
+	peer_free(&p);
+}
+
 /* BEGIN, RUN with its PULL; returns the connected client */
 static N2pBolt *
 start_query(Peer *p, N2pError *err)
@@ -524,6 +561,7 @@ main(void)
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_no_version),
 		cmocka_unit_test(test_wrong_password),
+		cmocka_unit_test(test_failure_message_whole),
 		cmocka_unit_test(test_records_and_has_more),
 		cmocka_unit_test(test_run_send),
 		cmocka_unit_test(test_run_send_failure),
