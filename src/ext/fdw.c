@@ -59,6 +59,7 @@
 
 #include "backend.h"
 #include "fdw.h"
+#include "fdw_jsonb.h"
 #include "neo2pg/backup.h"
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
@@ -439,6 +440,7 @@ typedef struct FdwScan
 	N2pBuf		buf;
 	N2pBuf		types;
 	N2pBuf		field;
+	N2pBuf		scratch;		/* fdw_jsonb.c's */
 	uint64		rows_read;		/* rows of the files, this table's or not */
 	uint64		bytes_done;		/* on-disk bytes of earlier passes (rescans) */
 } FdwScan;
@@ -462,6 +464,7 @@ scan_start(FdwScan *s)
 	n2p_buf_init(&s->buf, &s->alloc);
 	n2p_buf_init(&s->types, &s->alloc);
 	n2p_buf_init(&s->field, &s->alloc);
+	n2p_buf_init(&s->scratch, &s->alloc);
 	MemoryContextSwitchTo(old);
 }
 
@@ -662,10 +665,16 @@ key_datum(FdwScan *s, FdwColumn *c, const N2pRecord *rec, bool *isnull)
 	const N2pValue *v = find_prop(rec, c->key, c->key_len);
 	N2pError	err;
 	bool		lost;
+	Datum		d;
 
 	*isnull = true;
 	if (v == NULL)
 		return (Datum) 0;
+	if (c->ctype.kind == N2P_COL_JSONB && n2p_fdw_value_jsonb(v, &s->scratch, &s->enc, &d))
+	{
+		*isnull = false;
+		return d;
+	}
 	n2p_error_init(&err);
 	n2p_buf_reset(&s->field);
 	if (!n2p_copy_binary_typed(&s->tenc, &s->field, v, c->ctype, &lost, &err))
@@ -678,8 +687,12 @@ key_datum(FdwScan *s, FdwColumn *c, const N2pRecord *rec, bool *isnull)
 
 /*
  * The row's Datums, in rowcxt: the base record encoded as the load sends
- * it (its props left out when the query uses neither props nor a typed
- * column), typed columns as the typed tables' COPY sends them.
+ * it, but for props and prop_types, built from the values (fdw_jsonb.c);
+ * typed columns as the typed tables' COPY sends them.  A row the direct
+ * path leaves alone, and any row that fails, takes the load's text path
+ * whole, so that its values and its first error are the load's.  Props
+ * are checked only when the query uses props, prop_types or a typed
+ * column.
  */
 static void
 build_row(FdwScan *s, const N2pRecord *rec, Datum *values, bool *nulls)
@@ -687,21 +700,30 @@ build_row(FdwScan *s, const N2pRecord *rec, Datum *values, bool *nulls)
 	const char *fields[8];
 	N2pRecord	bare;
 	N2pError	err;
+	Datum		props = (Datum) 0,
+				types = (Datum) 0;
+	bool		direct = false,
+				types_null = true;
 	int			i;
 
 	n2p_error_init(&err);
-	n2p_buf_reset(&s->buf);
 	if (s->need_props && !n2p_pg_storable_keys(&s->keyfix, rec, &s->enc, &rec, &err))
 		fail_row(s, rec, &err);
-	if (!s->need_props)
-	{
-		bare = *rec;
-		bare.props.u.map.n = 0;
-		rec = &bare;
-	}
+	bare = *rec;
+	bare.props.u.map.n = 0;
+	n2p_buf_reset(&s->buf);
 	n2p_buf_reset(&s->types);
-	if (!n2p_copy_record(&s->buf, rec, &s->types, &s->enc, &err))
-		fail_row(s, rec, &err);
+	if (n2p_copy_record(&s->buf, &bare, &s->types, &s->enc, &err))
+		direct = !s->need_props ||
+			n2p_fdw_props_jsonb(&rec->props, &s->scratch, &s->enc, &props, &types, &types_null);
+	if (!direct)
+	{
+		n2p_error_init(&err);
+		n2p_buf_reset(&s->buf);
+		n2p_buf_reset(&s->types);
+		if (!n2p_copy_record(&s->buf, s->need_props ? rec : &bare, &s->types, &s->enc, &err))
+			fail_row(s, rec, &err);
+	}
 	split_fields(&s->buf, fields, lengthof(fields));
 	for (i = 0; i < s->t->natts; i++)
 	{
@@ -712,6 +734,16 @@ build_row(FdwScan *s, const N2pRecord *rec, Datum *values, bool *nulls)
 			continue;
 		if (c->role == ROLE_KEY)
 			values[i] = key_datum(s, c, rec, &nulls[i]);
+		else if (direct && c->role == ROLE_PROPS)
+		{
+			values[i] = props;
+			nulls[i] = false;
+		}
+		else if (direct && c->role == ROLE_PROP_TYPES)
+		{
+			values[i] = types;
+			nulls[i] = types_null;
+		}
 		else if (fields[c->field] != NULL)
 			values[i] = field_datum(c, fields[c->field], &nulls[i]);
 	}
