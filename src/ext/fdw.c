@@ -80,6 +80,7 @@ static const FdwOption valid_options[] = {
 	{"kind", ForeignTableRelationId},
 	{"label", ForeignTableRelationId},
 	{"type", ForeignTableRelationId},
+	{"rows", ForeignTableRelationId},
 	{"key", AttributeRelationId},
 	{NULL, InvalidOid}
 };
@@ -95,6 +96,18 @@ check_option_value(DefElem *def)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid value for option \"kind\": \"%s\"", v),
 				 errhint("Valid values are \"nodes\" and \"relationships\".")));
+	if (strcmp(def->defname, "rows") == 0)
+	{
+		char	   *end;
+		double		rows = strtod(v, &end);
+
+		if (end == v || *end != '\0' || !(rows >= 0 && rows < 1e18))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value for option \"rows\": \"%s\"", v),
+					 errhint("The option is a number of rows, which IMPORT FOREIGN SCHEMA "
+							 "counts.")));
+	}
 	/*
 	 * As file_fdw's filename: the path lets the server read any file
 	 * its own user can, so only those trusted to read server files set it.
@@ -127,10 +140,11 @@ neo2pg_fdw_validator(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
 					 errmsg("invalid option \"%s\"", def->defname),
-					 errhint("neo2pg takes path on a server, kind, label or type on a foreign "
+					 errhint("neo2pg takes path on a server, kind, label or type and rows on a foreign "
 							 "table, and key on a column.")));
 		check_option_value(def);
-		scopes++;
+		if (strcmp(def->defname, "rows") != 0)
+			scopes++;
 	}
 	if (catalog == ForeignTableRelationId && scopes > 1)
 		ereport(ERROR,
@@ -230,6 +244,7 @@ typedef struct FdwTable
 	N2pRecKind	kind;
 	char	   *scope;			/* typed tables: the label or type */
 	size_t		scope_len;
+	double		rows;			/* the option rows (IMPORT's count), or -1 */
 	int			natts;
 	FdwColumn  *cols;
 	bool		postgis;		/* a point column is PostGIS geometry */
@@ -390,12 +405,15 @@ table_describe(Relation rel)
 	t->relid = RelationGetRelid(rel);
 	t->path = n2p_fdw_server_path(ft->serverid);
 	t->kind = N2P_REC_NODE;
+	t->rows = -1;
 	foreach(cell, ft->options)
 	{
 		DefElem    *def = (DefElem *) lfirst(cell);
 		const char *v = defGetString(def);
 
-		if (strcmp(def->defname, "kind") == 0)
+		if (strcmp(def->defname, "rows") == 0)
+			t->rows = strtod(v, NULL);
+		else if (strcmp(def->defname, "kind") == 0)
 			t->kind = strcmp(v, "nodes") == 0 ? N2P_REC_NODE : N2P_REC_REL;
 		else if (strcmp(def->defname, "label") == 0 || strcmp(def->defname, "type") == 0)
 		{
@@ -822,8 +840,13 @@ plan_info(Oid relid)
 		pi->rows += size / (strstr(name, ".gz") ? GZIP_ROW_BYTES : PLAIN_ROW_BYTES);
 	}
 	pi->nfiles = (int) n;
-	/* a typed table is one label's or type's share: ANALYZE knows better */
-	if (t->scope)
+	/*
+	 * A typed table is one label's or type's share: IMPORT counted it
+	 * (backups do not change), else a tenth; ANALYZE knows better.
+	 */
+	if (t->rows >= 0)
+		pi->rows = t->rows;
+	else if (t->scope)
 		pi->rows *= 0.1;
 	src->ops->close(src);
 	return pi;

@@ -141,6 +141,16 @@ SELECT c.relname, fdw_t.diff(format('gen.%I', c.relname), format('f.%I', c.relna
 SELECT count(*) FROM f."Person";
 SELECT ftoptions FROM pg_foreign_table WHERE ftrelid IN ('f."Person"'::regclass, 'f."KNOWS"'::regclass, 'f.nodes'::regclass)
  ORDER BY ftrelid::regclass::text COLLATE "C";
+-- a typed table's row estimate is the count IMPORT made (option rows)
+CREATE FUNCTION fdw_t.plan_rows(rel text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  j json;
+BEGIN
+  EXECUTE 'EXPLAIN (FORMAT JSON) SELECT * FROM ' || rel INTO j;
+  RETURN (j->0->'Plan'->>'Plan Rows')::bigint;
+END $$;
+SELECT fdw_t.plan_rows('f."Person"') AS person_estimate, (SELECT count(*) FROM f."Person") AS person,
+       fdw_t.plan_rows('f."KNOWS"') AS knows_estimate, (SELECT count(*) FROM f."KNOWS") AS knows;
 -- LIMIT TO and EXCEPT
 CREATE SCHEMA f2;
 IMPORT FOREIGN SCHEMA neo4j LIMIT TO (nodes, "Person", nosuch) FROM SERVER gen INTO f2;
@@ -202,6 +212,8 @@ CREATE SERVER nopath FOREIGN DATA WRAPPER neo2pg;
 SELECT fdw_t.err('IMPORT FOREIGN SCHEMA neo4j FROM SERVER nopath INTO f3');
 CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (kind 'edges');
 CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (label 'A', type 'B');
+CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (label 'Person', rows '-1');
+CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (label 'Person', rows 'many');
 CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (filename 'x');
 CREATE FOREIGN TABLE fdw_t.bad (id bigint, nosuch int) SERVER gen OPTIONS (kind 'nodes');
 SELECT fdw_t.err('SELECT * FROM fdw_t.bad');
