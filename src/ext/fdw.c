@@ -8,10 +8,12 @@
  * A scan is the load without PostgreSQL on the other end: the core's
  * backup reader streams the rows of one kind's chunk files, the core's
  * COPY encoders make of each row the bytes the load sends, and each field
- * becomes a Datum the way the server's COPY FROM makes it (text and jsonb
- * through their input functions in UTF-8, every other type through its
- * binary receive function).  So the values are the load's, and so are
- * the errors, with the file and the row in their DETAIL.
+ * becomes a Datum the way the server's COPY FROM makes it (text through
+ * its input function in UTF-8, every other type through its binary
+ * receive function), except jsonb, built from the values themselves
+ * (fdw_jsonb.c) with a fallback to jsonb_in of the load's text.  So the
+ * values are the load's, and so are the errors, with the file and the row
+ * in their DETAIL.
  *
  * Memory: the reader keeps one row in its arena, and every Datum of a row
  * is built in a context reset before the next, so a scan holds one row
