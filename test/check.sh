@@ -133,12 +133,14 @@ fdw_prepare() {
 	local db=$1 m
 	python3 tools/gen_backup.py "$FDWDIR/gen" --nodes 300 --rels 600 --edge-cases \
 		--chunk-rows 100 >/dev/null &&
-		python3 test/fdw_big_chunk.py "$FDWDIR/big" 128 || return 1
+		python3 test/fdw_big_chunk.py "$FDWDIR/big" 128 &&
+		python3 test/fdw_jsonb_cases.py "$FDWDIR/jc" || return 1
 	for m in bad-digest malformed-literals nul-inside truncated-gzip wrong-type invalid-utf8; do
 		python3 tools/gen_mutants.py "$FDWDIR/mutants" --family $m --seed 1 >/dev/null || return 1
 	done
 	chmod -R go+rX "$FDWDIR" &&
 		./neo2pg -q copy -s gen "$FDWDIR/gen" "dbname=$db" &&
+		./neo2pg -q copy -s jc "$FDWDIR/jc" "dbname=$db" &&
 		psql -X -q -v ON_ERROR_STOP=1 -d "$db" -v dir="$FDWDIR" \
 			<<<"CREATE TABLE fdw_dir AS SELECT :'dir'::text AS dir"
 }

@@ -8,10 +8,12 @@
  * A scan is the load without PostgreSQL on the other end: the core's
  * backup reader streams the rows of one kind's chunk files, the core's
  * COPY encoders make of each row the bytes the load sends, and each field
- * becomes a Datum the way the server's COPY FROM makes it (text and jsonb
- * through their input functions in UTF-8, every other type through its
- * binary receive function).  So the values are the load's, and so are
- * the errors, with the file and the row in their DETAIL.
+ * becomes a Datum the way the server's COPY FROM makes it (text through
+ * its input function in UTF-8, every other type through its binary
+ * receive function), except jsonb, built from the values themselves
+ * (fdw_jsonb.c) with a fallback to jsonb_in of the load's text.  So the
+ * values are the load's, and so are the errors, with the file and the row
+ * in their DETAIL.
  *
  * Memory: the reader keeps one row in its arena, and every Datum of a row
  * is built in a context reset before the next, so a scan holds one row
@@ -59,6 +61,7 @@
 
 #include "backend.h"
 #include "fdw.h"
+#include "fdw_jsonb.h"
 #include "neo2pg/backup.h"
 #include "neo2pg/pgcopy.h"
 #include "neo2pg/typemap.h"
@@ -79,6 +82,7 @@ static const FdwOption valid_options[] = {
 	{"kind", ForeignTableRelationId},
 	{"label", ForeignTableRelationId},
 	{"type", ForeignTableRelationId},
+	{"rows", ForeignTableRelationId},
 	{"key", AttributeRelationId},
 	{NULL, InvalidOid}
 };
@@ -94,6 +98,18 @@ check_option_value(DefElem *def)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid value for option \"kind\": \"%s\"", v),
 				 errhint("Valid values are \"nodes\" and \"relationships\".")));
+	if (strcmp(def->defname, "rows") == 0)
+	{
+		char	   *end;
+		double		rows = strtod(v, &end);
+
+		if (end == v || *end != '\0' || !(rows >= 0 && rows < 1e18))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value for option \"rows\": \"%s\"", v),
+					 errhint("The option is a number of rows, which IMPORT FOREIGN SCHEMA "
+							 "counts.")));
+	}
 	/*
 	 * As file_fdw's filename: the path lets the server read any file
 	 * its own user can, so only those trusted to read server files set it.
@@ -126,10 +142,11 @@ neo2pg_fdw_validator(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
 					 errmsg("invalid option \"%s\"", def->defname),
-					 errhint("neo2pg takes path on a server, kind, label or type on a foreign "
+					 errhint("neo2pg takes path on a server, kind, label or type and rows on a foreign "
 							 "table, and key on a column.")));
 		check_option_value(def);
-		scopes++;
+		if (strcmp(def->defname, "rows") != 0)
+			scopes++;
 	}
 	if (catalog == ForeignTableRelationId && scopes > 1)
 		ereport(ERROR,
@@ -229,6 +246,7 @@ typedef struct FdwTable
 	N2pRecKind	kind;
 	char	   *scope;			/* typed tables: the label or type */
 	size_t		scope_len;
+	double		rows;			/* the option rows (IMPORT's count), or -1 */
 	int			natts;
 	FdwColumn  *cols;
 	bool		postgis;		/* a point column is PostGIS geometry */
@@ -389,12 +407,15 @@ table_describe(Relation rel)
 	t->relid = RelationGetRelid(rel);
 	t->path = n2p_fdw_server_path(ft->serverid);
 	t->kind = N2P_REC_NODE;
+	t->rows = -1;
 	foreach(cell, ft->options)
 	{
 		DefElem    *def = (DefElem *) lfirst(cell);
 		const char *v = defGetString(def);
 
-		if (strcmp(def->defname, "kind") == 0)
+		if (strcmp(def->defname, "rows") == 0)
+			t->rows = strtod(v, NULL);
+		else if (strcmp(def->defname, "kind") == 0)
 			t->kind = strcmp(v, "nodes") == 0 ? N2P_REC_NODE : N2P_REC_REL;
 		else if (strcmp(def->defname, "label") == 0 || strcmp(def->defname, "type") == 0)
 		{
@@ -439,6 +460,7 @@ typedef struct FdwScan
 	N2pBuf		buf;
 	N2pBuf		types;
 	N2pBuf		field;
+	N2pBuf		scratch;		/* fdw_jsonb.c's */
 	uint64		rows_read;		/* rows of the files, this table's or not */
 	uint64		bytes_done;		/* on-disk bytes of earlier passes (rescans) */
 } FdwScan;
@@ -462,6 +484,7 @@ scan_start(FdwScan *s)
 	n2p_buf_init(&s->buf, &s->alloc);
 	n2p_buf_init(&s->types, &s->alloc);
 	n2p_buf_init(&s->field, &s->alloc);
+	n2p_buf_init(&s->scratch, &s->alloc);
 	MemoryContextSwitchTo(old);
 }
 
@@ -662,10 +685,16 @@ key_datum(FdwScan *s, FdwColumn *c, const N2pRecord *rec, bool *isnull)
 	const N2pValue *v = find_prop(rec, c->key, c->key_len);
 	N2pError	err;
 	bool		lost;
+	Datum		d;
 
 	*isnull = true;
 	if (v == NULL)
 		return (Datum) 0;
+	if (c->ctype.kind == N2P_COL_JSONB && n2p_fdw_value_jsonb(v, &s->scratch, &s->enc, &d))
+	{
+		*isnull = false;
+		return d;
+	}
 	n2p_error_init(&err);
 	n2p_buf_reset(&s->field);
 	if (!n2p_copy_binary_typed(&s->tenc, &s->field, v, c->ctype, &lost, &err))
@@ -678,8 +707,12 @@ key_datum(FdwScan *s, FdwColumn *c, const N2pRecord *rec, bool *isnull)
 
 /*
  * The row's Datums, in rowcxt: the base record encoded as the load sends
- * it (its props left out when the query uses neither props nor a typed
- * column), typed columns as the typed tables' COPY sends them.
+ * it, but for props and prop_types, built from the values (fdw_jsonb.c);
+ * typed columns as the typed tables' COPY sends them.  A row the direct
+ * path leaves alone, and any row that fails, takes the load's text path
+ * whole, so that its values and its first error are the load's.  Props
+ * are checked only when the query uses props, prop_types or a typed
+ * column.
  */
 static void
 build_row(FdwScan *s, const N2pRecord *rec, Datum *values, bool *nulls)
@@ -687,21 +720,30 @@ build_row(FdwScan *s, const N2pRecord *rec, Datum *values, bool *nulls)
 	const char *fields[8];
 	N2pRecord	bare;
 	N2pError	err;
+	Datum		props = (Datum) 0,
+				types = (Datum) 0;
+	bool		direct = false,
+				types_null = true;
 	int			i;
 
 	n2p_error_init(&err);
-	n2p_buf_reset(&s->buf);
 	if (s->need_props && !n2p_pg_storable_keys(&s->keyfix, rec, &s->enc, &rec, &err))
 		fail_row(s, rec, &err);
-	if (!s->need_props)
-	{
-		bare = *rec;
-		bare.props.u.map.n = 0;
-		rec = &bare;
-	}
+	bare = *rec;
+	bare.props.u.map.n = 0;
+	n2p_buf_reset(&s->buf);
 	n2p_buf_reset(&s->types);
-	if (!n2p_copy_record(&s->buf, rec, &s->types, &s->enc, &err))
-		fail_row(s, rec, &err);
+	if (n2p_copy_record(&s->buf, &bare, &s->types, &s->enc, &err))
+		direct = !s->need_props ||
+			n2p_fdw_props_jsonb(&rec->props, &s->scratch, &s->enc, &props, &types, &types_null);
+	if (!direct)
+	{
+		n2p_error_init(&err);
+		n2p_buf_reset(&s->buf);
+		n2p_buf_reset(&s->types);
+		if (!n2p_copy_record(&s->buf, s->need_props ? rec : &bare, &s->types, &s->enc, &err))
+			fail_row(s, rec, &err);
+	}
 	split_fields(&s->buf, fields, lengthof(fields));
 	for (i = 0; i < s->t->natts; i++)
 	{
@@ -712,6 +754,16 @@ build_row(FdwScan *s, const N2pRecord *rec, Datum *values, bool *nulls)
 			continue;
 		if (c->role == ROLE_KEY)
 			values[i] = key_datum(s, c, rec, &nulls[i]);
+		else if (direct && c->role == ROLE_PROPS)
+		{
+			values[i] = props;
+			nulls[i] = false;
+		}
+		else if (direct && c->role == ROLE_PROP_TYPES)
+		{
+			values[i] = types;
+			nulls[i] = types_null;
+		}
 		else if (fields[c->field] != NULL)
 			values[i] = field_datum(c, fields[c->field], &nulls[i]);
 	}
@@ -790,8 +842,13 @@ plan_info(Oid relid)
 		pi->rows += size / (strstr(name, ".gz") ? GZIP_ROW_BYTES : PLAIN_ROW_BYTES);
 	}
 	pi->nfiles = (int) n;
-	/* a typed table is one label's or type's share: ANALYZE knows better */
-	if (t->scope)
+	/*
+	 * A typed table is one label's or type's share: IMPORT counted it
+	 * (backups do not change), else a tenth; ANALYZE knows better.
+	 */
+	if (t->rows >= 0)
+		pi->rows = t->rows;
+	else if (t->scope)
 		pi->rows *= 0.1;
 	src->ops->close(src);
 	return pi;

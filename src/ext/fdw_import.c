@@ -150,9 +150,24 @@ literal(N2pBuf *b, const char *s, size_t len, N2pError *err)
 	return b->data;
 }
 
+/* The scope's rows as IMPORT counted them: the planner's estimate. */
+static uint64_t
+scope_rows(N2pCatalog *cat, const N2pPgScopePlan *sp)
+{
+	size_t		n,
+				i;
+	const N2pCatalogEntry *e = n2p_catalog_entries(cat, &n);
+
+	for (i = 0; i < n; i++)
+		if (e[i].key == NULL && e[i].kind == sp->kind &&
+			n2p_counted_cmp(e[i].scope, e[i].scope_len, sp->scope, sp->scope_len) == 0)
+			return e[i].count;
+	return 0;
+}
+
 static char *
-typed_table_sql(const N2pPgScopePlan *sp, const char *qschema, const char *qserver,
-				const N2pAllocator *alloc)
+typed_table_sql(const N2pPgScopePlan *sp, uint64_t rows, const char *qschema,
+				const char *qserver, const N2pAllocator *alloc)
 {
 	StringInfoData s;
 	N2pBuf		lit;
@@ -173,9 +188,9 @@ typed_table_sql(const N2pPgScopePlan *sp, const char *qschema, const char *qserv
 		appendStringInfo(&s, ", %s %s OPTIONS (key %s)", quote_identifier(kp->column),
 						 kp->pg_type_sql, literal(&lit, kp->key, kp->key_len, &err));
 	}
-	appendStringInfo(&s, ") SERVER %s OPTIONS (%s %s)", qserver,
+	appendStringInfo(&s, ") SERVER %s OPTIONS (%s %s, rows '%llu')", qserver,
 					 sp->kind == N2P_REC_NODE ? "label" : "type",
-					 literal(&lit, sp->scope, sp->scope_len, &err));
+					 literal(&lit, sp->scope, sp->scope_len, &err), (unsigned long long) rows);
 	n2p_buf_free(&lit);
 	return s.data;
 }
@@ -235,7 +250,8 @@ typed_tables(ImportForeignSchemaStmt *stmt, N2pSource *src, const N2pAllocator *
 	if (!n2p_pg_plan_build(&plan, alloc, cat, &t, &taken, &err))
 		n2p_ext_report(&err, NULL);
 	for (i = 0; i < plan.nscopes; i++)
-		out = lappend(out, typed_table_sql(&plan.scopes[i], qschema, qserver, alloc));
+		out = lappend(out, typed_table_sql(&plan.scopes[i], scope_rows(cat, &plan.scopes[i]),
+										   qschema, qserver, alloc));
 	return out;
 }
 

@@ -7,9 +7,9 @@
 --
 SET search_path = public;
 SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS f, f2, f3, big, fdw_t, "bad-digest-1", "malformed-literals-1", "nul-inside-1",
+DROP SCHEMA IF EXISTS f, f2, f3, fjc, big, fdw_t, "bad-digest-1", "malformed-literals-1", "nul-inside-1",
   "truncated-gzip-1", "wrong-type-1", "invalid-utf8-1" CASCADE;
-DROP SERVER IF EXISTS gen, big, nopath, "bad-digest-1", "malformed-literals-1", "nul-inside-1",
+DROP SERVER IF EXISTS gen, jc, big, nopath, "bad-digest-1", "malformed-literals-1", "nul-inside-1",
   "truncated-gzip-1", "wrong-type-1", "invalid-utf8-1" CASCADE;
 RESET client_min_messages;
 CREATE SCHEMA fdw_t;
@@ -78,6 +78,43 @@ SELECT (SELECT count(*) FROM f.nodes) AS nodes, (SELECT count(*) FROM f.relation
 SELECT sum(id), count(labels) FROM f.nodes;
 SELECT sum(start_id - end_id), count(DISTINCT type) FROM f.relationships;
 SELECT sum(start_id - end_id), count(DISTINCT type) FROM gen.relationships;
+-- props and prop_types are built from the values, not parsed from JSON
+-- text (src/ext/fdw_jsonb.c): the same bytes as the load's jsonb, not only
+-- equal values (record_image_eq: numeric scale, key order)
+CREATE FUNCTION fdw_t.image_diff(a text, b text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+BEGIN
+  EXECUTE format('SELECT count(*) FROM %1$s x FULL JOIN %2$s y ON x.id = y.id '
+                 'WHERE x.id IS NULL OR y.id IS NULL '
+                 'OR NOT record_image_eq(ROW(x.props, x.prop_types), ROW(y.props, y.prop_types))',
+                 a, b) INTO n;
+  RETURN n;
+END $$;
+SELECT fdw_t.image_diff('f.nodes', 'gen.nodes'), fdw_t.image_diff('f.relationships', 'gen.relationships'),
+       fdw_t.diff('f.nodes', 'gen.nodes'), fdw_t.diff('f.relationships', 'gen.relationships');
+-- test/fdw_jsonb_cases.py, loaded into schema jc: number tokens of every
+-- form, integers at int64's limits, every escape, key order, empty lists
+DO $$
+BEGIN
+  EXECUTE format('CREATE SERVER jc FOREIGN DATA WRAPPER neo2pg OPTIONS (path %L)',
+                 (SELECT dir FROM fdw_dir) || '/jc');
+END $$;
+CREATE SCHEMA fjc;
+IMPORT FOREIGN SCHEMA neo4j FROM SERVER jc INTO fjc;
+SELECT count(*) FROM (SELECT * FROM fjc.nodes EXCEPT ALL SELECT * FROM jc.nodes) d;
+SELECT count(*) FROM (SELECT * FROM jc.nodes EXCEPT ALL SELECT * FROM fjc.nodes) d;
+SELECT count(*) FROM (SELECT * FROM fjc.relationships EXCEPT ALL SELECT * FROM jc.relationships) d;
+SELECT count(*) FROM (SELECT * FROM jc.relationships EXCEPT ALL SELECT * FROM fjc.relationships) d;
+SELECT fdw_t.image_diff('fjc.nodes', 'jc.nodes'), fdw_t.image_diff('fjc.relationships', 'jc.relationships'),
+       fdw_t.diff('fjc.nodes', 'jc.nodes'), fdw_t.diff('fjc.relationships', 'jc.relationships');
+SELECT c.relname, fdw_t.diff(format('jc.%I', c.relname), format('fjc.%I', c.relname)) AS differ
+  FROM pg_class c WHERE c.relnamespace = 'jc'::regnamespace AND c.relkind = 'v'
+ ORDER BY c.relname COLLATE "C";
+-- what the rows hold, as a load of them holds it
+SELECT n.id, p.key, p.value::text, n.prop_types->>p.key AS mark
+  FROM fjc.nodes n LEFT JOIN LATERAL jsonb_each(n.props) WITH ORDINALITY p ON true
+ ORDER BY n.id, p.ordinality;
 -- one typed foreign table per typed view: the same names, columns, types
 -- (neo2pg_point is the extension's neo4j_point) and rows
 SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'gen'::regnamespace AND c.relkind = 'v'
@@ -104,6 +141,16 @@ SELECT c.relname, fdw_t.diff(format('gen.%I', c.relname), format('f.%I', c.relna
 SELECT count(*) FROM f."Person";
 SELECT ftoptions FROM pg_foreign_table WHERE ftrelid IN ('f."Person"'::regclass, 'f."KNOWS"'::regclass, 'f.nodes'::regclass)
  ORDER BY ftrelid::regclass::text COLLATE "C";
+-- a typed table's row estimate is the count IMPORT made (option rows)
+CREATE FUNCTION fdw_t.plan_rows(rel text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  j json;
+BEGIN
+  EXECUTE 'EXPLAIN (FORMAT JSON) SELECT * FROM ' || rel INTO j;
+  RETURN (j->0->'Plan'->>'Plan Rows')::bigint;
+END $$;
+SELECT fdw_t.plan_rows('f."Person"') AS person_estimate, (SELECT count(*) FROM f."Person") AS person,
+       fdw_t.plan_rows('f."KNOWS"') AS knows_estimate, (SELECT count(*) FROM f."KNOWS") AS knows;
 -- LIMIT TO and EXCEPT
 CREATE SCHEMA f2;
 IMPORT FOREIGN SCHEMA neo4j LIMIT TO (nodes, "Person", nosuch) FROM SERVER gen INTO f2;
@@ -165,6 +212,8 @@ CREATE SERVER nopath FOREIGN DATA WRAPPER neo2pg;
 SELECT fdw_t.err('IMPORT FOREIGN SCHEMA neo4j FROM SERVER nopath INTO f3');
 CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (kind 'edges');
 CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (label 'A', type 'B');
+CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (label 'Person', rows '-1');
+CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (label 'Person', rows 'many');
 CREATE FOREIGN TABLE fdw_t.bad (id bigint) SERVER gen OPTIONS (filename 'x');
 CREATE FOREIGN TABLE fdw_t.bad (id bigint, nosuch int) SERVER gen OPTIONS (kind 'nodes');
 SELECT fdw_t.err('SELECT * FROM fdw_t.bad');
