@@ -157,11 +157,18 @@ remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return 0;
 }
 
+/* rm -r, links not followed; what cannot go stays (the caller says what is left) */
+void
+remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void
 posix_remove_tree(void *ctx, const char *path)
 {
 	(void) ctx;
-	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(path);
 }
 
 static const N2pOutputIo posix_io = {posix_open, posix_write, posix_close, posix_mkdir,

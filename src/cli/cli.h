@@ -120,6 +120,9 @@ struct Neo4jCliOptions;
 extern const char *cli_source_schema;
 N2pSource  *cli_open_source(const char *spec, const struct Neo4jCliOptions *neo, N2pError *err);
 
+/* in backup_out.c: rm -r PATH (links not followed) */
+void		remove_tree(const char *path);
+
 /* in backup_out.c: write SOURCE as a backup directory */
 typedef struct BackupCliOptions
 {

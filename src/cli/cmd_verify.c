@@ -19,8 +19,6 @@
  *
  *-------------------------------------------------------------------------
  */
-/* nftw */
-#define _XOPEN_SOURCE 700
 
 #include "cli.h"
 #include "neo2pg/verify.h"
@@ -28,7 +26,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
@@ -1354,18 +1351,6 @@ print_result(const Side *sides, const Diffs *d, const char *how)
 			   d->losses == 1 ? "" : "es");
 }
 
-static int
-remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void) st;
-	(void) ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 /*
  * Work directories carry their verify's pid: those of this user whose
  * process is gone were left by a verify that was killed (kill -9 leaves no
@@ -1397,7 +1382,7 @@ tidy_work_dirs(const char *tmp)
 			kill((pid_t) pid, 0) == 0 || errno != ESRCH)
 			continue;
 		log_verbose("removing \"%s\", left by a verify that was stopped", path);
-		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		remove_tree(path);
 	}
 	closedir(d);
 }
