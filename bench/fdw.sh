@@ -110,6 +110,8 @@ round() {
 	timed fdw "SET max_parallel_workers_per_gather = 0;" "$FULL" f
 	timed fdw-count "SET max_parallel_workers_per_gather = 0;" "$COUNT" f
 	timed fdw-par "SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0;" "$FULL" f
+	# what a user gets: PostgreSQL's default settings (parallel plans, JIT on)
+	timed fdw-default "RESET jit;" "$FULL" f
 	timed table "SET max_parallel_workers_per_gather = 0;" "$FULL" neo4j
 	timed table-count "SET max_parallel_workers_per_gather = 0;" "$COUNT" neo4j
 }
@@ -124,25 +126,29 @@ done
 plan=$(q -c "SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0;" \
 	-c "EXPLAIN (COSTS OFF) SELECT count(*), sum(length(props::text)) FROM f.relationships" |
 	grep -c "Parallel Foreign Scan" || true)
-for k in fdw fdw-par table; do
+for k in fdw fdw-par fdw-default table; do
 	[ "${answers[$k]}" = "${answers[fdw]}" ] || { echo "$k answered ${answers[$k]}, fdw ${answers[fdw]}" >&2; exit 1; }
 done
 [ "${answers[fdw-count]}" = "${answers[table-count]}" ] ||
 	{ echo "counts differ: ${answers[fdw-count]} / ${answers[table-count]}" >&2; exit 1; }
 
-python3 - "$NODES" "$RELS" "$plan" "${times[load]}" "${times[fdw]}" "${times[fdw-count]}" \
-	"${times[fdw-par]}" "${times[table]}" "${times[table-count]}" \
-	"${cpu[load]}" "${cpu[fdw]}" "${cpu[fdw-count]}" "${cpu[fdw-par]}" "${cpu[table]}" \
-	"${cpu[table-count]}" "${own[fdw]}" "${own[fdw-count]}" "${own[fdw-par]}" "${own[table]}" \
-	"${own[table-count]}" "${procs[load]}" "${procs[fdw]}" "${procs[fdw-count]}" "${procs[fdw-par]}" \
-	"${procs[table]}" "${procs[table-count]}" <<'PY'
+# one line a run: its name, then its times, cpu, own and procs, each a
+# space-separated list, separated by tabs
+figures=$OUT/fdw-figures.tsv
+: >"$figures"
+for k in load fdw fdw-count fdw-par fdw-default table table-count; do
+	printf '%s\t%s\t%s\t%s\t%s\n' "$k" "${times[$k]}" "${cpu[$k]}" "${own[$k]:-}" "${procs[$k]}" >>"$figures"
+done
+python3 - "$NODES" "$RELS" "$plan" "$figures" <<'PY'
 import statistics, sys
 n, r, plan = (int(x) for x in sys.argv[1:4])
-names = ["load", "fdw", "fdw-count", "fdw-par", "table", "table-count"]
-t = {k: [float(x) for x in a.split()] for k, a in zip(names, sys.argv[4:10])}
-c = {k: [float(x) for x in a.split()] for k, a in zip(names, sys.argv[10:16])}
-o = {k: [float(x) for x in a.split()] for k, a in zip(names[1:], sys.argv[16:21])}
-p = {k: [float(x) for x in a.split()] for k, a in zip(names, sys.argv[21:27])}
+t, c, o, p = {}, {}, {}, {}
+for line in open(sys.argv[4]):
+    k, *cols = line.rstrip("\n").split("\t")
+    for d, col in zip((t, c, o, p), cols):
+        if col.strip():
+            d[k] = [float(x) for x in col.split()]
+names = list(t)
 med = statistics.median
 def paired(a, b):
     return med([x / y for x, y in zip(a, b)])
@@ -152,6 +158,7 @@ what = {"load": "neo2pg copy --typed=none",
         "fdw": "foreign tables, count + sum(length(props::text))",
         "fdw-count": "foreign tables, count(*) alone",
         "fdw-par": "foreign tables, full, 2 parallel workers" + ("" if plan else " (NOT planned)"),
+        "fdw-default": "foreign tables, full, PostgreSQL's default settings",
         "table": "loaded tables, count + sum(length(props::text))",
         "table-count": "loaded tables, count(*) alone"}
 print("(own: processor seconds of this run's processes, client, backends and workers; "
@@ -160,7 +167,8 @@ for k in names:
     ratio = "" if k == "load" else f"  {paired(t[k], t['load']):.3f} x load, own {paired(p[k], p['load']):.3f} x"
     mine = f" backend {med(o[k]):5.1f}" if k in o else " " * 14
     print(f"{what[k]:52s} {med(t[k]):6.2f} s  own {med(p[k]):5.1f}{mine}  machine {med(c[k]):5.1f}{ratio}")
-print(f"target: fdw <= 0.5 x load: {'met' if paired(t['fdw'], t['load']) <= 0.5 else 'NOT met'}")
+for k in ("fdw", "fdw-default"):
+    print(f"target: {k} <= 0.5 x load: {'met' if paired(t[k], t['load']) <= 0.5 else 'NOT met'}")
 print(f"fdw vs loaded tables: {paired(t['fdw'], t['table']):.1f} x; "
       f"processor time fdw / load: {paired(c['fdw'], c['load']):.3f}")
 PY
