@@ -40,7 +40,7 @@ typedef struct N2pNeo4jSourceOptions
 	N2pTzdb    *tzdb;
 	const char *database;		/* NULL: the server's home database */
 	const char *display;		/* the URI as shown in messages, no password */
-	int64_t		fetch_size;		/* records per PULL; 0 for 1000 */
+	int64_t		fetch_size;		/* records per PULL; 0 for all in one */
 } N2pNeo4jSourceOptions;
 
 /*

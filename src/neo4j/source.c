@@ -1069,8 +1069,16 @@ n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *op
 	s->base.ops = &neo4j_ops;
 	s->alloc = alloc;
 	s->opts = *opts;
-	if (s->opts.fetch_size <= 0)
-		s->opts.fetch_size = 1000;
+
+	/*
+	 * 0 pulls the whole result in one PULL: the server streams without
+	 * waiting for the next PULL at each batch's end (TCP's window bounds
+	 * what is in flight), so its query thread and the decoding here
+	 * overlap instead of taking turns; copy bolt:// DIR went from 1.60 to
+	 * 1.16 times a bare drain on a quiet machine (README, Performance).
+	 */
+	if (s->opts.fetch_size == 0)
+		s->opts.fetch_size = -1;
 	s->base.meta.source = opts->display;
 	s->base.meta.element_ids = true;
 	s->last_id = -1;
