@@ -6,7 +6,7 @@
  *
  *   N2P_TEST_NEO4J_PORT=... N2P_TEST_NEO4J_DIR=... bolt_drain [FETCH_SIZE]
  *
- * FETCH_SIZE (default 1000, as neo2pg) is the n of each PULL, -1 for all.
+ * FETCH_SIZE (default -1, all in one PULL, as neo2pg) is the n of each PULL.
  * The handshake, HELLO, LOGON and BEGIN go through the project's client;
  * from then on the drain speaks on the connection itself.  Prints the
  * records and the bytes received to stderr.
@@ -151,7 +151,7 @@ main(int argc, char **argv)
 {
 	const char *port = getenv("N2P_TEST_NEO4J_PORT");
 	const char *dir = getenv("N2P_TEST_NEO4J_DIR");
-	int64_t		fetch = argc > 1 ? strtoll(argv[1], NULL, 10) : 1000;
+	int64_t		fetch = argc > 1 ? strtoll(argv[1], NULL, 10) : -1;
 	char		uri_text[128],
 				path[1024],
 				pw[256] = "";
