@@ -173,6 +173,10 @@ n2p_buf_putc(N2pBuf *buf, char c)
 	}
 	return n2p_buf_append_slow(buf, &c, 1);
 }
+/* v in decimal: no printf, which cost most of writing numbers */
+bool		n2p_buf_put_uint(N2pBuf *buf, uint64_t v);
+bool		n2p_buf_put_int(N2pBuf *buf, int64_t v);
+
 bool		n2p_buf_printf(N2pBuf *buf, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 void		n2p_buf_reset(N2pBuf *buf);

@@ -179,18 +179,7 @@ n2p_pyjson_float(N2pBuf *buf, double d)
 bool
 n2p_pyjson_int(N2pBuf *buf, int64_t i)
 {
-	char		tmp[24];
-	size_t		n = sizeof(tmp);
-	uint64_t	a = i < 0 ? (uint64_t) 0 - (uint64_t) i : (uint64_t) i;
-
-	do
-	{
-		tmp[--n] = (char) ('0' + a % 10);
-		a /= 10;
-	} while (a);
-	if (i < 0)
-		tmp[--n] = '-';
-	return n2p_buf_append(buf, tmp + n, sizeof(tmp) - n);
+	return n2p_buf_put_int(buf, i);
 }
 
 bool

@@ -384,6 +384,28 @@ n2p_buf_append_slow(N2pBuf *buf, const void *data, size_t len)
 
 /* Format straight into the spare capacity; measure first only on overflow. */
 bool
+n2p_buf_put_uint(N2pBuf *buf, uint64_t v)
+{
+	char		tmp[20];
+	size_t		n = sizeof(tmp);
+
+	do
+	{
+		tmp[--n] = (char) ('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return n2p_buf_append(buf, tmp + n, sizeof(tmp) - n);
+}
+
+bool
+n2p_buf_put_int(N2pBuf *buf, int64_t v)
+{
+	if (v < 0 && !n2p_buf_putc(buf, '-'))
+		return false;
+	return n2p_buf_put_uint(buf, v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v);
+}
+
+bool
 n2p_buf_printf(N2pBuf *buf, const char *fmt,...)
 {
 	va_list		ap;

@@ -544,19 +544,7 @@ put_datetime(N2pBuf *buf, int64_t secs, int32_t nanos, bool nine)
 static bool
 put_count(N2pBuf *buf, int64_t v, char unit)
 {
-	char		tmp[24];
-	size_t		n = sizeof(tmp);
-	uint64_t	a = v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v;
-
-	tmp[--n] = unit;
-	do
-	{
-		tmp[--n] = (char) ('0' + a % 10);
-		a /= 10;
-	} while (a);
-	if (v < 0)
-		tmp[--n] = '-';
-	return n2p_buf_append(buf, tmp + n, sizeof(tmp) - n);
+	return n2p_buf_put_int(buf, v) && n2p_buf_putc(buf, unit);
 }
 
 /* Seconds of a duration, negative when either part is. */
@@ -565,18 +553,8 @@ put_dur_seconds(N2pBuf *buf, int64_t secs, int32_t nanos)
 {
 	bool		neg = secs < 0 || nanos < 0;
 
-	char		tmp[24];
-	size_t		n = sizeof(tmp);
-	uint64_t	a = secs < 0 ? (uint64_t) 0 - (uint64_t) secs : (uint64_t) secs;
-
-	do
-	{
-		tmp[--n] = (char) ('0' + a % 10);
-		a /= 10;
-	} while (a);
-	if (neg)
-		tmp[--n] = '-';
-	return n2p_buf_append(buf, tmp + n, sizeof(tmp) - n) &&
+	return (!neg || n2p_buf_putc(buf, '-')) &&
+		n2p_buf_put_uint(buf, secs < 0 ? (uint64_t) 0 - (uint64_t) secs : (uint64_t) secs) &&
 		put_fraction(buf, nanos < 0 ? -nanos : nanos, false) &&
 		n2p_buf_putc(buf, 'S');
 }

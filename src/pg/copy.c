@@ -38,23 +38,6 @@
 
 /* ------------------------------------------------------------ JSON text */
 
-static bool
-append_int(N2pBuf *out, int64_t v)
-{
-	char		tmp[24];
-	char	   *p = tmp + sizeof(tmp);
-	uint64_t	u = v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v;
-
-	do
-	{
-		*--p = (char) ('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	return n2p_buf_append(out, p, (size_t) (tmp + sizeof(tmp) - p));
-}
-
 static bool escape_run(N2pBuf *out, const char *s, size_t len,
 					   N2pPgEncodeOpts *opts, N2pError *err);
 
@@ -204,7 +187,7 @@ append_point(N2pBuf *out, const N2pValue *v)
 {
 	bool		m;
 
-	return n2p_buf_append(out, "{\"srid\": ", 9) && append_int(out, v->u.point.srid) &&
+	return n2p_buf_append(out, "{\"srid\": ", 9) && n2p_buf_put_int(out, v->u.point.srid) &&
 		n2p_buf_append(out, ", \"x\": ", 7) && append_float(out, v->u.point.x, &m) &&
 		n2p_buf_append(out, ", \"y\": ", 7) && append_float(out, v->u.point.y, &m) &&
 		(!n2p_srid_is_3d(v->u.point.srid) ||
@@ -313,7 +296,7 @@ append_value(N2pBuf *out, const N2pValue *v, const char **mark,
 			ok = v->u.b ? n2p_buf_append(out, "true", 4) : n2p_buf_append(out, "false", 5);
 			break;
 		case N2P_INT:
-			ok = append_int(out, v->u.i);
+			ok = n2p_buf_put_int(out, v->u.i);
 			break;
 		case N2P_FLOAT:
 			ok = append_float_value(out, v, &m);
