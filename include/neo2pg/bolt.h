@@ -91,6 +91,16 @@ bool		n2p_bolt_run_send(N2pBolt *b, const char *query, const N2pValue *params,
 							  int64_t fetch_size, N2pError *err);
 
 /*
+ * The transaction's next query, queued behind the one streaming (which
+ * must be pulled whole): its RUN and PULL {n: -1} are sent at once, so
+ * the server starts it as soon as the current result is sent.  After the
+ * current result's end (n2p_bolt_next returns 0), n2p_bolt_next reads the
+ * queued query's records; a FAILURE of either shows there.
+ */
+bool		n2p_bolt_run_next(N2pBolt *b, const char *query, const N2pValue *params,
+							  N2pError *err);
+
+/*
  * The same with the parameters already encoded: params[0..len) is one
  * PackStream map (the import builds its batches row by row, in place).
  */

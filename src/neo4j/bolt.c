@@ -60,6 +60,7 @@ struct N2pBolt
 	/* the running query */
 	bool		streaming;
 	bool		run_unread;		/* sent without waiting: the RUN's reply is unread */
+	bool		queued;			/* the next query's RUN and PULL are sent (run_next) */
 	bool		has_more;
 	int64_t		fetch_size;
 	/* input */
@@ -433,6 +434,9 @@ failure(N2pBolt *b, const N2pValue *meta, int pending, bool fatal, N2pError *err
 		strcpy(msg, "(no message)");
 	n2p_error_set(err, N2P_ERR_DATA, "Neo4j: %s (%s)", msg, b->failure_code);
 	b->streaming = false;
+	/* a queued query's RUN and PULL come back IGNORED too */
+	pending += b->queued ? 2 : 0;
+	b->queued = false;
 	if (fatal)
 		return die(b, err);
 	for (; pending > 0; pending--)
@@ -691,6 +695,14 @@ n2p_bolt_begin(N2pBolt *b, const char *mode, const char *database, N2pError *err
 	return send_body(b, err) && expect_success(b, 0, false, NULL, err);
 }
 
+static bool
+run_struct(N2pBolt *b, const char *query)
+{
+	n2p_ps_put_struct_header(&b->body, MSG_RUN, 3);
+	put_str(&b->body, query);
+	return true;
+}
+
 /* RUN's structure and query text, after the checks every RUN makes. */
 static bool
 run_head(N2pBolt *b, const char *query, N2pError *err)
@@ -699,9 +711,7 @@ run_head(N2pBolt *b, const char *query, N2pError *err)
 		return false;
 	if (b->streaming)
 		return n2p_error_set(err, N2P_ERR_USAGE, "Bolt: a query is still streaming");
-	n2p_ps_put_struct_header(&b->body, MSG_RUN, 3);
-	put_str(&b->body, query);
-	return true;
+	return run_struct(b, query);
 }
 
 static bool
@@ -762,15 +772,55 @@ run_tail(N2pBolt *b, int64_t fetch_size, bool wait, N2pError *err)
 	return true;
 }
 
-/* A PULL's summary: more to fetch, or the end. */
+/*
+ * The next query of the transaction, sent while this one streams: its RUN
+ * and PULL {n: -1} go out now, and the server runs it as soon as it has
+ * sent this result, without waiting for the client to read that far.
+ * This result must be pulled whole (fetch size -1), so that no PULL of
+ * its own follows the queued one.  Its records follow this result's end
+ * (n2p_bolt_next returns 0 once in between).
+ */
+bool
+n2p_bolt_run_next(N2pBolt *b, const char *query, const N2pValue *params, N2pError *err)
+{
+	if (!check_alive(b, err))
+		return false;
+	if (!b->streaming || b->fetch_size != -1 || b->queued)
+		return n2p_error_set(err, N2P_ERR_USAGE,
+							 "Bolt: a query is queued only behind one pulled whole");
+	run_struct(b, query);
+	if (params)
+	{
+		if (!n2p_ps_put_value(&b->body, params, b->utc, err))
+			return nomem(b, err);
+	}
+	else
+		n2p_ps_put_map_header(&b->body, 0);
+	n2p_ps_put_map_header(&b->body, 0);
+	if (!send_body(b, err) || !send_pull(b, err))
+		return false;
+	b->queued = true;
+	return true;
+}
+
+/* A PULL's summary: more to fetch, or the end (then the queued query). */
 static int
 summary(N2pBolt *b, const N2pValue *meta, N2pError *err)
 {
 	const N2pValue *more = n2p_map_get(meta, "has_more", 8);
 
 	if (more && more->type == N2P_BOOL && more->u.b)
+	{
+		if (b->queued)
+		{
+			bad_reply(b, err, "has_more on a result pulled whole");
+			return -1;
+		}
 		return send_pull(b, err) ? 2 : -1;
-	b->streaming = false;
+	}
+	b->streaming = b->queued;
+	b->run_unread = b->queued;
+	b->queued = false;
 	return 0;
 }
 

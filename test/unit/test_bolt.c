@@ -458,6 +458,121 @@ test_run_send_failure(void **state)
 	peer_free(&p);
 }
 
+/*
+ * A query queued behind one pulled whole (n2p_bolt_run_next): its RUN and
+ * PULL go out at once; its records follow the first result's end.  fail
+ * says where a FAILURE comes: 0 nowhere, 1 in the first result, 2 as the
+ * queued RUN's reply.
+ */
+static void
+queued_query(int fail)
+{
+	static const char f[] = "\xA2\x84\x63ode\x8ENeo.X.Y.Broken\x87message\x83oh!";
+	Peer		p;
+	N2pError	err;
+	N2pBolt    *b;
+	N2pArena	arena;
+	N2pValue	row;
+	size_t		sent_before;
+
+	peer_init(&p, 4);
+	say_connected(&p);
+	SUCCESS_EMPTY(&p);			/* BEGIN */
+	say(&p, 0x70, "\xA0", 1);	/* RUN 1 */
+	say(&p, 0x71, "\x91\x01", 2);
+	if (fail == 1)
+	{
+		say(&p, 0x7F, f, sizeof(f) - 1);
+		IGNORED(&p);			/* RUN 2 */
+		IGNORED(&p);			/* its PULL */
+		SUCCESS_EMPTY(&p);		/* RESET */
+	}
+	else
+	{
+		SUCCESS_EMPTY(&p);		/* the first result's end */
+		if (fail == 2)
+		{
+			say(&p, 0x7F, f, sizeof(f) - 1);	/* RUN 2 */
+			IGNORED(&p);		/* its PULL */
+			SUCCESS_EMPTY(&p);	/* RESET */
+		}
+		else
+		{
+			say(&p, 0x70, "\xA0", 1);	/* RUN 2 */
+			say(&p, 0x71, "\x91\x02", 2);
+			SUCCESS_EMPTY(&p);
+			SUCCESS_EMPTY(&p);	/* COMMIT */
+		}
+	}
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	b = connect_peer(&p, &err);
+	assert_non_null(b);
+	assert_true(n2p_bolt_begin(b, "r", NULL, &err));
+	assert_true(n2p_bolt_run(b, "RETURN 1", NULL, 0, &err));
+	sent_before = p.client.len;
+	assert_true(n2p_bolt_run_next(b, "RETURN 2", NULL, &err));
+	/* RUN "RETURN 2" {} {}, then PULL {n: -1}, sent at once */
+	assert_int_equal(p.client.len - sent_before, 17 + 10);
+	assert_memory_equal(p.client.data + sent_before, "\x00\x0D\xB3\x10\x88RETURN 2\xA0\xA0\x00\x00", 17);
+	assert_memory_equal(p.client.data + sent_before + 17, "\x00\x06\xB1\x3F\xA1\x81n\xFF\x00\x00", 10);
+	/* only one is queued */
+	assert_false(n2p_bolt_run_next(b, "RETURN 3", NULL, &err));
+	assert_int_equal(err.code, N2P_ERR_USAGE);
+	n2p_error_init(&err);
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 1);
+	assert_int_equal(row.u.list.items[0].u.i, 1);
+	if (fail != 1)
+		assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 0);
+	if (fail)
+	{
+		assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), -1);
+		assert_non_null(strstr(err.msg, "Neo4j: oh! (Neo.X.Y.Broken)"));
+		n2p_error_init(&err);
+		/* every IGNORED was read, RESET answered: the result is over */
+		assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 0);
+	}
+	else
+	{
+		assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 1);
+		assert_int_equal(row.u.list.items[0].u.i, 2);
+		assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 0);
+		assert_true(n2p_bolt_commit(b, &err));
+	}
+	assert_int_equal(p.pos, p.server.len);
+	n2p_bolt_close(b);
+	n2p_arena_destroy(&arena);
+	peer_free(&p);
+}
+
+static void
+test_run_next(void **state)
+{
+	(void) state;
+	queued_query(0);
+	queued_query(1);
+	queued_query(2);
+}
+
+/* Only behind a result pulled whole: otherwise its own PULLs would follow. */
+static void
+test_run_next_refused(void **state)
+{
+	Peer		p;
+	N2pError	err;
+	N2pBolt    *b;
+
+	(void) state;
+	peer_init(&p, 64);
+	say_connected(&p);
+	SUCCESS_EMPTY(&p);			/* BEGIN */
+	say(&p, 0x70, "\xA0", 1);	/* RUN */
+	b = start_query(&p, &err);	/* 2 records a PULL */
+	assert_false(n2p_bolt_run_next(b, "RETURN 2", NULL, &err));
+	assert_int_equal(err.code, N2P_ERR_USAGE);
+	n2p_bolt_close(b);
+	peer_free(&p);
+}
+
 /* What the server sends after the first record; the next call must fail. */
 static void
 fault_after_record(void (*fault) (Peer *), const char *want)
@@ -565,6 +680,8 @@ main(void)
 		cmocka_unit_test(test_records_and_has_more),
 		cmocka_unit_test(test_run_send),
 		cmocka_unit_test(test_run_send_failure),
+		cmocka_unit_test(test_run_next),
+		cmocka_unit_test(test_run_next_refused),
 		cmocka_unit_test(test_faults),
 	};
 
