@@ -6,7 +6,10 @@
  *
  *   N2P_TEST_NEO4J_PORT=... N2P_TEST_NEO4J_DIR=... bolt_drain [FETCH_SIZE]
  *
- * FETCH_SIZE (default -1, all in one PULL, as neo2pg) is the n of each PULL.
+ * FETCH_SIZE (default -1, all in one PULL, as neo2pg) is the n of each PULL;
+ * pulled whole, the second query is queued behind the first, as neo2pg
+ * does.  N2P_DRAIN_Q0 and N2P_DRAIN_Q1 replace the query texts, to compare
+ * the server's work for other forms.
  * The handshake, HELLO, LOGON and BEGIN go through the project's client;
  * from then on the drain speaks on the connection itself.  Prints the
  * records and the bytes received to stderr.
@@ -21,7 +24,7 @@
 
 /* the same text as src/neo4j/source.c: the server's work must be the same */
 static const char *const queries[] = {
-	"MATCH (n) RETURN id(n), labels(n), properties(n), elementId(n)",
+	"MATCH (n) RETURN n",
 	"MATCH ()-[r]->() RETURN id(r), type(r), id(startNode(r)), id(endNode(r)), properties(r), "
 	"elementId(r)",
 };
@@ -117,18 +120,21 @@ pull(Drain *d, N2pBuf *body, int64_t n)
 }
 
 static void
-run(Drain *d, const char *q, int64_t fetch)
+send_run(Drain *d, N2pBuf *body, const char *q, int64_t fetch)
 {
-	N2pBuf		body;
+	n2p_ps_put_struct_header(body, 0x10, 3);
+	n2p_ps_put_string(body, q, strlen(q));
+	n2p_ps_put_map_header(body, 0);
+	n2p_ps_put_map_header(body, 0);
+	send_msg(d, body);
+	pull(d, body, fetch);
+}
+
+static void
+read_result(Drain *d, N2pBuf *body, int64_t fetch)
+{
 	uint8_t		tag;
 
-	n2p_buf_init(&body, &n2p_libc_allocator);
-	n2p_ps_put_struct_header(&body, 0x10, 3);
-	n2p_ps_put_string(&body, q, strlen(q));
-	n2p_ps_put_map_header(&body, 0);
-	n2p_ps_put_map_header(&body, 0);
-	send_msg(d, &body);
-	pull(d, &body, fetch);
 	if (next_msg(d) != 0x70)
 		fail(d, "RUN not answered with SUCCESS");
 	for (;;)
@@ -137,11 +143,33 @@ run(Drain *d, const char *q, int64_t fetch)
 		if (tag == 0x71)
 			d->records++;
 		else if (tag == 0x70 && has_more(d))
-			pull(d, &body, fetch);
+			pull(d, body, fetch);
 		else if (tag == 0x70)
 			break;
 		else
 			fail(d, "unexpected reply");
+	}
+}
+
+/*
+ * The queries as neo2pg sends them: pulled whole, the second is queued
+ * behind the first (n2p_bolt_run_next), so the server goes from one to the
+ * other without waiting; in batches of FETCH_SIZE, one after the other.
+ */
+static void
+run_all(Drain *d, const char *const *q, size_t n, int64_t fetch)
+{
+	N2pBuf		body;
+	size_t		i;
+
+	n2p_buf_init(&body, &n2p_libc_allocator);
+	for (i = 0; i < n; i++)
+	{
+		if (fetch > 0 || i == 0)
+			send_run(d, &body, q[i], fetch);
+		if (fetch <= 0 && i + 1 < n)
+			send_run(d, &body, q[i + 1], fetch);
+		read_result(d, &body, fetch);
 	}
 	n2p_buf_free(&body);
 }
@@ -186,8 +214,19 @@ main(int argc, char **argv)
 	}
 	n2p_dechunker_init(&d.d, &n2p_libc_allocator, 0);
 	d.buf = malloc(READ_SIZE);
-	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
-		run(&d, queries[i], fetch);
+	{
+		/* N2P_DRAIN_Q0/Q1: other query texts, to compare the server's work */
+		const char *q[2];
+
+		for (i = 0; i < 2; i++)
+		{
+			char		name[16];
+
+			snprintf(name, sizeof(name), "N2P_DRAIN_Q%zu", i);
+			q[i] = getenv(name) && *getenv(name) ? getenv(name) : queries[i];
+		}
+		run_all(&d, q, 2, fetch);
+	}
 	n2p_buf_init(&body, &n2p_libc_allocator);
 	n2p_ps_put_struct_header(&body, 0x12, 0);
 	send_msg(&d, &body);

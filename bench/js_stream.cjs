@@ -12,7 +12,7 @@ const neo4j = require(process.env.NEO4J_DRIVER || 'neo4j-driver');
 const fs = require('fs');
 
 const QUERIES = [
-	'MATCH (n) RETURN id(n), labels(n), properties(n), elementId(n)',
+	'MATCH (n) RETURN n',
 	'MATCH ()-[r]->() RETURN id(r), type(r), id(startNode(r)), id(endNode(r)), properties(r), elementId(r)',
 ];
 

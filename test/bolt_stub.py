@@ -29,6 +29,11 @@ import sys
 import threading
 
 
+class Struct:
+    def __init__(self, tag, *fields):
+        self.tag, self.fields = tag, fields
+
+
 def pack(v):
     if v is None:
         return b"\xC0"
@@ -47,6 +52,8 @@ def pack(v):
         return bytes([0x90 | len(v)]) + b"".join(pack(x) for x in v)
     if isinstance(v, dict):
         return bytes([0xA0 | len(v)]) + b"".join(pack(k) + pack(x) for k, x in v.items())
+    if isinstance(v, Struct):
+        return bytes([0xB0 | len(v.fields), v.tag]) + b"".join(pack(x) for x in v.fields)
     raise TypeError(v)
 
 
@@ -73,18 +80,24 @@ def read_message(conn):
 
 
 def node(i):
-    return message(RECORD, [i, ["Stub"], {"k": i}, "4:stub:%d" % i])
+    # MATCH (n) RETURN n: a Node structure, with its element id (Bolt 5)
+    return message(RECORD, [Struct(0x4E, i, ["Stub"], {"k": i}, "4:stub:%d" % i)])
 
 
 def serve(conn, fault):
     conn.recv(20, socket.MSG_WAITALL)
     conn.sendall(b"\x00\x00\x04\x05")
     streaming = None
+    failed = False
     while True:
         m = read_message(conn)
         if m is None:
             return
         tag = m[1]
+        if failed and tag != 0x0F:  # after a FAILURE, until RESET
+            conn.sendall(message(0x7E))
+            continue
+        failed = False
         if tag == 0x10:  # RUN: remember which query
             streaming = b"MATCH (n)" in m and "nodes" or (b"SHOW" in m and "schema") or "other"
             conn.sendall(message(SUCCESS, {"fields": []}))
@@ -106,6 +119,7 @@ def serve(conn, fault):
                 conn.sendall(message(FAILURE, {"code": "Neo.DatabaseError.General.UnknownError",
                                                "message": "the stub failed on purpose"}))
                 streaming = None
+                failed = True
             elif fault == "bad-chunk":
                 conn.sendall(b"\x00\x10\xB1\x71\x91")
                 conn.close()
