@@ -118,10 +118,14 @@ hash_bytes(uint64_t h, const char *s, size_t len)
 	return n2p_fnv1a(n2p_fnv1a(h, s, len), "\xff", 1);
 }
 
+/*
+ * The key's hash is its own, not seeded with the scope's, so that a node
+ * with several labels hashes each key once (n2p_catalog_add).
+ */
 static uint64_t
-slot_hash(uint64_t scope_hash, const char *key, size_t key_len, uint64_t tcode)
+slot_hash(uint64_t scope_hash, uint64_t key_hash, uint64_t tcode)
 {
-	uint64_t	h = hash_bytes(scope_hash, key, key_len) ^ tcode;
+	uint64_t	h = (scope_hash * 0x9e3779b97f4a7c15ull) ^ key_hash ^ tcode;
 
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
@@ -160,7 +164,7 @@ grow(N2pCatalog *cat)
 		if (o->e.scope == NULL)
 			continue;
 		h = slot_hash(hash_bytes(o->e.kind, o->e.scope, o->e.scope_len),
-					  o->e.key ? o->e.key : "", o->e.key_len, o->tcode);
+					  hash_bytes(0, o->e.key ? o->e.key : "", o->e.key_len), o->tcode);
 		while (slots[h & (cap - 1)].e.scope)
 			h++;
 		slots[h & (cap - 1)] = *o;
@@ -185,14 +189,14 @@ slot_matches(const Slot *s, N2pRecKind kind, N2pStr scope, const N2pStr *key,
 
 static bool
 bump(N2pCatalog *cat, N2pRecKind kind, N2pStr scope, uint64_t scope_hash,
-	 const N2pStr *key, uint64_t tcode, bool castable, N2pError *err)
+	 const N2pStr *key, uint64_t key_hash, uint64_t tcode, bool castable, N2pError *err)
 {
 	uint64_t	h;
 	Slot	   *s;
 
 	if ((cat->n + 1) * 2 > cat->cap && !grow(cat))
 		return n2p_error_set(err, N2P_ERR_NOMEM, "out of memory");
-	h = slot_hash(scope_hash, key ? key->ptr : "", key ? key->len : 0, tcode);
+	h = slot_hash(scope_hash, key_hash, tcode);
 	for (;; h++)
 	{
 		s = &cat->slots[h & (cat->cap - 1)];
@@ -220,39 +224,62 @@ bump(N2pCatalog *cat, N2pRecKind kind, N2pStr scope, uint64_t scope_hash,
 	return true;
 }
 
-static bool
-add_scope(N2pCatalog *cat, N2pRecKind kind, N2pStr scope, const N2pValue *props,
-		  N2pError *err)
+/* A record's scopes: its type, its labels, or "" for a node without one. */
+#define SCOPES_HELD 8
+
+static size_t
+record_scopes(const N2pRecord *rec, const N2pStr **scopes)
 {
-	uint64_t	sh = hash_bytes(kind, scope.ptr, scope.len);
-	size_t		i;
+	static const N2pStr unlabeled = {"", 0};
 
-	if (!bump(cat, kind, scope, sh, NULL, TCODE_SCOPE, true, err))
-		return false;
-	for (i = 0; i < props->u.map.n; i++)
-	{
-		const N2pValue *v = &props->u.map.vals[i];
-
-		if (!bump(cat, kind, scope, sh, &props->u.map.keys[i], type_code(v),
-				  n2p_pg_castable(v), err))
-			return false;
-	}
-	return true;
+	if (rec->kind == N2P_REC_REL)
+		return (*scopes = &rec->type, 1);
+	if (rec->nlabels == 0)
+		return (*scopes = &unlabeled, 1);
+	return (*scopes = rec->labels, rec->nlabels);
 }
 
+/*
+ * Each key's hash, type and castability are found once however many
+ * labels the node has; each (scope, key, type) is then one probe.  The
+ * scopes' hashes are kept for the first SCOPES_HELD labels.
+ */
 bool
 n2p_catalog_add(N2pCatalog *cat, const N2pRecord *rec, N2pError *err)
 {
-	static const N2pStr unlabeled = {"", 0};
-	size_t		i;
+	const N2pStr *scopes;
+	size_t		n = record_scopes(rec, &scopes),
+				i,
+				j;
+	uint64_t	sh[SCOPES_HELD];
+	const N2pValue *props = &rec->props;
+	uint64_t	none = hash_bytes(0, "", 0);
 
-	if (rec->kind == N2P_REC_REL)
-		return add_scope(cat, rec->kind, rec->type, &rec->props, err);
-	if (rec->nlabels == 0)
-		return add_scope(cat, rec->kind, unlabeled, &rec->props, err);
-	for (i = 0; i < rec->nlabels; i++)
-		if (!add_scope(cat, rec->kind, rec->labels[i], &rec->props, err))
+	for (j = 0; j < n; j++)
+	{
+		uint64_t	h = hash_bytes(rec->kind, scopes[j].ptr, scopes[j].len);
+
+		if (j < SCOPES_HELD)
+			sh[j] = h;
+		if (!bump(cat, rec->kind, scopes[j], h, NULL, none, TCODE_SCOPE, true, err))
 			return false;
+	}
+	for (i = 0; i < props->u.map.n; i++)
+	{
+		const N2pStr *key = &props->u.map.keys[i];
+		const N2pValue *v = &props->u.map.vals[i];
+		uint64_t	kh = hash_bytes(0, key->ptr, key->len),
+					tcode = type_code(v);
+		bool		castable = n2p_pg_castable(v);
+
+		for (j = 0; j < n; j++)
+		{
+			uint64_t	h = j < SCOPES_HELD ? sh[j] : hash_bytes(rec->kind, scopes[j].ptr, scopes[j].len);
+
+			if (!bump(cat, rec->kind, scopes[j], h, key, kh, tcode, castable, err))
+				return false;
+		}
+	}
 	return true;
 }
 
