@@ -336,7 +336,14 @@ utf8_valid(const uint8_t *s, size_t len)
 		size_t		n,
 					k;
 		uint32_t	cp;
+		uint64_t	w;
 
+		/* eight ASCII bytes at a time: most property text is ASCII */
+		if (i + 8 <= len && (memcpy(&w, s + i, 8), (w & UINT64_C(0x8080808080808080)) == 0))
+		{
+			i += 8;
+			continue;
+		}
 		if (c < 0x80)
 		{
 			i++;

@@ -73,6 +73,29 @@ append_escape(N2pBuf *out, unsigned char c, N2pPgEncodeOpts *opts, N2pError *err
 }
 
 /* Hot path: most strings need no escaping, so copy runs of plain bytes. */
+/*
+ * Does any of the eight bytes at s need escaping in JSON: below 0x20, '"'
+ * or '\\'?  Bytes from 0x80 (UTF-8) do not.  The usual word tricks: a
+ * byte b is below n when (b - n) borrows into its high bit while b's own
+ * high bit is clear; equality is "below 1" after an XOR.  A borrow can
+ * only mark a byte above a byte that matched, so a word with no match
+ * has no mark.
+ */
+static inline bool
+needs_escape8(const char *s)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101),
+				highs = UINT64_C(0x8080808080808080);
+	uint64_t	w,
+				q,
+				b;
+
+	memcpy(&w, s, 8);
+	q = w ^ (ones * '"');
+	b = w ^ (ones * '\\');
+	return (((w - ones * 0x20) | (q - ones) | (b - ones)) & ~w & highs) != 0;
+}
+
 static bool
 escape_run(N2pBuf *out, const char *s, size_t len, N2pPgEncodeOpts *opts,
 		   N2pError *err)
@@ -84,6 +107,11 @@ escape_run(N2pBuf *out, const char *s, size_t len, N2pPgEncodeOpts *opts,
 	{
 		unsigned char c = (unsigned char) s[i];
 
+		if (i + 8 <= len && !needs_escape8(s + i))
+		{
+			i += 8;
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 		{
 			i++;

@@ -451,11 +451,57 @@ test_value_copy(void **state)
 	n2p_arena_destroy(&a2);
 }
 
+/*
+ * Strings are checked eight ASCII bytes at a time: a continuation byte
+ * alone, a two-byte sequence (cut short at the end) and a lead byte
+ * before ASCII, at every position of a string of 19 bytes.
+ */
+static void
+test_utf8_words(void **state)
+{
+	uint8_t		msg[21];
+	N2pArena	arena;
+
+	(void) state;
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	for (size_t pos = 0; pos < 19; pos++)
+		for (int k = 0; k < 3; k++)
+		{
+			N2pError	err;
+			N2pValue	v;
+			size_t		used;
+			bool		ok;
+
+			msg[0] = 0xD0;
+			msg[1] = 19;
+			memset(msg + 2, 'a', 19);
+			if (k == 0)
+				msg[2 + pos] = 0x80;	/* a continuation byte alone */
+			else
+			{
+				/* é (its lead byte alone at the end); or the lead byte before 'a' */
+				msg[2 + pos] = 0xC3;
+				if (k == 1 && pos + 1 < 19)
+					msg[3 + pos] = 0xA9;
+			}
+			n2p_error_init(&err);
+			ok = n2p_ps_decode(msg, 21, true, &arena, &v, &used, &err);
+			if (ok != (k == 1 && pos + 1 < 19))
+				fail_msg("case %d at %zu: %s", k, pos, ok ? "accepted" : err.msg);
+			if (ok)
+				assert_memory_equal(v.u.str.ptr, msg + 2, 19);
+			else
+				assert_non_null(strstr(err.msg, "invalid UTF-8"));
+		}
+	n2p_arena_destroy(&arena);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ints),
+		cmocka_unit_test(test_utf8_words),
 		cmocka_unit_test(test_sized_headers),
 		cmocka_unit_test(test_every_type),
 		cmocka_unit_test(test_datetime_utc),

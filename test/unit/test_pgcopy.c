@@ -90,6 +90,48 @@ assert_bytes(const N2pBuf *buf, const char *want, size_t len)
 
 #define ASSERT_BYTES(buf, lit) assert_bytes((buf), (lit), sizeof(lit) - 1)
 
+/*
+ * The escape scan looks at eight bytes at a time: every byte that needs
+ * escaping, and its neighbours that do not, at every position of a
+ * string longer than two words, against a byte-at-a-time escape.
+ */
+static void
+test_string_words(void **state)
+{
+	static const unsigned char special[] = {0x00, 0x01, 0x1F, '"', '\\'};
+	static const unsigned char plain[] = {0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xC3, 0xFF};
+	char		s[19],
+				want[19 * 6 + 3];
+
+	(void) state;
+	for (size_t k = 0; k < sizeof(special) + sizeof(plain); k++)
+		for (size_t pos = 0; pos < sizeof(s); pos++)
+		{
+			unsigned char c = k < sizeof(special) ? special[k] : plain[k - sizeof(special)];
+			size_t		n = 0;
+
+			memset(s, 'a', sizeof(s));
+			s[pos] = (char) c;
+			want[n++] = '"';
+			for (size_t i = 0; i < sizeof(s); i++)
+			{
+				unsigned char b = (unsigned char) s[i];
+
+				if (b == '"' || b == '\\')
+					n += (size_t) sprintf(want + n, "\\%c", b);
+				else if (b < 0x20)
+					n += (size_t) sprintf(want + n, "\\u%04x", b);
+				else
+					want[n++] = (char) b;
+			}
+			want[n++] = '"';
+			want[n] = '\0';
+			if (c == 0x00)
+				continue;		/* U+0000 is refused: test_strings */
+			check_string(s, sizeof(s), want);
+		}
+}
+
 /* ------------------------------------------------------------- scalars */
 
 static void
@@ -1127,6 +1169,7 @@ main(void)
 		cmocka_unit_test(test_float_tokens),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_append_string_appends),
+		cmocka_unit_test(test_string_words),
 		cmocka_unit_test(test_nul),
 		cmocka_unit_test(test_nul_in_marked_key),
 		cmocka_unit_test(test_bytes),
