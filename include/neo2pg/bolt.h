@@ -61,6 +61,8 @@ N2pBolt    *n2p_bolt_connect(const N2pAllocator *alloc, const N2pBoltIo *io,
 							 const N2pBoltOptions *opts, N2pError *err);
 
 int			n2p_bolt_version(const N2pBolt *b);
+/* bytes received from the server: the progress and the summary show them */
+uint64_t	n2p_bolt_bytes_read(const N2pBolt *b);
 /* "Neo4j/5.26.11", from the server's HELLO reply */
 const char *n2p_bolt_server(const N2pBolt *b);
 /* "bolt-7", the server's id of this connection (its HELLO reply); "" if none */

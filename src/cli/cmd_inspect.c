@@ -170,10 +170,21 @@ print_meta(const N2pGraphMeta *m, const Inspect *in)
 
 	printf("Source:         %s\n", m->source);
 	printf("Database id:    %s\n", m->db_id ? m->db_id : "(unknown)");
-	printf("Nodes:          %llu (%llu bytes on disk)\n", (unsigned long long) in->count[0],
-		   (unsigned long long) m->node_bytes);
-	printf("Relationships:  %llu (%llu bytes on disk)\n", (unsigned long long) in->count[1],
-		   (unsigned long long) m->rel_bytes);
+	/* a backup's files, or Neo4j's replies; PostgreSQL's are not counted */
+	if (m->node_bytes || m->rel_bytes)
+	{
+		const char *where = m->wire_bytes ? "received" : "on disk";
+
+		printf("Nodes:          %llu (%llu bytes %s)\n", (unsigned long long) in->count[0],
+			   (unsigned long long) m->node_bytes, where);
+		printf("Relationships:  %llu (%llu bytes %s)\n", (unsigned long long) in->count[1],
+			   (unsigned long long) m->rel_bytes, where);
+	}
+	else
+	{
+		printf("Nodes:          %llu\n", (unsigned long long) in->count[0]);
+		printf("Relationships:  %llu\n", (unsigned long long) in->count[1]);
+	}
 	printf("\nUniqueness constraints:%s\n", m->nconstraints ? "" : " none");
 	for (i = 0; i < m->nconstraints; i++)
 		printf("  %s: (:%s).%s is unique\n", m->constraints[i].name ? m->constraints[i].name : "",

@@ -201,8 +201,12 @@ static int
 cli_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 {
 	CliSource  *s = (CliSource *) src;
+	int			r = s->inner->ops->next(s->inner, rec, err);
 
-	return s->inner->ops->next(s->inner, rec, err);
+	/* the inner source counts each phase's bytes once it is read */
+	s->base.meta.node_bytes = s->inner->meta.node_bytes;
+	s->base.meta.rel_bytes = s->inner->meta.rel_bytes;
+	return r;
 }
 
 static uint64_t

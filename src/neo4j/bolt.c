@@ -61,6 +61,7 @@ struct N2pBolt
 	bool		streaming;
 	bool		run_unread;		/* sent without waiting: the RUN's reply is unread */
 	bool		queued;			/* the next query's RUN and PULL are sent (run_next) */
+	uint64_t	bytes_read;		/* from the server, since the handshake */
 	bool		has_more;
 	int64_t		fetch_size;
 	/* input */
@@ -200,6 +201,7 @@ fill(N2pBolt *b, N2pError *err)
 	}
 	b->rpos = 0;
 	b->rlen = got;
+	b->bytes_read += got;
 	return true;
 }
 
@@ -651,6 +653,12 @@ int
 n2p_bolt_version(const N2pBolt *b)
 {
 	return b->version;
+}
+
+uint64_t
+n2p_bolt_bytes_read(const N2pBolt *b)
+{
+	return b->bytes_read;
 }
 
 const char *

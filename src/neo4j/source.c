@@ -168,6 +168,7 @@ typedef struct Neo4jSource
 	N2pRecKind	phase;			/* of the records being read */
 	bool		running;		/* the phase's query is streaming */
 	bool		rels_queued;	/* the relationships' query went out with the nodes' */
+	uint64_t	start_bytes;	/* received before the nodes' query */
 	bool		done;
 	bool		in_tx;
 	bool		side_tx;
@@ -980,6 +981,8 @@ read_batch(Neo4jSource *s, Batch *bt, N2pError *err)
 		 */
 		if (s->phase == N2P_REC_NODE)
 		{
+			if (s->running)
+				s->base.meta.node_bytes = n2p_bolt_bytes_read(s->opts.bolt) - s->start_bytes;
 			if (next_phase(s, err) < 0)
 				return false;
 			if (bt->nrows > 0)
@@ -988,6 +991,7 @@ read_batch(Neo4jSource *s, Batch *bt, N2pError *err)
 		}
 		if (bt->nrows > 0)
 			break;				/* a batch holds one phase's records */
+		s->base.meta.rel_bytes = n2p_bolt_bytes_read(s->opts.bolt) - s->start_bytes - s->base.meta.node_bytes;
 		if (next_phase(s, err) < 0)
 			return false;
 	}
@@ -1051,11 +1055,20 @@ neo4j_next(N2pSource *src, N2pRecord *rec, N2pError *err)
 	return 1;
 }
 
+/*
+ * Bytes received for the phase being emitted.  The nodes' count is
+ * known when their result ends (meta.node_bytes, which the pump shows
+ * for the phase); records read ahead count when they are read.
+ */
 static uint64_t
 neo4j_bytes_done(N2pSource *src)
 {
-	(void) src;
-	return 0;
+	Neo4jSource *s = (Neo4jSource *) src;
+	uint64_t	all = n2p_bolt_bytes_read(s->opts.bolt);
+
+	if (s->batch[s->cur].phase == N2P_REC_NODE)
+		return s->base.meta.node_bytes ? s->base.meta.node_bytes : all - s->start_bytes;
+	return all - s->start_bytes - s->base.meta.node_bytes;
 }
 
 static void
@@ -1130,6 +1143,7 @@ n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *op
 		s->opts.fetch_size = -1;
 	s->base.meta.source = opts->display;
 	s->base.meta.element_ids = true;
+	s->base.meta.wire_bytes = true;
 	s->last_id = -1;
 	s->base.meta.zone_ids = true;
 	n2p_arena_init(&s->arena, alloc, 0);
@@ -1154,6 +1168,7 @@ n2p_neo4j_source_open(const N2pAllocator *alloc, const N2pNeo4jSourceOptions *op
 		return NULL;
 	}
 	n2p_arena_reset(&s->arena);
+	s->start_bytes = n2p_bolt_bytes_read(opts->bolt);
 	return &s->base;
 }
 
