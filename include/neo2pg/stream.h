@@ -94,7 +94,7 @@ typedef struct N2pGraphMeta
 	/* on-disk bytes of each phase, 0 when unknown (progress ETA) */
 	uint64_t	node_bytes;
 	uint64_t	rel_bytes;
-	/* those are bytes received, known once each phase is read (Neo4j) */
+	/* those are bytes received, known once each phase is read (Neo4j, PostgreSQL) */
 	bool		wire_bytes;
 } N2pGraphMeta;
 

@@ -634,6 +634,7 @@ pg_source_open(const char *conninfo, const char *schema, N2pError *err)
 	}
 	set_display(s);
 	s->base.meta.element_ids = s->element_id[0] && s->element_id[1];
+	s->base.meta.wire_bytes = true;
 	/* any DateTime may carry a zone: a live source's did, users may add them */
 	s->base.meta.zone_ids = true;
 	return &s->base;
