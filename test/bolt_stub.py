@@ -138,7 +138,9 @@ def serve(conn, fault):
             conn.sendall(message(SUCCESS, {}))
         elif tag == 0x02:  # GOODBYE
             return
-        else:  # HELLO, LOGON, BEGIN, COMMIT, ROLLBACK, RESET
+        elif tag == 0x12:  # COMMIT: its SUCCESS carries the bookmark
+            conn.sendall(message(SUCCESS, {"bookmark": "stub:1"}))
+        else:  # HELLO, LOGON, BEGIN, ROLLBACK, RESET
             conn.sendall(message(SUCCESS, {"server": "Neo4j/5.26.0-stub"} if tag == 0x01 else {}))
 
 

@@ -373,6 +373,27 @@ bad_reply(N2pBolt *b, N2pError *err, const char *what)
 	return die(b, err);
 }
 
+/*
+ * Before a request sent with no reply outstanding: nothing but NOOPs may
+ * be waiting, or a reply nothing asked for would be taken for this
+ * request's.  Neo4j 5.26 sends one, a SUCCESS, when it shuts down with a
+ * transaction open: it read as the COMMIT's that the stopped server never
+ * got.  Only what was read already can be seen, which is where such a
+ * reply waits when the request follows a stream.
+ */
+static bool
+check_idle(N2pBolt *b, N2pError *err)
+{
+	size_t		i;
+
+	if (b->dechunk.state != 0)
+		return bad_reply(b, err, "the server sent a reply nothing asked for (Neo4j does when it shuts down)");
+	for (i = b->rpos; i < b->rlen; i++)
+		if (b->rbuf[i] != 0)
+			return bad_reply(b, err, "the server sent a reply nothing asked for (Neo4j does when it shuts down)");
+	return true;
+}
+
 /* Decode a reply: a structure of one field (none for IGNORED). */
 static bool
 read_reply(N2pBolt *b, N2pArena *arena, Reply *r, N2pError *err)
@@ -692,7 +713,7 @@ static bool run_tail(N2pBolt *b, int64_t fetch_size, bool wait, N2pError *err);
 bool
 n2p_bolt_begin(N2pBolt *b, const char *mode, const char *database, N2pError *err)
 {
-	if (!check_alive(b, err))
+	if (!check_alive(b, err) || !check_idle(b, err))
 		return false;
 	b->failure_code[0] = '\0';
 	n2p_ps_put_struct_header(&b->body, MSG_BEGIN, 1);
@@ -719,6 +740,8 @@ run_head(N2pBolt *b, const char *query, N2pError *err)
 		return false;
 	if (b->streaming)
 		return n2p_error_set(err, N2P_ERR_USAGE, "Bolt: a query is still streaming");
+	if (!check_idle(b, err))
+		return false;
 	return run_struct(b, query);
 }
 
@@ -900,25 +923,38 @@ n2p_bolt_route(N2pBolt *b, const char *database, N2pArena *arena, N2pValue *rt, 
 }
 
 static bool
-end_tx(N2pBolt *b, uint8_t tag, N2pError *err)
+end_tx(N2pBolt *b, uint8_t tag, N2pValue *meta, N2pError *err)
 {
 	if (!check_alive(b, err))
 		return false;
 	if (b->streaming)
 		return n2p_error_set(err, N2P_ERR_USAGE, "Bolt: a query is still streaming");
-	return send_simple(b, tag, err) && expect_success(b, 0, false, NULL, err);
+	return check_idle(b, err) && send_simple(b, tag, err) && expect_success(b, 0, false, meta, err);
 }
 
+/*
+ * A COMMIT's SUCCESS carries the transaction's bookmark (Bolt 3 on), so
+ * one without it answered something else: Neo4j shutting down sends a
+ * SUCCESS {} unasked, which could otherwise pass for the confirmation of
+ * a commit the server never made.
+ */
 bool
 n2p_bolt_commit(N2pBolt *b, N2pError *err)
 {
-	return end_tx(b, MSG_COMMIT, err);
+	N2pValue	meta;
+	const N2pValue *bm;
+
+	if (!end_tx(b, MSG_COMMIT, &meta, err))
+		return false;
+	if ((bm = n2p_map_get(&meta, "bookmark", 8)) == NULL || bm->type != N2P_STRING)
+		return bad_reply(b, err, "the server did not confirm the COMMIT (no bookmark)");
+	return true;
 }
 
 bool
 n2p_bolt_rollback(N2pBolt *b, N2pError *err)
 {
-	return end_tx(b, MSG_ROLLBACK, err);
+	return end_tx(b, MSG_ROLLBACK, NULL, err);
 }
 
 void

@@ -97,19 +97,64 @@ test_chunk_large(void **state)
 
 /* ------------------------------------------------------- scripted peer */
 
+/*
+ * The peer is causal, as a server is: a reply is readable only once the
+ * request it answers was written.  Each SUCCESS, FAILURE or IGNORED ends
+ * the answer to one request (a gate); records and raw bytes go with the
+ * next gate, and what follows the last gate is readable once the client
+ * has sent more requests than there are gates.  So a client that read a
+ * reply before asking would fail here as it would against a server.
+ */
+#define GATES 64
+
 typedef struct Peer
 {
 	N2pBuf		server;			/* what the server says, in order */
 	size_t		pos;
 	size_t		step;			/* bytes per read, to split messages */
 	N2pBuf		client;			/* what the client sent */
+	size_t		hs;				/* the client's handshake bytes: 20, 25 with a manifest */
+	size_t		first_reply;	/* where the first gated reply starts */
+	size_t		gate[GATES];	/* where the answer to each request ends */
+	size_t		ngates;
 } Peer;
+
+/* How many whole messages the client has sent after its handshake. */
+static size_t
+client_messages(const Peer *p)
+{
+	size_t		i = p->hs,
+				n = 0,
+				body = 0;
+
+	while (i + 2 <= p->client.len)
+	{
+		size_t		size = ((size_t) (uint8_t) p->client.data[i] << 8) | (uint8_t) p->client.data[i + 1];
+
+		i += 2 + size;
+		if (size == 0 && body > 0)
+			n++;
+		body = size == 0 ? 0 : body + size;
+	}
+	return n;
+}
+
+/* The end of what the server may have said by now. */
+static size_t
+peer_limit(const Peer *p)
+{
+	size_t		k = client_messages(p);
+
+	if (p->ngates == 0 || k > p->ngates)
+		return p->server.len;
+	return k == 0 ? p->first_reply : p->gate[k - 1];
+}
 
 static bool
 peer_read(void *ctx, void *buf, size_t cap, size_t *got, N2pError *err)
 {
 	Peer	   *p = ctx;
-	size_t		n = p->server.len - p->pos;
+	size_t		n = peer_limit(p) - p->pos;
 
 	(void) err;
 	if (n > cap)
@@ -138,6 +183,7 @@ peer_init(Peer *p, size_t step)
 	n2p_buf_init(&p->server, &n2p_libc_allocator);
 	n2p_buf_init(&p->client, &n2p_libc_allocator);
 	p->step = step;
+	p->hs = 20;
 }
 
 static void
@@ -157,12 +203,21 @@ say(Peer *p, uint8_t tag, const char *field, size_t flen)
 	n2p_ps_put_struct_header(&m, tag, field ? 1 : 0);
 	if (field)
 		n2p_buf_append(&m, field, flen);
+	if (p->ngates == 0 && p->first_reply == 0)
+		p->first_reply = p->server.len;
 	n2p_bolt_chunk(&p->server, m.data, m.len);
 	n2p_buf_free(&m);
+	if (tag != 0x71)
+	{
+		assert_true(p->ngates < GATES);
+		p->gate[p->ngates++] = p->server.len;
+	}
 }
 
 #define SUCCESS_EMPTY(p) say(p, 0x70, "\xA0", 1)
 #define IGNORED(p) say(p, 0x7E, NULL, 0)
+/* a COMMIT's SUCCESS carries the bookmark */
+#define COMMITTED(p) say(p, 0x70, "\xA1\x88\x62ookmark\x82\x62\x31", 13)
 
 static void
 say_version(Peer *p, int major, int minor)
@@ -222,6 +277,7 @@ test_manifest(void **state)
 
 	(void) state;
 	peer_init(&p, 3);
+	p.hs = 25;
 	/* manifest: two ranges (5.8 to 5.6, 4.4), no capabilities */
 	n2p_buf_append(&p.server, "\x00\x00\x01\xFF\x02\x00\x02\x08\x05\x00\x00\x04\x04\x00", 14);
 	say(&p, 0x70, "\xA0", 1);
@@ -342,7 +398,7 @@ test_records_and_has_more(void **state)
 	n2p_buf_append(&p.server, "\x00\x00", 2);	/* a NOOP between messages */
 	say(&p, 0x71, "\x91\x03", 2);
 	SUCCESS_EMPTY(&p);			/* end of the result */
-	SUCCESS_EMPTY(&p);			/* COMMIT */
+	COMMITTED(&p);			/* COMMIT */
 	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
 	b = start_query(&p, &err);
 	for (i = 1; i <= 3; i++)
@@ -379,7 +435,7 @@ test_run_send(void **state)
 	say(&p, 0x70, "\xA1\x86\x66ields\x91\x81x", 11);	/* RUN */
 	say(&p, 0x71, "\x91\x07", 2);
 	SUCCESS_EMPTY(&p);			/* end of the result */
-	SUCCESS_EMPTY(&p);			/* COMMIT */
+	COMMITTED(&p);			/* COMMIT */
 	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
 	b = connect_peer(&p, &err);
 	assert_non_null(b);
@@ -501,7 +557,7 @@ queued_query(int fail)
 			say(&p, 0x70, "\xA0", 1);	/* RUN 2 */
 			say(&p, 0x71, "\x91\x02", 2);
 			SUCCESS_EMPTY(&p);
-			SUCCESS_EMPTY(&p);	/* COMMIT */
+			COMMITTED(&p);	/* COMMIT */
 		}
 	}
 	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
@@ -551,6 +607,59 @@ test_run_next(void **state)
 	queued_query(0);
 	queued_query(1);
 	queued_query(2);
+}
+
+/*
+ * Neo4j 5.26 shutting down with a transaction open sends a SUCCESS that
+ * nothing asked for: the COMMIT must not take it for its own (the server
+ * never got the COMMIT), whether it came with the result's end or after.
+ */
+static void
+unsolicited_reply(bool early)
+{
+	Peer		p;
+	N2pError	err;
+	N2pBolt    *b;
+	N2pArena	arena;
+	N2pValue	row;
+
+	peer_init(&p, 64);
+	say_connected(&p);
+	SUCCESS_EMPTY(&p);			/* BEGIN */
+	say(&p, 0x70, "\xA0", 1);	/* RUN */
+	say(&p, 0x71, "\x91\x01", 2);
+	SUCCESS_EMPTY(&p);			/* the result's end */
+	if (early)
+	{
+		/* a NOOP, then SUCCESS {}, read with the result's end */
+		n2p_buf_append(&p.server, "\x00\x00\x00\x03\xB1\x70\xA0\x00\x00", 9);
+		p.gate[p.ngates - 1] = p.server.len;
+	}
+	else
+		SUCCESS_EMPTY(&p);		/* read as the COMMIT's */
+	n2p_arena_init(&arena, &n2p_libc_allocator, 0);
+	b = connect_peer(&p, &err);
+	assert_non_null(b);
+	assert_true(n2p_bolt_begin(b, "r", NULL, &err));
+	assert_true(n2p_bolt_run(b, "RETURN 1", NULL, 0, &err));
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 1);
+	assert_int_equal(n2p_bolt_next(b, &arena, &row, &err), 0);
+	assert_false(n2p_bolt_commit(b, &err));
+	assert_non_null(strstr(err.msg, early ? "a reply nothing asked for" : "did not confirm the COMMIT"));
+	/* and the connection is done with */
+	n2p_error_init(&err);
+	assert_false(n2p_bolt_begin(b, "r", NULL, &err));
+	n2p_bolt_close(b);
+	n2p_arena_destroy(&arena);
+	peer_free(&p);
+}
+
+static void
+test_unsolicited_reply(void **state)
+{
+	(void) state;
+	unsolicited_reply(true);
+	unsolicited_reply(false);
 }
 
 /* Only behind a result pulled whole: otherwise its own PULLs would follow. */
@@ -682,6 +791,7 @@ main(void)
 		cmocka_unit_test(test_run_send_failure),
 		cmocka_unit_test(test_run_next),
 		cmocka_unit_test(test_run_next_refused),
+		cmocka_unit_test(test_unsolicited_reply),
 		cmocka_unit_test(test_faults),
 	};
 
