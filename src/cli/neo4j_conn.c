@@ -146,9 +146,10 @@ io_fail(N2pError *err, const char *what)
 		ERR_clear_error();
 		return n2p_error_set(err, N2P_ERR_IO, "%s: %s", what, buf);
 	}
-	/* a reset is a server gone while data was on its way, as a close is */
-	if (errno == ECONNRESET)
-		return n2p_error_set(err, N2P_ERR_IO, "%s: the server closed the connection (reset)", what);
+	/* a reset or a broken pipe is the server gone, as a close is */
+	if (errno == ECONNRESET || errno == EPIPE)
+		return n2p_error_set(err, N2P_ERR_IO, "%s: the server closed the connection (%s)", what,
+							 strerror(errno));
 	return n2p_error_set(err, N2P_ERR_IO, "%s: %s", what, errno ? strerror(errno) : "connection closed");
 }
 
