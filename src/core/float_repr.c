@@ -120,6 +120,41 @@ shortest_decimal(uint64_t c, int q, uint64_t *f, int *e)
  */
 #define N2P_DIGITS_CAP 20
 
+/*
+ * Up to 6 decimals, the common case for coordinates and measurements: if
+ * k / 1e6 == a for an integer k, the decimal k * 10^-6 reads back as a (the
+ * division rounds correctly), and below 1e9 doubles lie closer than 1e-6
+ * apart, so no other decimal of at most 6 places does: k is the shortest.
+ */
+static bool
+short_decimal(double a, uint64_t *f, int *e)
+{
+	uint64_t	k;
+
+	if (!(a >= 1e-6 && a < 1e9))
+		return false;
+	k = (uint64_t) (a * 1e6 + 0.5);
+	if ((double) k / 1e6 != a)
+		return false;
+	*f = k;
+	*e = -6;
+	return true;
+}
+
+/* "00" to "99", for writing digits two at a time */
+static const char two_digits[100][2] = {
+	{'0', '0'}, {'0', '1'}, {'0', '2'}, {'0', '3'}, {'0', '4'}, {'0', '5'}, {'0', '6'}, {'0', '7'}, {'0', '8'}, {'0', '9'},
+	{'1', '0'}, {'1', '1'}, {'1', '2'}, {'1', '3'}, {'1', '4'}, {'1', '5'}, {'1', '6'}, {'1', '7'}, {'1', '8'}, {'1', '9'},
+	{'2', '0'}, {'2', '1'}, {'2', '2'}, {'2', '3'}, {'2', '4'}, {'2', '5'}, {'2', '6'}, {'2', '7'}, {'2', '8'}, {'2', '9'},
+	{'3', '0'}, {'3', '1'}, {'3', '2'}, {'3', '3'}, {'3', '4'}, {'3', '5'}, {'3', '6'}, {'3', '7'}, {'3', '8'}, {'3', '9'},
+	{'4', '0'}, {'4', '1'}, {'4', '2'}, {'4', '3'}, {'4', '4'}, {'4', '5'}, {'4', '6'}, {'4', '7'}, {'4', '8'}, {'4', '9'},
+	{'5', '0'}, {'5', '1'}, {'5', '2'}, {'5', '3'}, {'5', '4'}, {'5', '5'}, {'5', '6'}, {'5', '7'}, {'5', '8'}, {'5', '9'},
+	{'6', '0'}, {'6', '1'}, {'6', '2'}, {'6', '3'}, {'6', '4'}, {'6', '5'}, {'6', '6'}, {'6', '7'}, {'6', '8'}, {'6', '9'},
+	{'7', '0'}, {'7', '1'}, {'7', '2'}, {'7', '3'}, {'7', '4'}, {'7', '5'}, {'7', '6'}, {'7', '7'}, {'7', '8'}, {'7', '9'},
+	{'8', '0'}, {'8', '1'}, {'8', '2'}, {'8', '3'}, {'8', '4'}, {'8', '5'}, {'8', '6'}, {'8', '7'}, {'8', '8'}, {'8', '9'},
+	{'9', '0'}, {'9', '1'}, {'9', '2'}, {'9', '3'}, {'9', '4'}, {'9', '5'}, {'9', '6'}, {'9', '7'}, {'9', '8'}, {'9', '9'},
+};
+
 static const char *
 shortest_digits(double d, char *digits, int *nd, int *exp10)
 {
@@ -141,17 +176,33 @@ shortest_digits(double d, char *digits, int *nd, int *exp10)
 		c |= UINT64_C(1) << 52;
 		q = biased - 1075;
 	}
-	shortest_decimal(c, q, &f, &e);
-	while (f % 10 == 0)
+	if (q <= 0 && q > -53 && (c & ((UINT64_C(1) << -q) - 1)) == 0)
 	{
-		f /= 10;
-		e++;
+		/* an integer below 2^53: no shorter decimal lies within half a unit */
+		f = c >> -q;
+		e = 0;
 	}
-	do
+	else if (!short_decimal(fabs(d), &f, &e))
+		shortest_decimal(c, q, &f, &e);
+	/* trailing zeros: up to 16 of them (0.5 is 50000000000000000e-17) */
+	for (int z = 8; z > 0; z /= 2)
 	{
-		*--p = (char) ('0' + f % 10);
-		f /= 10;
-	} while (f > 0);
+		uint64_t	p10 = z == 8 ? 100000000 : z == 4 ? 10000 : z == 2 ? 100 : 10;
+
+		while (f % p10 == 0)
+		{
+			f /= p10;
+			e += z;
+		}
+	}
+	while (f >= 10)
+	{
+		p -= 2;
+		memcpy(p, two_digits[f % 100], 2);
+		f /= 100;
+	}
+	if (f > 0)
+		*--p = (char) ('0' + f);
 	*nd = (int) (digits + N2P_DIGITS_CAP - p);
 	*exp10 = e + *nd - 1;
 	return p;
