@@ -114,13 +114,6 @@ shortest_decimal(uint64_t c, int q, uint64_t *f, int *e)
 }
 
 /*
- * The digits of |d| (finite, nonzero) without trailing zeros, written to
- * end at digits[N2P_DIGITS_CAP]; returns the first, its decimal exponent in
- * *exp10 and their count in *nd.
- */
-#define N2P_DIGITS_CAP 20
-
-/*
  * Up to 6 decimals, the common case for coordinates and measurements: if
  * k / 1e6 == a for an integer k, the decimal k * 10^-6 reads back as a (the
  * division rounds correctly), and below 1e9 doubles lie closer than 1e-6
@@ -142,18 +135,24 @@ short_decimal(double a, uint64_t *f, int *e)
 }
 
 /* "00" to "99", for writing digits two at a time */
-static const char two_digits[100][2] = {
-	{'0', '0'}, {'0', '1'}, {'0', '2'}, {'0', '3'}, {'0', '4'}, {'0', '5'}, {'0', '6'}, {'0', '7'}, {'0', '8'}, {'0', '9'},
-	{'1', '0'}, {'1', '1'}, {'1', '2'}, {'1', '3'}, {'1', '4'}, {'1', '5'}, {'1', '6'}, {'1', '7'}, {'1', '8'}, {'1', '9'},
-	{'2', '0'}, {'2', '1'}, {'2', '2'}, {'2', '3'}, {'2', '4'}, {'2', '5'}, {'2', '6'}, {'2', '7'}, {'2', '8'}, {'2', '9'},
-	{'3', '0'}, {'3', '1'}, {'3', '2'}, {'3', '3'}, {'3', '4'}, {'3', '5'}, {'3', '6'}, {'3', '7'}, {'3', '8'}, {'3', '9'},
-	{'4', '0'}, {'4', '1'}, {'4', '2'}, {'4', '3'}, {'4', '4'}, {'4', '5'}, {'4', '6'}, {'4', '7'}, {'4', '8'}, {'4', '9'},
-	{'5', '0'}, {'5', '1'}, {'5', '2'}, {'5', '3'}, {'5', '4'}, {'5', '5'}, {'5', '6'}, {'5', '7'}, {'5', '8'}, {'5', '9'},
-	{'6', '0'}, {'6', '1'}, {'6', '2'}, {'6', '3'}, {'6', '4'}, {'6', '5'}, {'6', '6'}, {'6', '7'}, {'6', '8'}, {'6', '9'},
-	{'7', '0'}, {'7', '1'}, {'7', '2'}, {'7', '3'}, {'7', '4'}, {'7', '5'}, {'7', '6'}, {'7', '7'}, {'7', '8'}, {'7', '9'},
-	{'8', '0'}, {'8', '1'}, {'8', '2'}, {'8', '3'}, {'8', '4'}, {'8', '5'}, {'8', '6'}, {'8', '7'}, {'8', '8'}, {'8', '9'},
-	{'9', '0'}, {'9', '1'}, {'9', '2'}, {'9', '3'}, {'9', '4'}, {'9', '5'}, {'9', '6'}, {'9', '7'}, {'9', '8'}, {'9', '9'},
-};
+static const char two_digits[] =
+	"00010203040506070809"
+	"10111213141516171819"
+	"20212223242526272829"
+	"30313233343536373839"
+	"40414243444546474849"
+	"50515253545556575859"
+	"60616263646566676869"
+	"70717273747576777879"
+	"80818283848586878889"
+	"90919293949596979899";
+
+/*
+ * The digits of |d| (finite, nonzero) without trailing zeros, written to
+ * end at digits[N2P_DIGITS_CAP]; returns the first, its decimal exponent in
+ * *exp10 and their count in *nd.
+ */
+#define N2P_DIGITS_CAP 20
 
 static const char *
 shortest_digits(double d, char *digits, int *nd, int *exp10)
@@ -178,13 +177,16 @@ shortest_digits(double d, char *digits, int *nd, int *exp10)
 	}
 	if (q <= 0 && q > -53 && (c & ((UINT64_C(1) << -q) - 1)) == 0)
 	{
-		/* an integer below 2^53: no shorter decimal lies within half a unit */
+		/*
+		 * An integer below 2^53: the doubles around lie at most 1 apart, so
+		 * no other integer, let alone a rounder one, reads back as it.
+		 */
 		f = c >> -q;
 		e = 0;
 	}
 	else if (!short_decimal(fabs(d), &f, &e))
 		shortest_decimal(c, q, &f, &e);
-	/* trailing zeros: up to 16 of them (0.5 is 50000000000000000e-17) */
+	/* trailing zeros: 1e-7 comes as 10000000000000000 * 10^-23 */
 	for (int z = 8; z > 0; z /= 2)
 	{
 		uint64_t	p10 = z == 8 ? 100000000 : z == 4 ? 10000 : z == 2 ? 100 : 10;
@@ -198,7 +200,7 @@ shortest_digits(double d, char *digits, int *nd, int *exp10)
 	while (f >= 10)
 	{
 		p -= 2;
-		memcpy(p, two_digits[f % 100], 2);
+		memcpy(p, two_digits + 2 * (f % 100), 2);
 		f /= 100;
 	}
 	if (f > 0)
