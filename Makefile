@@ -97,7 +97,7 @@ $(EQUIV_BIN): test/typed_equiv.c $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libneo2pg.a $(LDLIBS)
 
-bench-tools: $(BUILD)/bench/json_speed $(BUILD)/bench/bolt_drain
+bench-tools: $(BUILD)/bench/json_speed $(BUILD)/bench/bolt_drain $(BUILD)/bench/float_speed
 
 $(BUILD)/bench/bolt_drain: bench/bolt_drain.c $(BUILD)/src/cli/neo4j_conn.o $(BUILD)/src/cli/log.o $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)
@@ -106,6 +106,10 @@ $(BUILD)/bench/bolt_drain: bench/bolt_drain.c $(BUILD)/src/cli/neo4j_conn.o $(BU
 $(BUILD)/bench/json_speed: bench/json_speed.c $(BUILD)/libneo2pg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/float_speed: bench/float_speed.c test/unit/float_repr_ref.h $(BUILD)/libneo2pg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libneo2pg.a $(LDLIBS)
 
 # The sanitizer build lives in its own tree so both can coexist.
 asan:

@@ -11,293 +11,203 @@
  *-------------------------------------------------------------------------
  */
 #include "neo2pg/float_repr.h"
-#include "neo2pg/scan.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-/*
- * The p-digit decimal just above the one in tmp ("d.ddde+XX", no sign),
- * if it reads back as a: the answer for a power of two whose closest
- * p-digit decimal lies below it and does not read back.
- */
-static bool
-upper_neighbour(const char *tmp, int p, double a, char *out, size_t outlen)
-{
-	char		dig[20];
-	int			n = 0,
-				i,
-				exp;
-	const char *e = strchr(tmp, 'e');
-
-	for (const char *q = tmp; q < e && n < p; q++)
-		if (n2p_is_digit(*q))
-			dig[n++] = *q;
-	exp = atoi(e + 1);
-	for (i = n - 1; i >= 0 && dig[i] == '9'; i--)
-		dig[i] = '0';
-	if (i < 0)
-	{
-		dig[0] = '1';
-		exp++;
-	}
-	else
-		dig[i]++;
-	snprintf(out, outlen, "%c.%.*se%+d", dig[0], n - 1, dig + 1, exp);
-	return strtod(out, NULL) == a;
-}
-
-/*
- * Shortest decimal digits that read back as d: the correctly rounded
- * %.*e output is tried with growing precision, 17 digits always suffice.
- * For normal doubles the search starts at 15 digits (DBL_DIG): any decimal
- * of at most 15 digits survives decimal -> double -> 15 digits unchanged,
- * so when the shortest form is shorter, the 15-digit output is that form
- * padded with zeros.  This keeps the hot path to one or two snprintf
- * calls; subnormals lack that guarantee and search from 1.  So do powers
- * of two: the doubles just below one lie twice as close as those above,
- * so the closest p-digit decimal may not read back while the next one
- * above does, and Python's repr (the shortest that reads back, on either
- * side) is then that one.
- * Returns the digits (no sign, no trailing zeros) and the decimal exponent
- * of the first digit.
- */
-static int
-shortest_digits(double d, char *digits, int *exp10)
-{
-	char		tmp[40],
-				up[40];
-	int			n = 0,
-				bexp;
-	char	   *e;
-	double		a = fabs(d);
-	bool		pow2 = frexp(a, &bexp) == 0.5;
-
-	for (int prec = fpclassify(d) == FP_SUBNORMAL || pow2 ? 1 : DBL_DIG; prec <= 17; prec++)
-	{
-		double		back;
-
-		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, a);
-		if ((back = strtod(tmp, NULL)) == a)
-			break;
-		if (pow2 && back < a && upper_neighbour(tmp, prec, a, up, sizeof(up)))
-		{
-			memcpy(tmp, up, sizeof(up));
-			break;
-		}
-	}
-	e = strchr(tmp, 'e');
-	/* Skip the sign and whatever decimal point the locale uses. */
-	for (char *p = tmp; p < e; p++)
-		if (n2p_is_digit(*p))
-			digits[n++] = *p;
-	while (n > 1 && digits[n - 1] == '0')
-		n--;
-	digits[n] = '\0';
-	*exp10 = atoi(e + 1);
-	return n;
-}
-
-/* Powers of ten that doubles hold exactly. */
-static const double exact_pow10[23] = {
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-};
-
-/*
- * Does the decimal m * 10^e, whose p digits are in cand, read back as a?
- * With m below 2^53 and |e| at most 22 both operands are exact and one
- * IEEE operation rounds correctly, as strtod does (Clinger's fast path);
- * otherwise strtod decides.
- */
-static bool
-reads_back(uint64_t m, int e, char *cand, int p, double a)
-{
-	if (m <= (UINT64_C(1) << 53) && e >= -22 && e <= 22)
-		return (e >= 0 ? (double) m * exact_pow10[e] : (double) m / exact_pow10[-e]) == a;
-	snprintf(cand + p, 16, "e%d", e);
-	return strtod(cand, NULL) == a;
-}
+/* tools/gen_pow10.py: 126-bit powers of ten and the logarithms' forms */
+#include "float_repr_pow10.h"
 
 __extension__ typedef unsigned __int128 u128;
 
+#define MASK63 ((UINT64_C(1) << 63) - 1)
+
 /*
- * The 17 correctly rounded significant digits of a, 1e-5 <= a < 2^53, in
- * integers: a = m * 2^e2 with m < 2^53 and -69 <= e2 <= 0, so a * 10^s
- * for s up to 21 is m * 10^s (below 2^123) shifted right, the bits
- * shifted out telling exactly how to round.  False out of that range or
- * on an exact tie, where snprintf's rounding rule decides instead.
+ * Python's repr prints the shortest decimal that reads back as the double
+ * (David Gay's dtoa, mode 0) and, among equally short ones, the closest,
+ * the one with an even last digit on a tie.  The decimals that read back
+ * are those in the double's rounding interval: from the midpoint with the
+ * double below to the midpoint with the one above, both ends included when
+ * the significand is even (strtod rounds ties to even).  For a power of two
+ * the double below lies half as far, so the interval is lopsided.
+ *
+ * This is Raffaello Giulietti's Schubfach ("The Schubfach way to render
+ * doubles", 2020), written from the paper, without its Java rule of at least
+ * two digits.  With v = c * 2^q and k = floor(log10(interval width)), at most
+ * one multiple of 10^(k+1) lies in the interval (it is narrower than that),
+ * and at least one multiple of 10^k does: the shortest is the multiple of
+ * 10^(k+1) when there is one, else the closer of the two multiples of 10^k
+ * around v.  The interval's ends and v, times 4 * 10^-k, are computed from a
+ * 126-bit overestimate g of 10^-k, floored and rounded to odd (a nonzero
+ * fraction sets the last bit): the paper proves that these integers compare
+ * with multiples of 4 as the exact values do.
  */
-static bool
-digits17_exact(double a, char *s17, int *e17)
+
+/*
+ * floor(g * cp / 2^127), rounded to odd.  The product's low word is left
+ * out on purpose: when the exact value is an integer, g's excess over
+ * 10^-k only ever reaches that word, so the result stays even as it must.
+ */
+static inline uint64_t
+round_to_odd(const uint64_t g[2], uint64_t cp)
 {
-	int			bexp,
-				e2,
-				exp10,
-				i;
-	uint64_t	m;
-	u128		n = 0,
-				pow = 1;
+	u128		lo = (u128) g[1] * cp,
+				hi = (u128) g[0] * cp;
+	uint64_t	mid = ((uint64_t) hi >> 1) + (uint64_t) (lo >> 64),
+				top = (uint64_t) (hi >> 64) + (mid >> 63);
 
-	if (!(a >= 1e-5 && a < 9007199254740992.0))
-		return false;
-	m = (uint64_t) ldexp(frexp(a, &bexp), 53);
-	e2 = bexp - 53;
-	exp10 = (int) floor(log10(a));
-	for (int tries = 0; tries < 3; tries++)
-	{
-		int			sh = 16 - exp10;
-		u128		x;
-
-		if (sh < 0 || sh > 21)
-			return false;
-		for (pow = 1, i = 0; i < sh; i++)
-			pow *= 10;
-		x = (u128) m * pow;
-		n = x >> -e2;
-		if (n >= (u128) 100000000000000000ull)
-			exp10++;
-		else if (n < (u128) 10000000000000000ull)
-			exp10--;
-		else
-		{
-			u128		rest = e2 == 0 ? 0 : x & (((u128) 1 << -e2) - 1),
-						half = e2 == 0 ? 1 : (u128) 1 << (-e2 - 1);
-
-			if (e2 != 0 && rest == half)
-				return false;
-			if (e2 != 0 && rest > half && ++n == (u128) 100000000000000000ull)
-			{
-				n = 10000000000000000ull;
-				exp10++;
-			}
-			for (i = 16; i >= 0; i--, n /= 10)
-				s17[i] = (char) ('0' + (int) (n % 10));
-			*e17 = exp10;
-			return true;
-		}
-	}
-	return false;
+	return top | (uint64_t) ((mid & MASK63) != 0);
 }
 
 /*
- * shortest_digits' answer for a positive normal double with one snprintf
- * at most: its 17 correctly rounded digits are rounded again to 15 and 16, which
- * is the correct rounding of the double itself unless the digits dropped
- * are exactly 5, 50, ... (the double's own tail could then be on either
- * side of the half): 0 then, and shortest_digits decides.
+ * The shortest decimal f * 10^e of v = c * 2^q (c > 0) as Python's repr
+ * chooses it; f may end in zeros.
  */
-static int
-shortest_digits_fast(double a, char *digits, int *exp10)
+static void
+shortest_decimal(uint64_t c, int q, uint64_t *f, int *e)
 {
-	char		tmp[40],
-				s17[18];
-	int			n = 0,
-				e17,
-				p;
-	char	   *e;
+	bool		lopsided = c == (UINT64_C(1) << 52) && q > -1074;
+	uint64_t	open = c & 1,	/* an odd significand excludes the ends */
+				cb = c << 2,
+				vb,
+				vbl,
+				vbr,
+				s,
+				sp10,
+				t;
+	int			k = lopsided ? (int) N2P_FLOG10_3_4_POW2(q) : (int) N2P_FLOG10POW2(q),
+				h = q + (int) N2P_FLOG2POW10(-k) + 2;
+	const uint64_t *g = n2p_pow10_g[k - N2P_POW10_K_MIN];
+	bool		in_low,
+				in_high;
 
-	if (digits17_exact(a, s17, &e17))
-		n = 17;
+	vb = round_to_odd(g, cb << h);
+	vbl = round_to_odd(g, (cb - (lopsided ? 1 : 2)) << h);
+	vbr = round_to_odd(g, (cb + 2) << h);
+	s = vb >> 2;
+	/* the multiples of 10^(k+1) around v */
+	sp10 = s / 10 * 10;
+	in_low = vbl + open <= sp10 << 2;
+	in_high = ((sp10 + 10) << 2) + open <= vbr;
+	if (in_low != in_high)
+	{
+		*f = in_low ? sp10 : sp10 + 10;
+		*e = k;
+		return;
+	}
+	/* the multiples of 10^k */
+	t = s + 1;
+	in_low = vbl + open <= s << 2;
+	in_high = (t << 2) + open <= vbr;
+	*e = k;
+	if (in_low != in_high)
+		*f = in_low ? s : t;
 	else
 	{
-		snprintf(tmp, sizeof(tmp), "%.16e", a);
-		e = strchr(tmp, 'e');
-		for (char *q = tmp; q < e && n < 17; q++)
-			if (n2p_is_digit(*q))
-				s17[n++] = *q;
-		if (n != 17)
-			return 0;
-		e17 = atoi(e + 1);
-	}
-	for (p = 15; p <= 16; p++)
-	{
-		char		cand[40];
-		int			cmp = 0,
-					exp = e17,
-					i;
-		uint64_t	m = 0;
+		/* both: the closer, the even one on a tie */
+		int64_t		cmp = (int64_t) (vb - ((s + t) << 1));
 
-		/* the dropped digits against 5, 50: only an exact half is unsure */
-		cmp = s17[p] - '5';
-		for (i = p + 1; i < 17 && cmp == 0; i++)
-			cmp = s17[i] != '0';
-		if (cmp == 0)
-			return 0;
-		memcpy(cand, s17, (size_t) p);
-		for (i = p - 1; cmp > 0 && i >= 0; i--)
-		{
-			if (cand[i] != '9')
-			{
-				cand[i]++;
-				break;
-			}
-			cand[i] = '0';
-		}
-		if (cmp > 0 && i < 0)
-		{
-			cand[0] = '1';		/* 9.99... rounded up to 10.0... */
-			exp++;
-		}
-		for (i = 0; i < p; i++)
-			m = m * 10 + (uint64_t) (cand[i] - '0');
-		if (reads_back(m, exp - (p - 1), cand, p, a))
-		{
-			memcpy(digits, cand, (size_t) p);
-			n = p;
-			e17 = exp;
-			break;
-		}
+		*f = cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t;
 	}
-	if (p == 17)
-		memcpy(digits, s17, 17);
-	while (n > 1 && digits[n - 1] == '0')
-		n--;
-	digits[n] = '\0';
-	*exp10 = e17;
-	return n;
 }
 
 /*
- * The common case without snprintf/strtod: coordinates and measurements
- * usually have at most 6 decimals.  If k / 1e6 == |d| for an integer k,
- * the decimal k * 10^-6 reads back as d (the division is correctly
- * rounded), and below 1e9 doubles lie closer than 1e-6 apart, so no other
- * decimal of at most 6 places reads back as d: k without its trailing
- * zeros is the shortest form.  Returns 0 when the case does not apply.
+ * Up to 6 decimals, the common case for coordinates and measurements: if
+ * k / 1e6 == a for an integer k, the decimal k * 10^-6 reads back as a (the
+ * division rounds correctly), and below 1e9 doubles lie closer than 1e-6
+ * apart, so no other decimal of at most 6 places does: k is the shortest.
  */
-static int
-short_decimal_digits(double d, char *digits, int *exp10)
+static bool
+short_decimal(double a, uint64_t *f, int *e)
 {
-	double		a = fabs(d);
-	double		scaled = a * 1e6;
-	int64_t		k;
-	char		tmp[24];
-	int			n = 0,
-				i;
+	uint64_t	k;
 
 	if (!(a >= 1e-6 && a < 1e9))
-		return 0;
-	k = (int64_t) (scaled + 0.5);
+		return false;
+	k = (uint64_t) (a * 1e6 + 0.5);
 	if ((double) k / 1e6 != a)
-		return 0;
-	while (k > 0)
+		return false;
+	*f = k;
+	*e = -6;
+	return true;
+}
+
+/* "00" to "99", for writing digits two at a time */
+static const char two_digits[] =
+	"00010203040506070809"
+	"10111213141516171819"
+	"20212223242526272829"
+	"30313233343536373839"
+	"40414243444546474849"
+	"50515253545556575859"
+	"60616263646566676869"
+	"70717273747576777879"
+	"80818283848586878889"
+	"90919293949596979899";
+
+/*
+ * The digits of |d| (finite, nonzero) without trailing zeros, written to
+ * end at digits[N2P_DIGITS_CAP]; returns the first, its decimal exponent in
+ * *exp10 and their count in *nd.
+ */
+#define N2P_DIGITS_CAP 20
+
+static const char *
+shortest_digits(double d, char *digits, int *nd, int *exp10)
+{
+	uint64_t	bits,
+				c,
+				f;
+	int			biased,
+				q,
+				e;
+	char	   *p = digits + N2P_DIGITS_CAP;
+
+	memcpy(&bits, &d, sizeof(bits));
+	c = bits & ((UINT64_C(1) << 52) - 1);
+	biased = (int) (bits >> 52 & 0x7ff);
+	if (biased == 0)
+		q = -1074;				/* subnormal */
+	else
 	{
-		tmp[n++] = (char) ('0' + k % 10);
-		k /= 10;
+		c |= UINT64_C(1) << 52;
+		q = biased - 1075;
 	}
-	*exp10 = n - 1 - 6;
-	for (i = 0; i < n; i++)
-		digits[i] = tmp[n - 1 - i];
-	while (n > 1 && digits[n - 1] == '0')
-		n--;
-	digits[n] = '\0';
-	return n;
+	if (q <= 0 && q > -53 && (c & ((UINT64_C(1) << -q) - 1)) == 0)
+	{
+		/*
+		 * An integer below 2^53: the doubles around lie at most 1 apart, so
+		 * no other integer, let alone a rounder one, reads back as it.
+		 */
+		f = c >> -q;
+		e = 0;
+	}
+	else if (!short_decimal(fabs(d), &f, &e))
+		shortest_decimal(c, q, &f, &e);
+	/* trailing zeros: 1e-7 comes as 10000000000000000 * 10^-23 */
+	for (int z = 8; z > 0; z /= 2)
+	{
+		uint64_t	p10 = z == 8 ? 100000000 : z == 4 ? 10000 : z == 2 ? 100 : 10;
+
+		while (f % p10 == 0)
+		{
+			f /= p10;
+			e += z;
+		}
+	}
+	while (f >= 10)
+	{
+		p -= 2;
+		memcpy(p, two_digits + 2 * (f % 100), 2);
+		f /= 100;
+	}
+	if (f > 0)
+		*--p = (char) ('0' + f);
+	*nd = (int) (digits + N2P_DIGITS_CAP - p);
+	*exp10 = e + *nd - 1;
+	return p;
 }
 
 /* Append n copies of ch; the fixed-notation range keeps n small enough. */
@@ -316,6 +226,22 @@ put_str(char *out, const char *s, int n)
 	return (size_t) n;
 }
 
+/* "e-05", "e+16", "e-324": a sign and at least two digits, as Python. */
+static size_t
+put_exponent(char *out, int exp10)
+{
+	size_t		len = 0;
+	int			a = exp10 < 0 ? -exp10 : exp10;
+
+	out[len++] = 'e';
+	out[len++] = exp10 < 0 ? '-' : '+';
+	if (a >= 100)
+		out[len++] = (char) ('0' + a / 100);
+	out[len++] = (char) ('0' + a / 10 % 10);
+	out[len++] = (char) ('0' + a % 10);
+	return len;
+}
+
 /*
  * Python switches to exponent notation below 1e-4 and from 1e16 on: that
  * is, fixed notation when the first digit's exponent is in -4 .. 15.
@@ -323,23 +249,21 @@ put_str(char *out, const char *s, int n)
 size_t
 n2p_format_double(double d, char *buf)
 {
-	char		digits[20];
+	char		space[N2P_DIGITS_CAP];
+	const char *digits;
 	int			nd,
-				exp10,
-				bexp;
+				exp10;
 	size_t		len = 0;
 
 	if (isnan(d))
-		return (size_t) snprintf(buf, N2P_DOUBLE_BUFSZ, "nan");
+		return put_str(buf, "nan", 4) - 1;
 	if (isinf(d))
-		return (size_t) snprintf(buf, N2P_DOUBLE_BUFSZ, "%s", d < 0 ? "-inf" : "inf");
-	nd = short_decimal_digits(d, digits, &exp10);
-	if (nd == 0 && d != 0 && fpclassify(d) == FP_NORMAL && frexp(d, &bexp) != 0.5 && frexp(d, &bexp) != -0.5)
-		nd = shortest_digits_fast(fabs(d), digits, &exp10);
-	if (nd == 0)
-		nd = shortest_digits(d, digits, &exp10);
+		return d < 0 ? put_str(buf, "-inf", 5) - 1 : put_str(buf, "inf", 4) - 1;
 	if (signbit(d))
 		buf[len++] = '-';
+	if (d == 0)
+		return len + put_str(buf + len, "0.0", 4) - 1;
+	digits = shortest_digits(d, space, &nd, &exp10);
 	if (exp10 < -4 || exp10 >= 16)
 	{
 		len += put_str(buf + len, digits, 1);
@@ -348,11 +272,9 @@ n2p_format_double(double d, char *buf)
 			buf[len++] = '.';
 			len += put_str(buf + len, digits + 1, nd - 1);
 		}
-		len += (size_t) snprintf(buf + len, N2P_DOUBLE_BUFSZ - len, "e%c%02d",
-								 exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
-		return len;
+		len += put_exponent(buf + len, exp10);
 	}
-	if (exp10 < 0)
+	else if (exp10 < 0)
 	{
 		len += put_str(buf + len, "0.", 2);
 		len += put_run(buf + len, '0', -exp10 - 1);

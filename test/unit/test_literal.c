@@ -16,12 +16,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "neo2pg/literal.h"
 
+#include "float_repr_ref.h"
 #include "test_support.h"
 
 #define NS		INT64_C(1000000000)
@@ -1077,6 +1079,132 @@ test_format_double(void **state)
 	assert_double_repr(ldexp(1.0, -1), "0.5");
 }
 
+/* n2p_format_double against its former implementation (float_repr_ref.h). */
+static void
+assert_same_as_reference(double d)
+{
+	char		got[N2P_DOUBLE_BUFSZ],
+				want[N2P_DOUBLE_BUFSZ];
+	size_t		n = n2p_format_double(d, got);
+
+	ref_format_double(d, want);
+	if (strcmp(got, want) != 0)
+		fail_msg("%a: %s, the former implementation %s", d, got, want);
+	assert_int_equal(n, strlen(want));
+}
+
+static void
+assert_neighbours_as_reference(double d)
+{
+	assert_same_as_reference(d);
+	assert_same_as_reference(-d);
+	assert_same_as_reference(nextafter(d, 0));
+	assert_same_as_reference(nextafter(d, INFINITY));
+	assert_same_as_reference(-nextafter(d, INFINITY));
+}
+
+/*
+ * Where Schubfach's cases meet: powers of two (the lopsided interval; the
+ * smallest normal's is not), the subnormals, the extremes, integers around
+ * 2^53 and the shifts where v * 10^-k is an integer, powers of ten.
+ */
+static void
+test_format_double_edges(void **state)
+{
+	char		text[16];
+
+	(void) state;
+	for (int e = -1074; e <= 1023; e++)
+		assert_neighbours_as_reference(ldexp(1.0, e));
+	for (int e = -325; e <= 308; e++)
+	{
+		snprintf(text, sizeof(text), "1e%d", e);
+		assert_neighbours_as_reference(strtod(text, NULL));
+	}
+	for (uint64_t c = 1; c < 20000; c++)
+	{
+		double		d;
+		uint64_t	bits = c * 7919 % (UINT64_C(1) << 52);
+
+		memcpy(&d, &c, sizeof(d));
+		assert_same_as_reference(d);
+		memcpy(&d, &bits, sizeof(d));
+		assert_same_as_reference(d);
+	}
+	assert_neighbours_as_reference(DBL_MIN);
+	assert_neighbours_as_reference(DBL_MAX);
+	assert_neighbours_as_reference(DBL_TRUE_MIN);
+	assert_same_as_reference(0.0);
+	assert_same_as_reference(-0.0);
+	for (int i = -20000; i <= 20000; i++)
+	{
+		assert_same_as_reference(9007199254740992.0 + i);
+		assert_same_as_reference(ldexp(9007199254740992.0 + i, 1));
+		assert_same_as_reference(ldexp(9007199254740992.0 + i, 3));
+		assert_same_as_reference(ldexp(4503599627370496.0 + i, -1));
+		assert_same_as_reference(i);
+		assert_same_as_reference(i / 1e6);
+		assert_same_as_reference(i / 1e3 + 1e8);
+	}
+}
+
+/* A few million random bit patterns, fixed seed: every exponent alike. */
+static void
+test_format_double_random(void **state)
+{
+	uint64_t	x = 0x9e3779b97f4a7c15ull;
+	long		checked = 0;
+
+	(void) state;
+	while (checked < 3000000)
+	{
+		double		d;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		memcpy(&d, &x, sizeof(d));
+		if (!isfinite(d))
+			continue;
+		assert_same_as_reference(d);
+		checked++;
+	}
+}
+
+/*
+ * Python's own repr, from test/unit/float_repr_python.py (run from the
+ * repository's top, as test/check.sh does): powers of two and ten with
+ * their neighbours, subnormals, integers near 2^53, random doubles.
+ */
+static void
+test_format_double_python(void **state)
+{
+	FILE	   *p = popen("python3 test/unit/float_repr_python.py 100000 7", "r");
+	char		line[128],
+				got[N2P_DOUBLE_BUFSZ],
+				want[64];
+	long		checked = 0;
+
+	(void) state;
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p) != NULL)
+	{
+		unsigned long long bits;
+		double		d;
+
+		assert_int_equal(sscanf(line, "%llx %63s", &bits, want), 2);
+		memcpy(&d, &bits, sizeof(d));
+		n2p_format_double(d, got);
+		if (strcmp(got, want) != 0)
+			fail_msg("%a: %s, Python %s", d, got, want);
+		checked++;
+	}
+	if (pclose(p) != 0)
+		fail_msg("python3 test/unit/float_repr_python.py failed (run from the repository's top)");
+	/* 6,294 powers of two and neighbours, 1,899 of ten, ... (each signed) */
+	assert_true(checked > 220000);
+}
+
 static void
 test_calendar(void **state)
 {
@@ -1241,6 +1369,9 @@ main(void)
 		cmocka_unit_test(test_format_types),
 		cmocka_unit_test(test_format_double),
 		cmocka_unit_test(test_format_double_search),
+		cmocka_unit_test(test_format_double_edges),
+		cmocka_unit_test(test_format_double_random),
+		cmocka_unit_test(test_format_double_python),
 		cmocka_unit_test(test_calendar),
 		cmocka_unit_test(test_calendar_sweep),
 		cmocka_unit_test(test_calendar_extremes),
