@@ -410,10 +410,16 @@ test_pgread(void **state)
 
 /* ---------------------------------------------------------------- Bolt */
 
+/*
+ * Reads stop at each reply's end, as a server's would when the next reply
+ * waits for the next request: the client refuses bytes it did not ask for.
+ */
 typedef struct Peer
 {
 	N2pBuf		server;
 	size_t		pos;
+	size_t		ends[16];		/* where each reply ends */
+	size_t		nends;
 } Peer;
 
 static bool
@@ -426,6 +432,12 @@ peer_read(void *ctx, void *buf, size_t cap, size_t *got, N2pError *err)
 	/* a few bytes at a time: messages are gathered from pieces */
 	n = n < cap ? n : cap;
 	n = n < 11 ? n : 11;
+	for (size_t i = 0; i < p->nends; i++)
+		if (p->ends[i] > p->pos)
+		{
+			n = n < p->ends[i] - p->pos ? n : p->ends[i] - p->pos;
+			break;
+		}
 	memcpy(buf, p->server.data + p->pos, n);
 	p->pos += n;
 	*got = n;
@@ -456,6 +468,8 @@ say(Peer *p, uint8_t tag, const N2pValue *field)
 		assert_true(n2p_ps_put_value(&m, field, true, &err));
 	assert_true(n2p_bolt_chunk(&p->server, m.data, m.len));
 	n2p_buf_free(&m);
+	assert_true(p->nends < sizeof(p->ends) / sizeof(p->ends[0]));
+	p->ends[p->nends++] = p->server.len;
 }
 
 static void
