@@ -169,8 +169,8 @@ conn_read(void *ctx, void *buf, size_t cap, size_t *got, N2pError *err)
 			*got = n;
 			if (r || e == SSL_ERROR_ZERO_RETURN)
 				return true;
-			/* a peer that closes without close_notify: a cut stream */
-			if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && errno == 0)
+			/* a peer that closes without close_notify, or resets: a cut stream */
+			if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && (errno == 0 || errno == ECONNRESET))
 				return true;
 			return io_fail(err, "reading from Neo4j");
 		}
@@ -180,6 +180,13 @@ conn_read(void *ctx, void *buf, size_t cap, size_t *got, N2pError *err)
 
 			if (n < 0 && errno == EINTR)
 				continue;
+			/*
+			 * A reset (the server closed with our request unread) is the
+			 * end of the stream as a close is; the client never takes an
+			 * end for a complete result.
+			 */
+			if (n < 0 && errno == ECONNRESET)
+				n = 0;
 			if (n < 0)
 				return io_fail(err, "reading from Neo4j");
 			*got = (size_t) n;
