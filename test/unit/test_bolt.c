@@ -214,6 +214,9 @@ say(Peer *p, uint8_t tag, const char *field, size_t flen)
 	}
 }
 
+/* a FAILURE's metadata: code and message */
+static const char broken[] = "\xA2\x84\x63ode\x8ENeo.X.Y.Broken\x87message\x83oh!";
+
 #define SUCCESS_EMPTY(p) say(p, 0x70, "\xA0", 1)
 #define IGNORED(p) say(p, 0x7E, NULL, 0)
 /* a COMMIT's SUCCESS carries the bookmark */
@@ -469,7 +472,6 @@ test_run_send(void **state)
 static void
 test_run_send_failure(void **state)
 {
-	static const char f[] = "\xA2\x84\x63ode\x8ENeo.X.Y.Broken\x87message\x83oh!";
 	Peer		p;
 	N2pError	err;
 	N2pBolt    *b;
@@ -481,7 +483,7 @@ test_run_send_failure(void **state)
 	peer_init(&p, 5);
 	say_connected(&p);
 	SUCCESS_EMPTY(&p);			/* BEGIN */
-	say(&p, 0x7F, f, sizeof(f) - 1);	/* RUN */
+	say(&p, 0x7F, broken, sizeof(broken) - 1);	/* RUN */
 	IGNORED(&p);				/* PULL */
 	SUCCESS_EMPTY(&p);			/* RESET */
 	SUCCESS_EMPTY(&p);			/* BEGIN again */
@@ -523,7 +525,6 @@ test_run_send_failure(void **state)
 static void
 queued_query(int fail)
 {
-	static const char f[] = "\xA2\x84\x63ode\x8ENeo.X.Y.Broken\x87message\x83oh!";
 	Peer		p;
 	N2pError	err;
 	N2pBolt    *b;
@@ -538,7 +539,7 @@ queued_query(int fail)
 	say(&p, 0x71, "\x91\x01", 2);
 	if (fail == 1)
 	{
-		say(&p, 0x7F, f, sizeof(f) - 1);
+		say(&p, 0x7F, broken, sizeof(broken) - 1);
 		IGNORED(&p);			/* RUN 2 */
 		IGNORED(&p);			/* its PULL */
 		SUCCESS_EMPTY(&p);		/* RESET */
@@ -548,7 +549,7 @@ queued_query(int fail)
 		SUCCESS_EMPTY(&p);		/* the first result's end */
 		if (fail == 2)
 		{
-			say(&p, 0x7F, f, sizeof(f) - 1);	/* RUN 2 */
+			say(&p, 0x7F, broken, sizeof(broken) - 1);	/* RUN 2 */
 			IGNORED(&p);		/* its PULL */
 			SUCCESS_EMPTY(&p);	/* RESET */
 		}
@@ -721,9 +722,7 @@ drop(Peer *p)
 static void
 failure_mid_pull(Peer *p)
 {
-	static const char f[] = "\xA2\x84\x63ode\x8ENeo.X.Y.Broken\x87message\x83oh!";
-
-	say(p, 0x7F, f, sizeof(f) - 1);
+	say(p, 0x7F, broken, sizeof(broken) - 1);
 	SUCCESS_EMPTY(p);			/* RESET */
 }
 
