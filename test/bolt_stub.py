@@ -84,6 +84,21 @@ def node(i):
     return message(RECORD, [Struct(0x4E, i, ["Stub"], {"k": i}, "4:stub:%d" % i)])
 
 
+def hang_up(conn):
+    """Close after everything sent is delivered.  The client queues its next
+    query's RUN and PULL behind the nodes', and a socket closed with them
+    unread would reset the connection, which throws away what the client
+    has not read yet: the stream would seem to end earlier than it does."""
+    conn.shutdown(socket.SHUT_WR)
+    conn.settimeout(10)
+    try:
+        while conn.recv(65536):
+            pass
+    except OSError:
+        pass
+    conn.close()
+
+
 def serve(conn, fault):
     conn.recv(20, socket.MSG_WAITALL)
     conn.sendall(b"\x00\x00\x04\x05")
@@ -105,7 +120,7 @@ def serve(conn, fault):
             if fault.startswith("late-"):
                 conn.sendall(b"".join(node(i) for i in range(1, 2501)))
                 if fault == "late-drop":
-                    conn.close()
+                    hang_up(conn)
                     return
                 conn.sendall(struct.pack(">H", 6) + b"\xB1\x71\x91\xB1\x5A\x01" + b"\x00\x00")
                 continue
@@ -113,7 +128,7 @@ def serve(conn, fault):
             if fault == "none":
                 conn.sendall(node(2) + message(SUCCESS, {}))
             elif fault == "drop":
-                conn.close()
+                hang_up(conn)
                 return
             elif fault == "failure":
                 conn.sendall(message(FAILURE, {"code": "Neo.DatabaseError.General.UnknownError",
@@ -122,7 +137,7 @@ def serve(conn, fault):
                 failed = True
             elif fault == "bad-chunk":
                 conn.sendall(b"\x00\x10\xB1\x71\x91")
-                conn.close()
+                hang_up(conn)
                 return
             elif fault == "oversized":
                 # a list that claims 2^31-1 items in a message of a few bytes
