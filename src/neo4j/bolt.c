@@ -384,13 +384,12 @@ bad_reply(N2pBolt *b, N2pError *err, const char *what)
 static bool
 check_idle(N2pBolt *b, N2pError *err)
 {
-	size_t		i;
+	size_t		i = b->rpos;
 
-	if (b->dechunk.state != 0)
+	while (i < b->rlen && b->rbuf[i] == 0)
+		i++;
+	if (b->dechunk.state != 0 || i < b->rlen)
 		return bad_reply(b, err, "the server sent a reply nothing asked for (Neo4j does when it shuts down)");
-	for (i = b->rpos; i < b->rlen; i++)
-		if (b->rbuf[i] != 0)
-			return bad_reply(b, err, "the server sent a reply nothing asked for (Neo4j does when it shuts down)");
 	return true;
 }
 
